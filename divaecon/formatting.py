@@ -1,0 +1,56 @@
+"""Numbers as readers expect them (3.12 %, 1,234 ETH): the presentation edge only."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _bad(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def pct(x: Any, digits: int = 2) -> str:
+    """A fraction as a percentage: ``0.03124 → '3.12 %'``; NaN → '–'."""
+    if _bad(x):
+        return "–"
+    return f"{100.0 * float(x):,.{digits}f} %"
+
+
+def eth(x: Any, digits: int | None = None) -> str:
+    """An amount of ETH with thousands separators: ``21504 → '21,504 ETH'``."""
+    if _bad(x):
+        return "–"
+    v = float(x)
+    if digits is None:
+        digits = 0 if abs(v) >= 100 else (2 if abs(v) >= 1 else 4)
+    return f"{v:,.{digits}f} ETH"
+
+
+def usd(x: Any) -> str:
+    """Dollars, no cents: ``933.3 → '$933'``."""
+    if _bad(x):
+        return "–"
+    v = float(x)
+    return f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}"
+
+
+def count(x: Any) -> str:
+    """A whole count with separators; inf → '∞'."""
+    if _bad(x):
+        return "–"
+    v = float(x)
+    if math.isinf(v):
+        return "∞"
+    return f"{v:,.0f}"
+
+
+def prob(x: Any) -> str:
+    """A probability near 1 with enough nines: ``0.99992 → '99.992 %'``."""
+    if _bad(x):
+        return "–"
+    v = float(x)
+    if v >= 1.0:
+        return "100 %"
+    nines = max(2, min(8, int(-math.log10(max(1.0 - v, 1e-12))) + 1))
+    return f"{100.0 * v:.{max(nines - 2, 1)}f} %"

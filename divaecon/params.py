@@ -1,0 +1,425 @@
+"""Frozen, validated parameter objects and scenario files.
+
+Every default of the model lives here once, with its unit and source (STYLE.md §2, §4).
+Scenario files are YAML with one mapping per section (``ethereum``, ``diva``, ``costs``,
+``peers``, ``simulation``); loading validates every field and reports *all* invalid ones —
+name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`. Unknown
+keys are errors. (Relations between fields — threshold at most the key shares, fees at most
+100 % — are checked once every field is valid on its own.) Variants are made with
+:meth:`Scenario.override`, never by mutation.
+
+``python -m divaecon.params`` prints the table of assumptions that ``ASSUMPTIONS.md`` holds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from divaecon.errors import ParameterError
+
+
+def param(default: Any, unit: str, source: str, description: str, **constraints: Any) -> Any:
+    """A documented parameter: default, unit, source, description and allowed range."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+        **constraints,
+    )
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True)
+
+
+class EthereumParams(_Params):
+    """The Ethereum network the protocols stake on."""
+
+    total_staked_eth: float = param(
+        34_650_000.0, "ETH", "beaconcha.in via Cointelegraph, 2025-06-08 (MODEL.md §5)",
+        "Total ETH staked on the beacon chain (active balance).", gt=0,
+    )
+    el_reward_per_block_eth: float = param(
+        0.0395, "ETH/block",
+        "≈0.3 % EL APR mid-2025 (Lido gross 3.10 % − CL 2.83 %, MODEL.md §2) × 34.65M ETH "
+        "/ 2,629,800 slots per year",
+        "Execution-layer reward (priority fees + MEV) per proposed block.", ge=0,
+    )
+    network_participation: float = param(
+        1.0, "fraction", "ideal network (MODEL.md §2); lower it to model network-wide misses",
+        "Fraction of the network's stake attesting timely; scales attestation and proposer "
+        "rewards.", gt=0, le=1,
+    )
+
+
+class DivaParams(_Params):
+    """Diva Staking's protocol parameters and the network's operator behaviour."""
+
+    key_shares_per_validator: int = param(
+        16, "key shares", "Diva docs 06-dvt.md (MODEL.md §1)",
+        "Key shares each 32 ETH validator key is split into.", ge=1, le=64,
+    )
+    threshold: int = param(
+        11, "key shares", "Diva docs 06-dvt.md (MODEL.md §1)",
+        "Key shares that must sign for the validator to act.", ge=1,
+    )
+    collateral_per_key_share_eth: float = param(
+        1.0, "divETH/key share", "Diva docs 21-economics.md (MODEL.md §1)",
+        "divETH collateral an operator locks per key share (the model's main slider).",
+        gt=0, le=32,
+    )
+    operator_fee: float = param(
+        0.10, "fraction of rewards", "Diva docs 40-staking-rewards.md (MODEL.md §1)",
+        "Share of total rewards paid to operators, split by key shares operated correctly.",
+        ge=0, le=1,
+    )
+    treasury_fee: float = param(
+        0.0, "fraction of rewards", "Diva docs 40-staking-rewards.md: 0 % DAO fee",
+        "Share of total rewards paid to the treasury / DAO.", ge=0, le=1,
+    )
+    insurance_fee: float = param(
+        0.0, "fraction of rewards", "earlier Diva draft; 0 now (MODEL.md §1)",
+        "Share of total rewards set aside for insurance.", ge=0, le=1,
+    )
+    validator_stake_eth: float = param(
+        32.0, "ETH", "consensus-specs MIN_ACTIVATION_BALANCE",
+        "ETH staked per Diva validator.", ge=1, le=2048,
+    )
+    buffered_fraction: float = param(
+        0.0, "fraction", "model assumption (steady state: buffer < 32 ETH per pending "
+        "validator); the simulation computes the realised value",
+        "Fraction of stakers' ETH waiting unstaked in the buffer (cash drag).", ge=0, lt=1,
+    )
+    operator_uptime: float = param(
+        0.95, "fraction", "Diva docs 06-dvt.md example (16 nodes at 95 % uptime)",
+        "Uptime of each operator's node.", ge=0, le=1,
+    )
+    failure_correlation: float = param(
+        0.0, "correlation", "independent failures unless set (beta-binomial ρ, dvt.py)",
+        "Intra-class correlation of operators' outages.", ge=0, le=1,
+    )
+    network_validators: int = param(
+        1_344, "validators", "21,504 ETH pre-launch collateral / 16 divETH per validator "
+        "(MODEL.md §1)",
+        "Number of Diva validators (network size).", ge=0, le=10_000_000,
+    )
+
+    @model_validator(mode="after")
+    def _check_relations(self) -> DivaParams:
+        problems = []
+        if self.threshold > self.key_shares_per_validator:
+            problems.append(
+                f"diva.threshold = {self.threshold}: must be at most key_shares_per_validator "
+                f"({self.key_shares_per_validator})"
+            )
+        fees = self.operator_fee + self.treasury_fee + self.insurance_fee
+        if fees > 1.0 + 1e-12:
+            problems.append(
+                f"diva.operator_fee + treasury_fee + insurance_fee = {fees:g}: must be at most 1"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class OperatorCostParams(_Params):
+    """An operator's costs and the ETH price they are paid in."""
+
+    eth_price_usd: float = param(
+        2_500.0, "USD/ETH", "round figure near the mid-2025 price; override",
+        "ETH price used to compare rewards with USD costs.", gt=0,
+    )
+    hardware_cost_usd: float = param(
+        1_000.0, "USD", "Ethereum Foundation draft hardware spec (MODEL.md §4)",
+        "Cost of one node's hardware.", ge=0,
+    )
+    hardware_lifetime_years: float = param(
+        3.0, "years", "model assumption (straight-line depreciation)",
+        "Years over which hardware is written off.", gt=0,
+    )
+    running_cost_usd_per_month: float = param(
+        50.0, "USD/month", "model assumption (power and internet for a home node)",
+        "Running cost of one node.", ge=0,
+    )
+
+
+class PeerParams(_Params):
+    """Fees and structures of the protocols Diva is compared with (MODEL.md §4, §3)."""
+
+    lido_operator_fee: float = param(
+        0.05, "fraction of rewards", "Lido docs (MODEL.md §4)", "Lido node-operator fee.",
+        ge=0, le=1,
+    )
+    lido_treasury_fee: float = param(
+        0.05, "fraction of rewards", "Lido docs (MODEL.md §4)", "Lido treasury fee.", ge=0, le=1,
+    )
+    rocketpool_leb8_bond_eth: float = param(
+        8.0, "ETH", "Rocket Pool Atlas LEB8 (MODEL.md §4)", "Operator bond of a LEB8 minipool.",
+        gt=0, lt=32,
+    )
+    rocketpool_leb8_commission: float = param(
+        0.14, "fraction of borrowed ETH's rewards", "Rocket Pool Atlas (MODEL.md §4)",
+        "Commission the LEB8 operator earns on the borrowed ETH's rewards.", ge=0, le=1,
+    )
+    rocketpool_megapool_bond_eth: float = param(
+        4.0, "ETH", "Rocket Pool Saturn 1 (MODEL.md §4)", "Operator bond of a megapool validator.",
+        gt=0, lt=32,
+    )
+    rocketpool_megapool_operator_commission: float = param(
+        0.05, "fraction of borrowed ETH's rewards", "Rocket Pool Saturn 1 (MODEL.md §4)",
+        "Commission the megapool operator earns on the borrowed ETH's rewards.", ge=0, le=1,
+    )
+    rocketpool_megapool_rpl_commission: float = param(
+        0.09, "fraction of borrowed ETH's rewards", "Rocket Pool Saturn 1 (MODEL.md §4)",
+        "Commission paid to RPL stakers from the borrowed ETH's rewards.", ge=0, le=1,
+    )
+    coinbase_fee: float = param(
+        0.25, "fraction of rewards", "third-party figure (MODEL.md §4)", "Coinbase's cut.",
+        ge=0, le=1,
+    )
+    binance_fee: float = param(
+        0.10, "fraction of rewards", "MODEL.md §4", "Binance's cut.", ge=0, le=1,
+    )
+    obol_fee: float = param(
+        0.01, "fraction of rewards", "Obol (MODEL.md §3)", "Share of rewards paid to Obol.",
+        ge=0, le=1,
+    )
+    obol_cluster_size: int = param(
+        4, "operators", "Obol minimum cluster (MODEL.md §3)", "Operators in the Obol cluster.",
+        ge=4, le=64,
+    )
+    ssv_cluster_sizes: tuple[int, ...] = param(
+        (4, 7, 10, 13), "operators", "SSV cluster sizes (MODEL.md §3); threshold n − (n−1)/3",
+        "SSV cluster sizes compared.", min_length=1,
+    )
+    ssv_fee: float = param(
+        0.0, "fraction of rewards", "not in MODEL.md: SSV operator and network fees are "
+        "market-set in SSV tokens; set yours",
+        "SSV operator + network fees as a share of rewards.", ge=0, le=1,
+    )
+    dvt_minipool_users: int = param(
+        4, "users", "seed 003 (\"four DVT users ... 2 ETH each\")",
+        "DVT users sharing one Rocket Pool LEB8 minipool bond.", ge=1, le=64,
+    )
+
+    @model_validator(mode="after")
+    def _check_sizes(self) -> PeerParams:
+        bad = [n for n in self.ssv_cluster_sizes if (n - 1) % 3 != 0 or n < 4]
+        if bad:
+            raise ValueError(
+                f"peers.ssv_cluster_sizes = {list(self.ssv_cluster_sizes)}: each size must be "
+                "3f + 1 with f >= 1 (4, 7, 10, 13, ...)"
+            )
+        return self
+
+
+class SimulationParams(_Params):
+    """Drivers of the daily network simulation (:mod:`divaecon.simulate`)."""
+
+    horizon_days: int = param(
+        3_650, "days", "model default (10 years)", "Days simulated.", ge=1, le=36_525,
+    )
+    record_every_days: int = param(
+        30, "days", "model default", "Recording interval of the time series.", ge=1,
+    )
+    deposit_mode: Literal["constant", "growth"] = param(
+        "growth", "-", "model choice",
+        "'constant': a fixed daily staker deposit; 'growth': logistic growth towards "
+        "target_staker_eth.",
+    )
+    staker_deposit_eth_per_day: float = param(
+        500.0, "ETH/day", "illustrative assumption", "Staker deposits per day ('constant' mode).",
+        ge=0,
+    )
+    target_staker_eth: float = param(
+        500_000.0, "ETH", "illustrative assumption (≈1.4 % of staked ETH)",
+        "Staker ETH the network grows towards ('growth' mode).", gt=0,
+    )
+    growth_rate_per_year: float = param(
+        1.5, "1/year", "illustrative assumption", "Logistic growth rate ('growth' mode).", ge=0,
+    )
+    initial_staker_eth: float = param(
+        1_000.0, "ETH", "illustrative assumption (logistic growth needs a seed)",
+        "Staker ETH deposited on day 0.", ge=0,
+    )
+    withdrawal_rate_per_year: float = param(
+        0.05, "1/year", "illustrative assumption", "Fraction of staker divETH withdrawn per year.",
+        ge=0, le=1,
+    )
+    initial_collateral_eth: float = param(
+        21_504.0, "divETH", "pre-launch collateral committed (MODEL.md §1)",
+        "Operator collateral queued on day 0.", ge=0,
+    )
+    collateral_deposit_eth_per_day: float = param(
+        100.0, "divETH/day", "illustrative assumption", "Operator collateral arriving per day.",
+        ge=0,
+    )
+    ethereum_stake_growth_eth_per_day: float = param(
+        5_880.0, "ETH/day", "32.08M (2024-03-28) → 34.65M (2025-06-08) ETH staked, MODEL.md §5",
+        "Daily change of total ETH staked on Ethereum.",
+    )
+    activation_delay_days: int = param(
+        1, "days", "model assumption (deposit processing + short activation queue)",
+        "Days from validator creation to activation.", ge=0, le=365,
+    )
+    outage_rate_per_operator_per_year: float = param(
+        0.0, "1/year", "model assumption (0: uptime alone drives downtime)",
+        "Rate of extra whole-day operator outages (Monte Carlo).", ge=0,
+    )
+    slashing_rate_per_validator_per_year: float = param(
+        0.0, "1/year", "model assumption (needs ≥ 11 colluding key shares)",
+        "Rate of slashing events per validator (Monte Carlo).", ge=0,
+    )
+    proposer_luck: bool = param(
+        False, "-", "model choice", "Draw block proposals as Poisson events (Monte Carlo).",
+    )
+
+
+class Scenario(_Params):
+    """A named, complete set of parameters: what a scenario file holds."""
+
+    name: str = param("base", "-", "-", "Scenario name shown on reports.", min_length=1)
+    description: str = param("", "-", "-", "One line on what the scenario explores.")
+    ethereum: EthereumParams = Field(default_factory=EthereumParams)
+    diva: DivaParams = Field(default_factory=DivaParams)
+    costs: OperatorCostParams = Field(default_factory=OperatorCostParams)
+    peers: PeerParams = Field(default_factory=PeerParams)
+    simulation: SimulationParams = Field(default_factory=SimulationParams)
+
+    def override(self, **values: Any) -> Scenario:
+        """A copy with fields replaced, validated; names may be plain or ``section.field``."""
+        return scenario_from_dict(apply_overrides(self.model_dump(), values), source="override")
+
+
+SECTIONS: dict[str, type[_Params]] = {
+    "ethereum": EthereumParams,
+    "diva": DivaParams,
+    "costs": OperatorCostParams,
+    "peers": PeerParams,
+    "simulation": SimulationParams,
+}
+
+
+def field_sections() -> dict[str, str]:
+    """Map each parameter's plain name to its section (names are unique across sections)."""
+    out: dict[str, str] = {}
+    for section, cls in SECTIONS.items():
+        for name in cls.model_fields:
+            out[name] = section
+    return out
+
+
+def resolve_name(name: str) -> tuple[str, str]:
+    """``("section", "field")`` for a plain or dotted parameter name, or a ParameterError."""
+    sections = field_sections()
+    if "." in name:
+        section, _, field = name.partition(".")
+        if section in SECTIONS and field in SECTIONS[section].model_fields:
+            return section, field
+    elif name in sections:
+        return sections[name], name
+    raise ParameterError(
+        [f"{name}: unknown parameter; allowed: " + ", ".join(sorted(sections))]
+    )
+
+
+def apply_overrides(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested scenario dict with ``values`` (plain or dotted names) put in place."""
+    out = {k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()}
+    for name, value in values.items():
+        if name in ("name", "description"):
+            out[name] = value
+            continue
+        section, field = resolve_name(name)
+        out.setdefault(section, {})[field] = value
+    return out
+
+
+def _format_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        value = err.get("input")
+        if err["type"] == "extra_forbidden":
+            parent = err["loc"][:-1]
+            cls: type[BaseModel] = Scenario
+            for part in parent:
+                cls = SECTIONS.get(str(part), cls)
+            allowed = ", ".join(cls.model_fields)
+            problems.append(f"{loc} = {_format_value(value)}: unknown parameter; allowed: {allowed}")
+        elif err["type"] == "value_error":
+            problems.append(str(err["msg"]).removeprefix("Value error, "))
+        else:
+            msg = str(err["msg"])
+            problems.append(f"{loc} = {_format_value(value)}: {msg[:1].lower() + msg[1:]}")
+    return problems
+
+
+def scenario_from_dict(data: Mapping[str, Any], source: str | None = None) -> Scenario:
+    """Validate a nested mapping into a :class:`Scenario`; every problem in one error."""
+    if not isinstance(data, Mapping):
+        raise ParameterError([f"scenario must be a mapping of sections, got {type(data).__name__}"], source)
+    prepared = dict(data)
+    peers = prepared.get("peers")
+    if isinstance(peers, Mapping) and isinstance(peers.get("ssv_cluster_sizes"), list):
+        prepared["peers"] = {**peers, "ssv_cluster_sizes": tuple(peers["ssv_cluster_sizes"])}
+    try:
+        return Scenario.model_validate(prepared)
+    except ValidationError as exc:
+        raise ParameterError(_problems(exc), source) from None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario YAML file; the name defaults to the file's stem."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError([f"cannot read scenario file: {exc.strerror}"], str(p)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError([f"not valid YAML: {str(exc).splitlines()[0]}"], str(p)) from None
+    if data is None:
+        data = {}
+    if isinstance(data, Mapping) and "name" not in data:
+        data = {"name": p.stem, **data}
+    return scenario_from_dict(data, source=str(p))
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML, readable back by :func:`load_scenario`."""
+    data = scenario.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def assumptions_table(sections: Iterable[str] = SECTIONS) -> str:
+    """Markdown table of every parameter: name, default, unit, source, meaning."""
+    rows = ["| parameter | default | unit | source | meaning |", "|---|---|---|---|---|"]
+    for section in sections:
+        cls = SECTIONS[section]
+        for name, info in cls.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            default = info.default
+            is_number = isinstance(default, int | float) and not isinstance(default, bool)
+            shown = f"{default:,}" if is_number else str(default)
+            rows.append(
+                f"| `{section}.{name}` | {shown} | {extra.get('unit', '')} | "
+                f"{extra.get('source', '')} | {info.description or ''} |"
+            )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(assumptions_table())
