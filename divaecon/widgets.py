@@ -1,0 +1,811 @@
+"""The interactive dashboard: drag a slider, watch Diva's key figures move against its peers.
+
+Presentation only (STYLE.md §1): every callback builds a :class:`~divaecon.params.Scenario`
+with :meth:`~divaecon.params.Scenario.override` and reads its numbers from
+:func:`divaecon.quote.quote`, :func:`divaecon.quote.peer_table` and the pure functions of
+:mod:`divaecon.protocol`; this module adds no model maths, only unit scaling for the sliders
+(million ETH, whole validators) and drawing.
+
+Three ways in:
+
+- ``Dashboard(scenario)`` / :func:`dashboard` in a notebook (``notebooks/00_explore.ipynb``);
+- ``divaecon app`` → :func:`serve_app`, which serves :func:`app_notebook` with Voilà on
+  127.0.0.1 behind a token;
+- tests and benchmarks set ``dashboard.sliders[name].value`` and read ``figures_table``,
+  ``images`` and ``figures`` without a browser (callbacks run synchronously).
+
+Figures are PNG bytes in :class:`ipywidgets.Image` widgets, replaced in place on each change:
+no output area, so nothing flickers or piles up. Each figure keeps its matplotlib artists and a
+cached bitmap of its static part (axes, ticks, labels) and only redraws the moving artists
+(blitting); the full figure is drawn again only when its axis limits change bucket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import html
+import math
+import os
+import re
+import secrets
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from divaecon import formatting as fmt
+from divaecon import protocol
+from divaecon.errors import DivaeconError
+from divaecon.params import DivaParams, Scenario, load_scenario
+from divaecon.quote import peer_table, quote
+
+__all__ = [
+    "KEY_FIGURES",
+    "SLIDERS",
+    "Dashboard",
+    "SliderSpec",
+    "app_notebook",
+    "dashboard",
+    "serve_app",
+]
+
+DPI = 100
+"""Resolution of the dashboard's figures [dots per inch]."""
+
+# ---------------------------------------------------------------------------------------------
+# Sliders
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """One slider: the scenario field it drives, its range and how it shows its value.
+
+    The slider shows ``scenario value / scale`` (``scale = 1e6`` shows ETH as million ETH);
+    ``integer`` rounds to a whole number before the scenario sees it; ``log`` makes a
+    base-10 logarithmic slider whose ``min``/``max`` are the values themselves.
+    """
+
+    field: str
+    label: str
+    min: float
+    max: float
+    step: float
+    readout_format: str
+    scale: float = 1.0
+    log: bool = False
+    integer: bool = False
+    tooltip: str = ""
+
+    def to_scenario(self, shown: float) -> float | int:
+        """The scenario value for a slider value."""
+        value = float(shown) * self.scale
+        return round(value) if self.integer else value
+
+    def to_slider(self, value: float) -> float:
+        """The slider value for a scenario value."""
+        return float(value) / self.scale
+
+
+SLIDERS: tuple[SliderSpec, ...] = (
+    SliderSpec("collateral_per_key_share_eth", "Collateral per key share [divETH]", 0.05, 2.0, 0.05,
+               ".2f", tooltip="divETH an operator locks per key share (Diva today: 1)"),
+    SliderSpec("network_validators", "Diva validators (network size)", 10, 100_000, 0.02, ",.0f",
+               log=True, integer=True, tooltip="Number of Diva validators, logarithmic"),
+    SliderSpec("total_staked_eth", "ETH staked on Ethereum [million ETH]", 5.0, 60.0, 0.25, ".2f",
+               scale=1e6, tooltip="Total active stake of the beacon chain"),
+    SliderSpec("operator_uptime", "Operator uptime", 0.80, 1.0, 0.005, ".1%",
+               tooltip="Uptime of each operator's node"),
+    SliderSpec("failure_correlation", "Failure correlation", 0.0, 1.0, 0.01, ".2f",
+               tooltip="Correlation of operators' outages (0: independent)"),
+    SliderSpec("el_reward_per_block_eth", "Execution reward [ETH/block]", 0.0, 0.2, 0.0025, ".4f",
+               tooltip="Priority fees + MEV per proposed block"),
+    SliderSpec("operator_fee", "Operator fee [share of rewards]", 0.0, 0.30, 0.005, ".1%",
+               tooltip="Share of all rewards paid to operators"),
+    SliderSpec("eth_price_usd", "ETH price [USD]", 250.0, 10_000.0, 50.0, ",.0f"),
+    SliderSpec("hardware_cost_usd", "Node hardware [USD]", 0.0, 5_000.0, 100.0, ",.0f",
+               tooltip="Written off over the scenario's hardware lifetime"),
+    SliderSpec("running_cost_usd_per_month", "Node running cost [USD/month]", 0.0, 500.0, 5.0, ",.0f"),
+)
+
+SLIDER_BY_FIELD: dict[str, SliderSpec] = {s.field: s for s in SLIDERS}
+
+
+def _scenario_value(scenario: Scenario, field: str) -> float:
+    for section in (scenario.ethereum, scenario.diva, scenario.costs):
+        if field in type(section).model_fields:
+            return float(getattr(section, field))
+    raise KeyError(field)  # pragma: no cover - SLIDERS names only these sections' fields
+
+
+def _make_slider(spec: SliderSpec, scenario_value: float) -> W.FloatSlider | W.FloatLogSlider:
+    shown = spec.to_slider(scenario_value)
+    common: dict[str, Any] = {
+        "description": spec.label,
+        "description_allow_html": False,
+        "continuous_update": False,  # one update when the handle is released, not dozens
+        "readout_format": spec.readout_format,
+        "tooltip": spec.tooltip or spec.label,
+        "style": {"description_width": "250px"},
+        "layout": W.Layout(width="560px"),
+    }
+    slider: W.FloatSlider | W.FloatLogSlider
+    if spec.log:
+        lo, hi = math.log10(spec.min), math.log10(spec.max)
+        shown = min(max(shown, spec.min), spec.max)  # a log slider cannot show 0
+        slider = W.FloatLogSlider(value=shown, base=10.0, min=lo, max=hi, step=spec.step, **common)
+    else:
+        slider = W.FloatSlider(value=shown, min=min(spec.min, shown), max=max(spec.max, shown),
+                               step=spec.step, **common)
+    slider.add_class("divaecon-slider")
+    slider.add_class(f"divaecon-slider-{spec.field}")
+    return slider
+
+
+# ---------------------------------------------------------------------------------------------
+# Key figures table
+# ---------------------------------------------------------------------------------------------
+
+
+def _collateral(q: dict[str, Any]) -> str:
+    return (fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")
+            + f" ({fmt.pct(q['collateral_ratio'], 1)} of stake)")
+
+
+KEY_FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
+    ("staker_apr", "divETH staker APR", lambda q: fmt.pct(q["staker_apr"])),
+    ("operator_apr_queued", "Operator APR on collateral, queued", lambda q: fmt.pct(q["operator_apr_queued"])),
+    ("operator_apr_assigned", "Operator APR on collateral, assigned",
+     lambda q: fmt.pct(q["operator_apr_assigned"])),
+    ("operator_reward_per_key_share_eth_per_year", "Operator reward per key share",
+     lambda q: fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year"),
+    ("collateral_locked_eth", "Collateral locked", _collateral),
+    ("validator_availability", "Validator availability", lambda q: fmt.prob(q["validator_availability"])),
+    ("break_even_key_shares", "Break-even key shares",
+     lambda q: fmt.count(q["break_even_key_shares"])
+     + f" (node cost {fmt.usd(q['operator_cost_usd_per_year'])}/year)"),
+    ("gross_apr", "Gross APR of a Diva validator", lambda q: fmt.pct(q["gross_apr"])),
+)
+"""Rows of the key-figures table: the :func:`~divaecon.quote.quote` key, label and formatter."""
+
+_TABLE_STYLE = """<style>
+.divaecon-kf table {border-collapse: collapse; font-size: 14px; min-width: 430px;}
+.divaecon-kf td, .divaecon-kf th {padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left;}
+.divaecon-kf td.divaecon-value {text-align: right; font-variant-numeric: tabular-nums; font-weight: 600;}
+.divaecon-kf caption {text-align: left; font-weight: 600; padding-bottom: 4px;}
+.divaecon-kf .divaecon-note {color: #666; font-size: 12px; padding-top: 4px;}
+</style>"""
+
+
+def key_figures_html(q: dict[str, Any], caption: str = "Key figures") -> str:
+    """The key-figures table; each value cell carries ``data-key`` = its :func:`quote` key."""
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(label)}</th>'
+        f'<td class="divaecon-value" id="divaecon-{key}" data-key="{key}">{html.escape(show(q))}</td></tr>'
+        for key, label, show in KEY_FIGURES
+    )
+    return (
+        f'{_TABLE_STYLE}<div class="divaecon-kf"><table><caption>{html.escape(caption)}</caption>'
+        f"{rows}</table>"
+        '<div class="divaecon-note">Rates are simple APRs (fractions per year shown in %). '
+        "Numbers from <code>divaecon.quote</code>; sources and defaults in ASSUMPTIONS.md.</div></div>"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: matplotlib without pyplot, blitted, encoded to PNG bytes
+# ---------------------------------------------------------------------------------------------
+
+_NICE = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+STAKER_COLOUR = "#3b6fb6"
+OPERATOR_COLOUR = "#e08a1e"
+DIVA_COLOUR = "#7b3fb4"
+SOURCE_STYLE: dict[str, Any] = {"fontsize": 7, "color": "#777777"}
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ ``x`` (axis-limit buckets)."""
+    if not math.isfinite(x) or x <= 0:
+        return 1.0
+    exp = math.floor(math.log10(x))
+    for m in _NICE:
+        top = m * 10.0**exp
+        if top >= x * (1 - 1e-12):
+            return top
+    return 10.0 ** (exp + 1)  # pragma: no cover - _NICE ends at 10
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as an RGB PNG: no row filter, zlib level 1 (about twice as fast as PIL's
+    defaults on these mostly white figures, and about as small)."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    h, w = rgba.shape[:2]
+    rows = np.empty((h, 3 * w + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type "None" for every scanline
+    rows[:, 1:].reshape(h, w, 3)[...] = rgba[..., :3]  # a view: one copy, no temporary
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit truecolour, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+
+
+class _Panel:
+    """A figure with static artists (cached as a bitmap per layout) and moving ones."""
+
+    figsize: tuple[float, float] = (5.6, 3.6)
+
+    def __init__(self) -> None:
+        self.fig = Figure(figsize=self.figsize, dpi=DPI)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.moving: list[Artist] = []
+        self._backgrounds: dict[Any, Any] = {}
+        self._layout: Any = None
+        self.full_draws = 0
+        self.png = b""
+
+    def set_layout(self, layout: Any) -> None:
+        """Apply a layout key (axis limits); subclasses set limits from it."""
+
+    def render(self, layout: Any) -> bytes:
+        """Draw the figure (blitting when the layout is unchanged) and return PNG bytes."""
+        if layout != self._layout:
+            self.set_layout(layout)
+            self._layout = layout
+        background = self._backgrounds.get(layout)
+        if background is None:
+            for artist in self.moving:
+                artist.set_visible(False)
+            self.canvas.draw()
+            self.full_draws += 1
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            if len(self._backgrounds) >= 12:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[layout] = background
+            for artist in self.moving:
+                artist.set_visible(True)
+        else:
+            self.canvas.restore_region(background)
+        renderer = self.canvas.get_renderer()
+        for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
+            if artist.get_visible():
+                artist.draw(renderer)
+        self.png = _png(self.canvas)
+        return self.png
+
+    def invalidate(self) -> None:
+        """Forget the cached backgrounds (after a static artist changed)."""
+        self._backgrounds.clear()
+        self._layout = None
+
+
+def _pct_axis(ax: Any, axis: str = "y") -> None:
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0, decimals=None))
+
+
+class PeersPanel(_Panel):
+    """(a) Staker APR and operator APR of Diva and each peer, as horizontal bars."""
+
+    figsize = (6.4, 4.6)
+
+    def __init__(self, scenario_name: str) -> None:
+        super().__init__()
+        self.ax = self.fig.add_axes((0.34, 0.11, 0.62, 0.75))
+        self.names: tuple[str, ...] = ()
+        self.staker_bars: list[Any] = []
+        self.operator_bars: list[Any] = []
+        self.fig.text(0.01, 0.965, "Diva and its peers: APR for stakers and for operators' own capital",
+                      fontsize=10, fontweight="bold", va="top")
+        self.fig.text(0.01, 0.012, f"Source: divaecon.quote.peer_table, scenario '{scenario_name}'. "
+                      "Same node uptime everywhere; no orange bar: operators post no ETH.",
+                      **SOURCE_STYLE)
+
+    def _build(self, names: Sequence[str]) -> None:
+        ax = self.ax
+        ax.clear()
+        self.names = tuple(names)
+        y = np.arange(len(names))[::-1].astype(float)
+        h = 0.38
+        self.staker_bars = list(ax.barh(y + h / 2, np.zeros(len(y)), h, color=STAKER_COLOUR,
+                                        label="staker APR"))
+        self.operator_bars = list(ax.barh(y - h / 2, np.zeros(len(y)), h, color=OPERATOR_COLOUR,
+                                          label="operator APR on own capital"))
+        ax.set_yticks(y, [str(n) for n in names], fontsize=8)
+        ax.set_ylim(-0.7, len(names) - 0.3)
+        ax.axhspan(y[0] - 0.5, y[0] + 0.5, color=DIVA_COLOUR, alpha=0.08, zorder=0)
+        ax.get_yticklabels()[0].set_fontweight("bold")
+        ax.get_yticklabels()[0].set_color(DIVA_COLOUR)
+        ax.set_xlabel("APR [% per year]", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        _pct_axis(ax, "x")
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_axisbelow(True)
+        ax.legend(loc="lower left", bbox_to_anchor=(-0.02, 1.0), ncol=2, fontsize=8, frameon=False)
+        self.moving = [*self.staker_bars, *self.operator_bars]
+        self.invalidate()
+
+    def update(self, table: pd.DataFrame) -> bytes:
+        """Set the bars from :func:`~divaecon.quote.peer_table` (Diva first) and render."""
+        names = tuple(str(n) for n in table["name"])
+        if names != self.names:
+            self._build(names)
+        staker = table["staker_apr"].to_numpy(dtype=float)
+        operator = table["operator_apr"].to_numpy(dtype=float)
+        for bar, v in zip(self.staker_bars, staker, strict=True):
+            bar.set_width(v if math.isfinite(v) else 0.0)
+        for bar, v in zip(self.operator_bars, operator, strict=True):
+            bar.set_width(v if math.isfinite(v) else 0.0)
+            bar.set_visible(bool(math.isfinite(v)))
+        top = nice_ceiling(1.12 * float(np.nanmax(np.concatenate([staker, operator]))))
+        return self.render(top)
+
+    def set_layout(self, layout: Any) -> None:
+        self.ax.set_xlim(0, layout)
+
+
+class CollateralPanel(_Panel):
+    """(b) Operator APR (queued, assigned) and reward per key share against the collateral."""
+
+    def __init__(self, c_min: float, c_max: float, scenario_name: str) -> None:
+        super().__init__()
+        self.grid = np.linspace(c_min, c_max, 160)
+        ax = self.ax = self.fig.add_axes((0.13, 0.15, 0.72, 0.72))
+        ax2 = self.ax2 = ax.twinx()
+        self.fig.text(0.01, 0.965, "Operator APR on collateral against collateral per key share",
+                      fontsize=10, fontweight="bold", va="top")
+        self.fig.text(0.01, 0.012, "Source: divaecon.quote, protocol.operator_apr_assigned "
+                      f"(scenario '{scenario_name}'); Diva docs.", **SOURCE_STYLE)
+        (self.assigned,) = ax.plot(self.grid, np.zeros_like(self.grid), color=OPERATOR_COLOUR, lw=2,
+                                   label="operator APR, assigned")
+        (self.queued,) = ax.plot(self.grid[[0, -1]], [0.0, 0.0], color=STAKER_COLOUR, lw=1.5,
+                                 label="operator APR, queued (= staker APR)")
+        (self.reward,) = ax2.plot(self.grid[[0, -1]], [0.0, 0.0], color="#555555", lw=1.2, ls="--",
+                                  label="reward per key share (right axis)")
+        self.vline = ax.axvline(1.0, color=DIVA_COLOUR, lw=1, ls=":")
+        (self.marker,) = ax.plot([1.0], [0.0], "o", color=DIVA_COLOUR, ms=7, zorder=5)
+        self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_COLOUR, va="bottom", zorder=6)
+        ax.set_xlim(0, c_max * 1.02)
+        ax.set_xlabel("collateral per key share [divETH]", fontsize=9)
+        ax.set_ylabel("APR on collateral [% per year]", fontsize=9)
+        ax2.set_ylabel("operator reward per key share [ETH/year]", fontsize=8, color="#555555")
+        ax.tick_params(labelsize=8)
+        ax2.tick_params(labelsize=8, colors="#555555")
+        _pct_axis(ax)
+        ax.grid(alpha=0.3)
+        handles = [self.assigned, self.queued, self.reward]
+        ax.legend(handles=handles, loc="upper right", fontsize=7.5, framealpha=0.9)
+        self.moving = [self.assigned, self.queued, self.reward, self.vline, self.marker, self.label]
+
+    def update(self, q: dict[str, Any], collateral: float) -> bytes:
+        """Curves through :func:`divaecon.protocol.operator_apr_assigned` for the quote's rates."""
+        assigned = np.asarray(protocol.operator_apr_assigned(
+            q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], self.grid,
+            q["collateral_penalty_per_key_share_eth_per_year"]), dtype=float)
+        queued = float(protocol.operator_apr_queued(q["staker_apr"]))
+        reward = float(q["operator_reward_per_key_share_eth_per_year"])
+        self.assigned.set_ydata(assigned)
+        self.queued.set_ydata([queued, queued])
+        self.reward.set_ydata([reward, reward])
+        self.vline.set_xdata([collateral, collateral])
+        self.marker.set_data([collateral], [q["operator_apr_assigned"]])
+        self.label.set_position((collateral, q["operator_apr_assigned"]))
+        self.label.set_text(f"  {fmt.pct(q['operator_apr_assigned'])}  ")
+        self.label.set_horizontalalignment("left" if collateral < 0.6 * self.grid[-1] else "right")
+        return self.render(nice_ceiling(float(np.nanmax(assigned)) * 1.08))
+
+    def set_layout(self, layout: Any) -> None:
+        # The right axis follows the left one (one layout key, fewer full draws): the APR's
+        # top at the smallest collateral is about reward / c_min, so a right-axis top of
+        # 2 · c_min · (left top) puts the reward line in the lower half of the figure.
+        self.ax.set_ylim(0, layout)
+        self.ax2.set_ylim(0, 2.0 * self.grid[0] * layout)
+
+
+class NetworkPanel(_Panel):
+    """(c) divETH collateral locked against the number of Diva validators (log–log)."""
+
+    def __init__(self, n_min: float, n_max: float, c_min: float, c_max: float, key_shares: int,
+                 committed_eth: float, reference_collateral: float, scenario_name: str) -> None:
+        super().__init__()
+        self.grid = np.geomspace(n_min, n_max, 60)
+        self.key_shares = key_shares
+        ax = self.ax = self.fig.add_axes((0.15, 0.15, 0.78, 0.72))
+        self.fig.text(0.01, 0.965, "Collateral locked against network size",
+                      fontsize=10, fontweight="bold", va="top")
+        self.fig.text(0.01, 0.012, f"Source: divaecon.protocol.collateral_locked_eth, {key_shares} key "
+                      f"shares per validator; scenario '{scenario_name}'.", **SOURCE_STYLE)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(n_min, n_max)
+        ax.set_ylim(n_min * key_shares * c_min / 1.5, n_max * key_shares * c_max * 1.5)
+        ref = np.asarray(protocol.collateral_locked_eth(self.grid, reference_collateral, key_shares))
+        ax.plot(self.grid, ref, color="#999999", lw=1, ls="--",
+                label=f"{reference_collateral:g} divETH per key share (Diva's default)")
+        if committed_eth > 0:
+            ax.axhline(committed_eth, color="#2a9d55", lw=1, ls="-.",
+                       label=f"pre-launch commitment, {fmt.eth(committed_eth).replace('ETH', 'divETH')}")
+        (self.line,) = ax.plot(self.grid, np.zeros_like(self.grid), color=DIVA_COLOUR, lw=2,
+                               label="at the chosen collateral")
+        (self.marker,) = ax.plot([n_min], [1.0], "o", color=DIVA_COLOUR, ms=7, zorder=5)
+        self.label = ax.text(n_min, 1.0, "", fontsize=8, color=DIVA_COLOUR, va="top", zorder=6)
+        ax.set_xlabel("Diva validators", fontsize=9)
+        ax.set_ylabel("collateral locked [divETH]", fontsize=9)
+        comma = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+        ax.xaxis.set_major_formatter(comma)
+        ax.yaxis.set_major_formatter(comma)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3, which="major")
+        ax.legend(loc="upper left", fontsize=7.5, framealpha=0.9)
+        self.moving = [self.line, self.marker, self.label]
+
+    def update(self, q: dict[str, Any], collateral: float, validators: int) -> bytes:
+        """The line through :func:`divaecon.protocol.collateral_locked_eth` and the current point."""
+        self.line.set_ydata(np.asarray(protocol.collateral_locked_eth(self.grid, collateral, self.key_shares)))
+        n = max(float(validators), float(self.grid[0]))
+        locked = max(float(q["collateral_locked_eth"]), float(self.ax.get_ylim()[0]))
+        self.marker.set_data([n], [locked])
+        self.label.set_position((n, locked))
+        self.label.set_text(fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH") + "  ")
+        self.label.set_horizontalalignment("right")
+        return self.render("fixed")
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """Sliders for a scenario's main drivers, the key-figures table and three live figures.
+
+    Parameters
+    ----------
+    scenario
+        The starting scenario (default: the embedded base scenario). Sliders start at its
+        values; fields without a slider keep its values throughout.
+
+    Attributes
+    ----------
+    sliders : dict[str, ipywidgets.FloatSlider | ipywidgets.FloatLogSlider]
+        One slider per :data:`SLIDERS` entry, keyed by the scenario field it drives.
+    figures_table : ipywidgets.HTML
+        The key figures (:func:`key_figures_html`); value cells carry ``data-key``.
+    images : dict[str, ipywidgets.Image]
+        ``"peers"``, ``"collateral"``, ``"network"``: the figures as PNG.
+    scenario, figures, peers
+        The scenario shown, its :func:`~divaecon.quote.quote` and
+        :func:`~divaecon.quote.peer_table`.
+    last_update_s : float
+        Wall time of the last update (model + redraw) [s].
+    """
+
+    def __init__(self, scenario: Scenario | None = None) -> None:
+        self.base = scenario if scenario is not None else Scenario()
+        self.sliders: dict[str, W.FloatSlider | W.FloatLogSlider] = {
+            spec.field: _make_slider(spec, _scenario_value(self.base, spec.field)) for spec in SLIDERS
+        }
+        self.figures_table = W.HTML(layout=W.Layout(margin="0 0 0 24px"))
+        self.figures_table.add_class("divaecon-key-figures")
+        self.status = W.HTML()
+        self.status.add_class("divaecon-status")
+        self.reset_button = W.Button(description="Reset to scenario", icon="undo",
+                                     layout=W.Layout(width="180px"))
+        self.reset_button.on_click(lambda _b: self.reset())
+        img_layout = {"max_width": "100%", "height": "auto", "margin": "4px"}
+        self.images: dict[str, W.Image] = {
+            name: W.Image(format="png", layout=W.Layout(**img_layout))
+            for name in ("peers", "collateral", "network")
+        }
+        for name, image in self.images.items():
+            image.add_class(f"divaecon-figure-{name}")
+
+        n_spec = SLIDER_BY_FIELD["network_validators"]
+        c_slider = self.sliders["collateral_per_key_share_eth"]
+        name = self.base.name
+        self.panels: dict[str, Any] = {
+            "peers": PeersPanel(name),
+            "collateral": CollateralPanel(float(c_slider.min), float(c_slider.max), name),
+            "network": NetworkPanel(n_spec.min, n_spec.max, float(c_slider.min), float(c_slider.max),
+                                    self.base.diva.key_shares_per_validator,
+                                    self.base.simulation.initial_collateral_eth,
+                                    DivaParams.model_fields["collateral_per_key_share_eth"].default, name),
+        }
+        self._drawn: dict[str, Any] = {}
+        self._suspended = False
+        self.scenario = self.base
+        self.figures: dict[str, Any] = {}
+        self.peers = pd.DataFrame()
+        self.last_update_s = 0.0
+        self.updates = 0
+
+        title = W.HTML(
+            "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys): the "
+            "key figures and the figures below follow. Scenario "
+            f"<b>{html.escape(self.base.name)}</b>"
+            + (f" — {html.escape(self.base.description)}" if self.base.description else "") + ".</div>"
+        )
+        controls = W.VBox([*self.sliders.values(), W.HBox([self.reset_button, self.status])])
+        figures = W.Box(list(self.images.values()),
+                        layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+        self.widget = W.VBox([title, W.HBox([controls, self.figures_table],
+                                            layout=W.Layout(flex_flow="row wrap")), figures])
+        self.widget.add_class("divaecon-dashboard")
+
+        for slider in self.sliders.values():
+            slider.observe(self._on_change, names="value")
+        self.update()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def slider_values(self) -> dict[str, float | int]:
+        """Scenario field → value, as the sliders stand (after unit scaling)."""
+        return {f: SLIDER_BY_FIELD[f].to_scenario(s.value) for f, s in self.sliders.items()}
+
+    def scenario_from_sliders(self) -> Scenario:
+        """The base scenario with the sliders' values, validated."""
+        return self.base.override(**self.slider_values())
+
+    # -- updates ---------------------------------------------------------------------------
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        if not self._suspended:
+            self.update()
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change several sliders with one update at the end."""
+        self._suspended = True
+        try:
+            yield
+        finally:
+            self._suspended = False
+        self.update()
+
+    def reset(self) -> None:
+        """Put every slider back to the starting scenario."""
+        with self.hold():
+            for spec in SLIDERS:
+                slider = self.sliders[spec.field]
+                slider.value = spec.to_slider(_scenario_value(self.base, spec.field))
+
+    def update(self) -> None:
+        """Recompute the scenario's figures and redraw whatever changed."""
+        t0 = time.perf_counter()
+        try:
+            scenario = self.scenario_from_sliders()
+        except DivaeconError as exc:
+            self.status.value = f"<span style='color:#b00020'>{html.escape(str(exc))}</span>"
+            return
+        q = quote(scenario)
+        table = peer_table(scenario, q)
+        self.scenario, self.figures, self.peers = scenario, q, table
+        self.figures_table.value = key_figures_html(q)
+
+        d = scenario.diva
+        self._redraw("peers", table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(),
+                     lambda: self.panels["peers"].update(table))
+        self._redraw("collateral", (q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"],
+                                    q["collateral_penalty_per_key_share_eth_per_year"],
+                                    d.collateral_per_key_share_eth),
+                     lambda: self.panels["collateral"].update(q, d.collateral_per_key_share_eth))
+        self._redraw("network", (d.collateral_per_key_share_eth, d.network_validators),
+                     lambda: self.panels["network"].update(q, d.collateral_per_key_share_eth,
+                                                           d.network_validators))
+        self.last_update_s = time.perf_counter() - t0
+        self.updates += 1
+        self.status.value = (f"<span style='color:#777;font-size:12px'>updated in "
+                             f"{1e3 * self.last_update_s:.0f} ms</span>")
+
+    def _redraw(self, name: str, data_key: Any, draw: Callable[[], bytes]) -> None:
+        if self._drawn.get(name) == data_key:
+            return
+        self.images[name].value = draw()
+        self._drawn[name] = data_key
+
+    # -- display ---------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def dashboard(scenario: Scenario | str | os.PathLike[str] | None = None, **overrides: Any) -> Dashboard:
+    """A :class:`Dashboard` for a scenario, a scenario file or the base scenario.
+
+    ``overrides`` (plain or dotted field names) are applied first, e.g.
+    ``dashboard(collateral_per_key_share_eth=0.5)``.
+    """
+    if scenario is None:
+        base = Scenario()
+    elif isinstance(scenario, Scenario):
+        base = scenario
+    else:
+        base = load_scenario(scenario)
+    if overrides:
+        base = base.override(**overrides)
+    return Dashboard(base)
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook and the Voilà app
+# ---------------------------------------------------------------------------------------------
+
+APP_NOTEBOOK_NAME = "divaecon.ipynb"
+
+_INTRO = """# divaecon — explore Diva Staking
+
+Drag a slider — collateral per key share, network size, ETH staked, operator uptime, failure
+correlation, execution reward, operator fee, ETH price, node costs — and watch the staker APR,
+the operators' APR and reward per key share and the collateral locked move, next to Diva's
+peers. The same dashboard is served by `divaecon app` (Voilà)."""
+
+_PARAMETERS = """# parameters
+scenario_path = None  # a scenario YAML file, or None for the shipped base scenario"""
+
+_DASHBOARD = """from divaecon.widgets import dashboard
+
+dashboard(scenario_path)"""
+
+
+def app_notebook() -> Any:
+    """The notebook behind the dashboard (``notebooks/00_explore.ipynb`` holds the same cells)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(_INTRO),
+        nbformat.v4.new_code_cell(_PARAMETERS, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(_DASHBOARD),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = ("intro", "parameters", "dashboard")[i]
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return nb
+
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9._~-]{8,256}")
+_NOISE = ("running over TCP without encryption", "KeyboardInterrupt caught in kernel", "is not trusted")
+
+
+def _check_port(port: int) -> None:
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65_535:
+        raise DivaeconError(f"--port = {port!r}: must be a whole number from 1 to 65535")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise DivaeconError(
+                f"--port = {port}: 127.0.0.1:{port} is not available ({exc.strerror}); choose another port"
+            ) from None
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: have the kernel send SIGTERM to Voilà if ``divaecon app`` dies (even by SIGKILL)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop(proc: subprocess.Popen[str], timeout_s: float = 15.0) -> None:
+    """Ask Voilà to stop (it shuts its kernels down), then insist."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        proc.wait()
+
+
+def _pump(stream: Any, tail: deque[str], echo: bool) -> None:
+    for line in stream:
+        tail.append(line.rstrip())
+        if echo and not any(n in line for n in _NOISE):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def serve_app(port: int = 8866, token: str | None = None, *, ready_timeout_s: float = 120.0,
+              echo_log: bool = True) -> None:
+    """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
+
+    Writes :func:`app_notebook` to a temporary directory, starts ``voila`` on it (no browser,
+    no port retries), waits until it listens and prints the URL with the token. Ctrl-C or
+    SIGTERM stops Voilà and its kernels. A bad or busy port, a malformed token or a Voilà
+    that fails to start raise :class:`~divaecon.errors.DivaeconError`.
+    """
+    _check_port(port)
+    if token is None:
+        token = secrets.token_urlsafe(24)
+    elif not _TOKEN_RE.fullmatch(token):
+        raise DivaeconError(
+            "--token: use 8 to 256 letters, digits or . _ ~ - (or leave it out for a random one)"
+        )
+    import importlib.util
+
+    if importlib.util.find_spec("voila") is None:
+        raise DivaeconError("Voilà is not installed: pip install 'voila>=0.5,<0.6'")
+    import nbformat
+
+    previous_term: Any = None
+    in_main = threading.current_thread() is threading.main_thread()
+
+    def _on_term(_sig: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    with tempfile.TemporaryDirectory(prefix="divaecon-app-") as tmp:
+        notebook = Path(tmp) / APP_NOTEBOOK_NAME
+        nbformat.write(app_notebook(), notebook)
+        cmd = [
+            sys.executable, "-m", "voila", str(notebook), "--no-browser",
+            "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
+            f"--Voila.token={token}", "--Voila.log_level=WARN",
+        ]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"}
+        tail: deque[str] = deque(maxlen=20)
+        if in_main:
+            previous_term = signal.signal(signal.SIGTERM, _on_term)
+        proc: subprocess.Popen[str] | None = None
+        try:
+            proc = subprocess.Popen(
+                cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
+            pump = threading.Thread(target=_pump, args=(proc.stdout, tail, echo_log), daemon=True)
+            pump.start()
+            deadline = time.monotonic() + ready_timeout_s
+            while not _listening(port):
+                if proc.poll() is not None:
+                    last = next((ln for ln in reversed(tail) if ln.strip()), "no output")
+                    raise DivaeconError(f"Voilà exited with status {proc.returncode} before serving: {last}")
+                if time.monotonic() > deadline:
+                    raise DivaeconError(f"Voilà did not start listening on 127.0.0.1:{port} "
+                                        f"within {ready_timeout_s:g} s")
+                time.sleep(0.2)
+            url = f"http://127.0.0.1:{port}/?token={token}"
+            print(f"divaecon dashboard (Voilà): {url}", flush=True)
+            print("Open it in a browser; press Ctrl-C to stop.", flush=True)
+            status = proc.wait()
+            if status != 0:
+                raise DivaeconError(f"Voilà stopped with status {status}")
+        except KeyboardInterrupt:
+            print("Stopping the dashboard ...", file=sys.stderr, flush=True)
+        finally:
+            if proc is not None:
+                _stop(proc)
+            if in_main:
+                signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)

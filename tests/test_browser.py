@@ -1,0 +1,249 @@
+"""The dashboard in a real browser: ``divaecon app`` (Voilà) driven by Debian's headless Chromium.
+
+Starts ``divaecon app`` on a free 127.0.0.1 port with a random token, opens the printed URL in
+``/usr/bin/chromium`` through Playwright (never a downloaded browser), moves the collateral
+slider with the keyboard and checks that the operator APR shown becomes the value
+:func:`divaecon.quote.quote` gives for the new collateral. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from divaecon import formatting as fmt
+from divaecon.params import Scenario
+from divaecon.quote import quote
+
+CHROMIUM = Path(os.environ.get("DIVAECON_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+COLLATERAL_HANDLE = ".divaecon-slider-collateral_per_key_share_eth .noUi-handle"
+COLLATERAL_READOUT = ".divaecon-slider-collateral_per_key_share_eth .widget-readout"
+OPERATOR_APR = "[data-key=operator_apr_assigned]"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """``divaecon app`` on a free port; yields the URL it prints; always stopped afterwards."""
+    port, token = _free_port(), secrets.token_urlsafe(16)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "divaecon.cli", "app", "--port", str(port), "--token", token],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
+    )
+    lines: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "http://127.0.0.1:" in line:
+                found.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        if not found.wait(timeout=120):
+            pytest.fail("divaecon app printed no URL within 120 s:\n" + "".join(lines))
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", "".join(lines))
+        assert url is not None, "".join(lines)
+        assert url.group(0) == f"http://127.0.0.1:{port}/?token={token}"
+        yield url.group(0)
+    finally:
+        proc.send_signal(signal.SIGTERM)  # serve_app stops Voilà and its kernels
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    # Nothing left listening on the port.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"port {port} still served after divaecon app stopped")
+
+
+def _readout_value(page: object) -> float:
+    text = page.inner_text(COLLATERAL_READOUT).strip()  # type: ignore[attr-defined]
+    return float(text.replace(",", ""))
+
+
+def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     chromium_sandbox=False, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1420})
+            page.set_default_timeout(120_000)
+            page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
+            apr = page.locator(OPERATOR_APR)
+            apr.wait_for(state="visible", timeout=120_000)
+            page.locator(".divaecon-figure-network").wait_for(state="visible")
+
+            base = Scenario()
+            start = _readout_value(page)
+            assert start == pytest.approx(base.diva.collateral_per_key_share_eth)
+            before = apr.inner_text().strip()
+            assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+
+            # One step right with the keyboard: 1.00 → 1.05 divETH per key share.
+            handle = page.locator(COLLATERAL_HANDLE)
+            handle.focus()
+            t0 = time.perf_counter()
+            handle.press("ArrowRight")
+            page.wait_for_function(
+                "([sel, old]) => { const e = document.querySelector(sel);"
+                " return e && e.textContent.trim() !== old; }",
+                arg=[OPERATOR_APR, before], timeout=60_000,
+            )
+            latency_ms = 1e3 * (time.perf_counter() - t0)  # keypress → new APR in the page
+            value = _readout_value(page)
+            assert value == pytest.approx(start + 0.05)
+            shown = apr.inner_text().strip()
+            expected = fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            assert shown == expected != before
+
+            # Home: the smallest collateral, where the operator APR is highest.
+            handle.press("Home")
+            page.wait_for_function(
+                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
+                arg=[OPERATOR_APR, shown], timeout=60_000,
+            )
+            value = _readout_value(page)
+            assert value == pytest.approx(0.05)
+            low = apr.inner_text().strip()
+            assert low == fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            # Back to 1.00 divETH (20 steps up) for the screenshot of the default scenario + 0.
+            handle.press("End")
+            page.wait_for_function(
+                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
+                arg=[OPERATOR_APR, low], timeout=60_000,
+            )
+            value = _readout_value(page)
+            assert value == pytest.approx(2.0)
+            assert apr.inner_text().strip() == fmt.pct(
+                quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            for _ in range(19):  # 2.00 → 1.05, the value checked first
+                handle.press("ArrowLeft")
+            page.wait_for_function(
+                "([sel, want]) => document.querySelector(sel).textContent.trim() === want",
+                arg=[OPERATOR_APR, expected], timeout=60_000,
+            )
+            assert _readout_value(page) == pytest.approx(1.05)
+
+            # Every figure is an image that has loaded.
+            for name in ("peers", "collateral", "network"):
+                img = page.locator(f".divaecon-figure-{name}")
+                width = img.evaluate("e => e.naturalWidth")
+                assert width > 300, name
+            page.wait_for_timeout(500)  # let the last images paint
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+            (ARTIFACTS / "browser-latency.json").write_text(
+                json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8")
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab_url(tmp_path: Path) -> Iterator[str]:
+    """JupyterLab on a free port, serving a copy of ``notebooks/00_explore.ipynb``."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "notebooks" / "00_explore.ipynb", tmp_path / "00_explore.ipynb")
+    port, token = _free_port(), secrets.token_urlsafe(16)
+    jupyter = Path(sys.executable).parent / "jupyter"
+    proc = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
+         "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         "jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start (status {proc.poll()})")
+            time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}/lab/tree/00_explore.ipynb?token={token}"
+    finally:
+        proc.terminate()  # the server shuts its kernels down
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_notebook_in_jupyterlab(lab_url: str) -> None:
+    """``notebooks/00_explore.ipynb`` runs in JupyterLab and its dashboard reacts to the keyboard."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     chromium_sandbox=False, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1300})
+            page.set_default_timeout(120_000)
+            page.goto(lab_url, wait_until="domcontentloaded")
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # else Run All does nothing
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            apr = page.locator(OPERATOR_APR)
+            apr.wait_for(state="visible")
+            base = Scenario()
+            before = apr.inner_text().strip()
+            assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+            handle = page.locator(COLLATERAL_HANDLE)
+            handle.focus()
+            handle.press("ArrowLeft")
+            page.wait_for_function(
+                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
+                arg=[OPERATOR_APR, before], timeout=60_000,
+            )
+            value = _readout_value(page)
+            assert value == pytest.approx(0.95)
+            assert apr.inner_text().strip() == fmt.pct(
+                quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            # One output in the dashboard cell: updates replace, they do not pile up.
+            assert page.locator(".jp-OutputArea-child").count() == 1
+            page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))
+        finally:
+            browser.close()
