@@ -194,11 +194,12 @@ def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str
 @cli.command()
 @click.option("--port", type=int, default=8866, show_default=True)
 @click.option("--token", default=None, help="Access token (default: a random one).")
-def app(port: int, token: str | None) -> None:
+@click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
+def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
     from divaecon.widgets import serve_app
 
-    serve_app(port=port, token=token)
+    serve_app(port=port, token=token, scenario_path=scenario_path)
 
 
 _NO_ARGS_IS_HELP: type[click.UsageError] = getattr(

@@ -544,7 +544,7 @@ class Dashboard:
             "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys): the "
             "key figures and the figures below follow. Scenario "
             f"<b>{html.escape(self.base.name)}</b>"
-            + (f" — {html.escape(self.base.description)}" if self.base.description else "") + ".</div>"
+            + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "") + ".</div>"
         )
         controls = W.VBox([*self.sliders.values(), W.HBox([self.reset_button, self.status])])
         figures = W.Box(list(self.images.values()),
@@ -668,14 +668,22 @@ _DASHBOARD = """from divaecon.widgets import dashboard
 dashboard(scenario_path)"""
 
 
-def app_notebook() -> Any:
-    """The notebook behind the dashboard (``notebooks/00_explore.ipynb`` holds the same cells)."""
+def app_notebook(scenario_path: str | os.PathLike[str] | None = None) -> Any:
+    """The notebook behind the dashboard (``notebooks/00_explore.ipynb`` holds the same cells).
+
+    ``scenario_path`` (made absolute) is written into the parameters cell as a Python string
+    literal (``repr``), so a path full of quotes stays text and never becomes code.
+    """
     import nbformat
 
+    parameters = _PARAMETERS
+    if scenario_path is not None:
+        literal = repr(str(Path(scenario_path).resolve()))
+        parameters = _PARAMETERS.replace("scenario_path = None", f"scenario_path = {literal}", 1)
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell(_INTRO),
-        nbformat.v4.new_code_cell(_PARAMETERS, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(_DASHBOARD),
     ]
     for i, cell in enumerate(nb.cells):
@@ -738,15 +746,18 @@ def _pump(stream: Any, tail: deque[str], echo: bool) -> None:
             sys.stderr.flush()
 
 
-def serve_app(port: int = 8866, token: str | None = None, *, ready_timeout_s: float = 120.0,
-              echo_log: bool = True) -> None:
+def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str | os.PathLike[str] | None = None,
+              ready_timeout_s: float = 120.0, echo_log: bool = True) -> None:
     """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
 
     Writes :func:`app_notebook` to a temporary directory, starts ``voila`` on it (no browser,
     no port retries), waits until it listens and prints the URL with the token. Ctrl-C or
-    SIGTERM stops Voilà and its kernels. A bad or busy port, a malformed token or a Voilà
-    that fails to start raise :class:`~divaecon.errors.DivaeconError`.
+    SIGTERM stops Voilà and its kernels. ``scenario_path`` sets the sliders' starting values
+    (validated here, before anything starts). A bad or busy port, a malformed token, an invalid
+    scenario or a Voilà that fails to start raise :class:`~divaecon.errors.DivaeconError`.
     """
+    if scenario_path is not None:
+        load_scenario(scenario_path)  # every invalid field reported now, not inside the kernel
     _check_port(port)
     if token is None:
         token = secrets.token_urlsafe(24)
@@ -768,7 +779,7 @@ def serve_app(port: int = 8866, token: str | None = None, *, ready_timeout_s: fl
 
     with tempfile.TemporaryDirectory(prefix="divaecon-app-") as tmp:
         notebook = Path(tmp) / APP_NOTEBOOK_NAME
-        nbformat.write(app_notebook(), notebook)
+        nbformat.write(app_notebook(scenario_path), notebook)
         cmd = [
             sys.executable, "-m", "voila", str(notebook), "--no-browser",
             "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
