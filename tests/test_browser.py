@@ -8,6 +8,7 @@ slider with the keyboard and checks that the operator APR shown becomes the valu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,82 +101,83 @@ def _readout_value(page: object) -> float:
     return float(text.replace(",", ""))
 
 
-def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
+@contextlib.contextmanager
+def _chromium_page(width: int, height: int) -> Iterator[Any]:
+    """A page in Debian's headless Chromium (never a downloaded browser); closed afterwards."""
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      chromium_sandbox=False, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1420})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(120_000)
-            page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
-            apr = page.locator(OPERATOR_APR)
-            apr.wait_for(state="visible", timeout=120_000)
-            page.locator(".divaecon-figure-network").wait_for(state="visible")
-
-            base = Scenario()
-            start = _readout_value(page)
-            assert start == pytest.approx(base.diva.collateral_per_key_share_eth)
-            before = apr.inner_text().strip()
-            assert before == fmt.pct(quote(base)["operator_apr_assigned"])
-
-            # One step right with the keyboard: 1.00 → 1.05 divETH per key share.
-            handle = page.locator(COLLATERAL_HANDLE)
-            handle.focus()
-            t0 = time.perf_counter()
-            handle.press("ArrowRight")
-            page.wait_for_function(
-                "([sel, old]) => { const e = document.querySelector(sel);"
-                " return e && e.textContent.trim() !== old; }",
-                arg=[OPERATOR_APR, before], timeout=60_000,
-            )
-            latency_ms = 1e3 * (time.perf_counter() - t0)  # keypress → new APR in the page
-            value = _readout_value(page)
-            assert value == pytest.approx(start + 0.05)
-            shown = apr.inner_text().strip()
-            expected = fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
-            assert shown == expected != before
-
-            # Home: the smallest collateral, where the operator APR is highest.
-            handle.press("Home")
-            page.wait_for_function(
-                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-                arg=[OPERATOR_APR, shown], timeout=60_000,
-            )
-            value = _readout_value(page)
-            assert value == pytest.approx(0.05)
-            low = apr.inner_text().strip()
-            assert low == fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
-            # Back to 1.00 divETH (20 steps up) for the screenshot of the default scenario + 0.
-            handle.press("End")
-            page.wait_for_function(
-                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-                arg=[OPERATOR_APR, low], timeout=60_000,
-            )
-            value = _readout_value(page)
-            assert value == pytest.approx(2.0)
-            assert apr.inner_text().strip() == fmt.pct(
-                quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
-            for _ in range(19):  # 2.00 → 1.05, the value checked first
-                handle.press("ArrowLeft")
-            page.wait_for_function(
-                "([sel, want]) => document.querySelector(sel).textContent.trim() === want",
-                arg=[OPERATOR_APR, expected], timeout=60_000,
-            )
-            assert _readout_value(page) == pytest.approx(1.05)
-
-            # Every figure is an image that has loaded.
-            for name in ("peers", "collateral", "network"):
-                img = page.locator(f".divaecon-figure-{name}")
-                width = img.evaluate("e => e.naturalWidth")
-                assert width > 300, name
-            page.wait_for_timeout(500)  # let the last images paint
-            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
-            (ARTIFACTS / "browser-latency.json").write_text(
-                json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8")
+            yield page
         finally:
             browser.close()
+
+
+def _wait_until_apr_differs(page: Any, old: str) -> None:
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel);"
+        " return e && e.textContent.trim() !== old; }",
+        arg=[OPERATOR_APR, old], timeout=60_000,
+    )
+
+
+def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
+    with _chromium_page(1440, 1420) as page:
+        page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
+        apr = page.locator(OPERATOR_APR)
+        apr.wait_for(state="visible", timeout=120_000)
+        page.locator(".divaecon-figure-network").wait_for(state="visible")
+
+        base = Scenario()
+        start = _readout_value(page)
+        assert start == pytest.approx(base.diva.collateral_per_key_share_eth)
+        before = apr.inner_text().strip()
+        assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+
+        def shown_matches_package(expected_collateral: float) -> str:
+            value = _readout_value(page)
+            assert value == pytest.approx(expected_collateral)
+            shown = apr.inner_text().strip()
+            assert shown == fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            return str(shown)
+
+        # One step right with the keyboard: 1.00 → 1.05 divETH per key share.
+        handle = page.locator(COLLATERAL_HANDLE)
+        handle.focus()
+        t0 = time.perf_counter()
+        handle.press("ArrowRight")
+        _wait_until_apr_differs(page, before)
+        latency_ms = 1e3 * (time.perf_counter() - t0)  # keypress → new APR in the page
+        expected = shown_matches_package(start + 0.05)
+        assert expected != before
+
+        # Home: the smallest collateral, where the operator APR is highest; End: the largest.
+        handle.press("Home")
+        _wait_until_apr_differs(page, expected)
+        low = shown_matches_package(0.05)
+        handle.press("End")
+        _wait_until_apr_differs(page, low)
+        shown_matches_package(2.0)
+        for _ in range(19):  # 2.00 → 1.05, the value checked first
+            handle.press("ArrowLeft")
+        page.wait_for_function(
+            "([sel, want]) => document.querySelector(sel).textContent.trim() === want",
+            arg=[OPERATOR_APR, expected], timeout=60_000,
+        )
+        assert _readout_value(page) == pytest.approx(1.05)
+
+        # Every figure is an image that has loaded.
+        for name in ("peers", "collateral", "network"):
+            width = page.locator(f".divaecon-figure-{name}").evaluate("e => e.naturalWidth")
+            assert width > 300, name
+        page.wait_for_timeout(500)  # let the last images paint
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        (ARTIFACTS / "browser-latency.json").write_text(
+            json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -214,36 +217,24 @@ def lab_url(tmp_path: Path) -> Iterator[str]:
 
 def test_notebook_in_jupyterlab(lab_url: str) -> None:
     """``notebooks/00_explore.ipynb`` runs in JupyterLab and its dashboard reacts to the keyboard."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     chromium_sandbox=False, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1300})
-            page.set_default_timeout(120_000)
-            page.goto(lab_url, wait_until="domcontentloaded")
-            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # else Run All does nothing
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_text("Run All Cells", exact=True).click()
-            apr = page.locator(OPERATOR_APR)
-            apr.wait_for(state="visible")
-            base = Scenario()
-            before = apr.inner_text().strip()
-            assert before == fmt.pct(quote(base)["operator_apr_assigned"])
-            handle = page.locator(COLLATERAL_HANDLE)
-            handle.focus()
-            handle.press("ArrowLeft")
-            page.wait_for_function(
-                "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-                arg=[OPERATOR_APR, before], timeout=60_000,
-            )
-            value = _readout_value(page)
-            assert value == pytest.approx(0.95)
-            assert apr.inner_text().strip() == fmt.pct(
-                quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
-            # One output in the dashboard cell: updates replace, they do not pile up.
-            assert page.locator(".jp-OutputArea-child").count() == 1
-            page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))
-        finally:
-            browser.close()
+    with _chromium_page(1500, 1300) as page:
+        page.goto(lab_url, wait_until="domcontentloaded")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # else Run All does nothing
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        apr = page.locator(OPERATOR_APR)
+        apr.wait_for(state="visible")
+        base = Scenario()
+        before = apr.inner_text().strip()
+        assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+        handle = page.locator(COLLATERAL_HANDLE)
+        handle.focus()
+        handle.press("ArrowLeft")
+        _wait_until_apr_differs(page, before)
+        value = _readout_value(page)
+        assert value == pytest.approx(0.95)
+        assert apr.inner_text().strip() == fmt.pct(
+            quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+        # One output in the dashboard cell: updates replace, they do not pile up.
+        assert page.locator(".jp-OutputArea-child").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))
