@@ -97,6 +97,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import product
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -322,29 +323,51 @@ def reward_coefficients(
     }
 
 
+_ROW_FIELDS: Final[tuple[str, ...]] = (
+    "diva.key_shares_per_validator", "diva.threshold", "diva.collateral_per_key_share_eth",
+    "diva.operator_uptime", "diva.failure_correlation", "diva.operator_fee", "diva.treasury_fee",
+    "diva.insurance_fee", "diva.validator_stake_eth", "ethereum.total_staked_eth",
+    "ethereum.el_reward_per_block_eth", "ethereum.network_participation",
+    "simulation.staker_deposit_eth_per_day", "simulation.growth_rate_per_year", "simulation.target_staker_eth",
+    "simulation.withdrawal_rate_per_year", "simulation.initial_staker_eth", "simulation.initial_collateral_eth",
+    "simulation.collateral_deposit_eth_per_day", "simulation.ethereum_stake_growth_eth_per_day",
+    "simulation.activation_delay_days", "simulation.outage_rate_per_operator_per_year",
+    "simulation.slashing_rate_per_validator_per_year", "simulation.proposer_luck",
+)
+"""The numeric scenario fields the engine reads (ints and bools are exact as float64)."""
+
+
+def scenario_table(scenarios: Sequence[Scenario]) -> dict[str, FloatArray]:
+    """``{field: value per scenario}`` for :data:`_ROW_FIELDS`, read in one pass (field names without section)."""
+    get = attrgetter(*_ROW_FIELDS)
+    table = np.array([get(s) for s in scenarios], dtype=float).reshape(len(scenarios), len(_ROW_FIELDS))
+    return {name.partition(".")[2]: table[:, i] for i, name in enumerate(_ROW_FIELDS)}
+
+
 def build_rows(
     scenarios: Sequence[Scenario], seeds_per: Sequence[int] | int, names: Sequence[str] | None = None
 ) -> RowInputs:
     """Row inputs for ``scenarios`` (each repeated for its seeds), scenario-major."""
     if isinstance(seeds_per, int):
         seeds_per = [seeds_per] * len(scenarios)
-    idx = np.repeat(np.arange(len(scenarios)), seeds_per).astype(np.int64)
-    seeds = np.concatenate([np.arange(k) for k in seeds_per]).astype(np.int64) if len(idx) else (
-        np.zeros(0, dtype=np.int64)
-    )
+    counts = np.asarray(seeds_per, dtype=np.int64).reshape(-1)
+    idx = np.repeat(np.arange(len(scenarios), dtype=np.int64), counts)
+    first_row = np.cumsum(counts) - counts  # of each scenario
+    seeds = np.arange(len(idx), dtype=np.int64) - np.repeat(first_row, counts)
     nm = list(names) if names is not None else [s.name for s in scenarios]
+    per_scenario = scenario_table(scenarios)
 
-    def col(get: Callable[[Scenario], Any], dtype: Any = float) -> Any:
-        return np.asarray([get(s) for s in scenarios], dtype=dtype)[idx]
+    def col(name: str) -> FloatArray:
+        return per_scenario[name][idx]
 
-    k = col(lambda s: s.diva.key_shares_per_validator)
-    thr = col(lambda s: s.diva.threshold)
-    c = col(lambda s: s.diva.collateral_per_key_share_eth)
-    uptime = col(lambda s: s.diva.operator_uptime)
-    rho = col(lambda s: s.diva.failure_correlation)
+    k = col("key_shares_per_validator")
+    thr = col("threshold")
+    c = col("collateral_per_key_share_eth")
+    uptime = col("operator_uptime")
+    rho = col("failure_correlation")
     # availability per distinct (key shares, threshold, uptime, correlation), then per row
-    keys = [(s.diva.key_shares_per_validator, s.diva.threshold, s.diva.operator_uptime,
-             s.diva.failure_correlation) for s in scenarios]
+    keys = list(zip(*(per_scenario[f].tolist() for f in (
+        "key_shares_per_validator", "threshold", "operator_uptime", "failure_correlation")), strict=True))
     uniq = list(dict.fromkeys(keys))
     cols = list(zip(*uniq, strict=True))
     avail_u = np.asarray(
@@ -355,38 +378,33 @@ def build_rows(
     where = {key: i for i, key in enumerate(uniq)}
     avail_s = avail_u[[where[key] for key in keys]]
     avail = avail_s[idx] if len(scenarios) else np.zeros(0)
-    split = protocol.fee_split(
-        np.ones(len(idx)),
-        col(lambda s: s.diva.operator_fee),
-        col(lambda s: s.diva.treasury_fee),
-        col(lambda s: s.diva.insurance_fee),
-    )
-    growth_mode = col(lambda s: s.simulation.deposit_mode == "growth", bool)
-    total0 = col(lambda s: s.ethereum.total_staked_eth)
-    el = col(lambda s: s.ethereum.el_reward_per_block_eth)
-    part = col(lambda s: s.ethereum.network_participation)
+    split = protocol.fee_split(np.ones(len(idx)), col("operator_fee"), col("treasury_fee"), col("insurance_fee"))
+    growth_mode = np.asarray([s.simulation.deposit_mode == "growth" for s in scenarios], dtype=bool)[idx]
+    total0 = col("total_staked_eth")
+    el = col("el_reward_per_block_eth")
+    part = col("network_participation")
     coef = reward_coefficients(total0, el, part)
     return RowInputs(
-        names=[nm[i] for i in idx],
+        names=[nm[i] for i in idx.tolist()],
         seeds=seeds,
         scenario_index=idx,
-        stake=col(lambda s: s.diva.validator_stake_eth),
+        stake=col("validator_stake_eth"),
         kc=k * c,
         k=k,
         thr=thr,
         f_stakers=np.asarray(split["stakers"], dtype=float),
         f_operators=np.asarray(split["operators"], dtype=float),
         f_treasury=np.asarray(split["treasury"], dtype=float) + np.asarray(split["insurance"], dtype=float),
-        dep_const=np.where(growth_mode, 0.0, col(lambda s: s.simulation.staker_deposit_eth_per_day)),
-        growth_daily=np.where(growth_mode, col(lambda s: s.simulation.growth_rate_per_year) / DAYS_PER_YEAR, 0.0),
-        inv_target=1.0 / col(lambda s: s.simulation.target_staker_eth),
-        withdraw_daily=col(lambda s: s.simulation.withdrawal_rate_per_year) / DAYS_PER_YEAR,
-        initial_staker=col(lambda s: s.simulation.initial_staker_eth),
-        q0=col(lambda s: s.simulation.initial_collateral_eth),
-        e=col(lambda s: s.simulation.collateral_deposit_eth_per_day),
+        dep_const=np.where(growth_mode, 0.0, col("staker_deposit_eth_per_day")),
+        growth_daily=np.where(growth_mode, col("growth_rate_per_year") / DAYS_PER_YEAR, 0.0),
+        inv_target=1.0 / col("target_staker_eth"),
+        withdraw_daily=col("withdrawal_rate_per_year") / DAYS_PER_YEAR,
+        initial_staker=col("initial_staker_eth"),
+        q0=col("initial_collateral_eth"),
+        e=col("collateral_deposit_eth_per_day"),
         total0=total0,
-        total_growth=col(lambda s: s.simulation.ethereum_stake_growth_eth_per_day),
-        delay=col(lambda s: s.simulation.activation_delay_days, np.int64),
+        total_growth=col("ethereum_stake_growth_eth_per_day"),
+        delay=col("activation_delay_days").astype(np.int64),
         availability=avail,
         uptime=uptime,
         correlation=rho,
@@ -396,23 +414,25 @@ def build_rows(
         prop0=coef["prop"][0], prop1=coef["prop"][1],
         el0=coef["el"][0], el1=coef["el"][1],
         pen0=coef["pen"][0], pen1=coef["pen"][1],
-        outage_daily=np.minimum(col(lambda s: s.simulation.outage_rate_per_operator_per_year) / DAYS_PER_YEAR, 1.0),
-        slash_daily=col(lambda s: s.simulation.slashing_rate_per_validator_per_year) / DAYS_PER_YEAR,
-        luck=col(lambda s: s.simulation.proposer_luck, bool),
+        outage_daily=np.minimum(col("outage_rate_per_operator_per_year") / DAYS_PER_YEAR, 1.0),
+        slash_daily=col("slashing_rate_per_validator_per_year") / DAYS_PER_YEAR,
+        luck=col("proposer_luck").astype(bool),
     )
 
 
 def check_stake_path(scenarios: Sequence[Scenario], days: int) -> None:
     """Refuse a scenario whose Ethereum stake would fall to zero within the horizon."""
+    get = attrgetter("ethereum.total_staked_eth", "simulation.ethereum_stake_growth_eth_per_day")
+    start_growth = np.array([get(s) for s in scenarios], dtype=float).reshape(-1, 2)
+    last_stake = start_growth[:, 0] + start_growth[:, 1] * (days - 1)
     problems = []
-    for s in scenarios:
-        last = s.ethereum.total_staked_eth + s.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
-        if last <= 0:
-            problems.append(
-                f"simulation.ethereum_stake_growth_eth_per_day = "
-                f"{s.simulation.ethereum_stake_growth_eth_per_day:g}: Ethereum's stake would reach "
-                f"{last:,.0f} ETH by day {days - 1} (scenario {s.name!r}); must stay positive"
-            )
+    for i in np.flatnonzero(last_stake <= 0).tolist():
+        s = scenarios[i]
+        problems.append(
+            f"simulation.ethereum_stake_growth_eth_per_day = "
+            f"{s.simulation.ethereum_stake_growth_eth_per_day:g}: Ethereum's stake would reach "
+            f"{last_stake[i]:,.0f} ETH by day {days - 1} (scenario {s.name!r}); must stay positive"
+        )
     if problems:
         raise ParameterError(problems)
 
