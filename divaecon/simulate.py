@@ -94,7 +94,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import product
 from operator import attrgetter
@@ -658,6 +658,11 @@ def _run_rows(
     rate = np.ones(n)
     c_dep = buf.copy()
     c_wd, c_r, c_cov, c_loss, c_new = (np.zeros(n) for _ in range(5))
+    # cumulative flows only feed recorded variables: kept if recorded (always with on_step)
+    shown = set(RECORDABLE) if on_step is not None else set(record)
+    keep_dep, keep_wd = "deposits_eth" in shown, "withdrawn_eth" in shown
+    keep_r = bool(shown & {"rewards_eth", "staker_rewards_eth", "operator_rewards_eth", "treasury_rewards_eth"})
+    keep_pen = bool(shown & {"penalties_eth", "penalties_covered_eth", "staker_loss_eth"})
     sum_supply, sum_v = np.zeros(n), np.zeros(n)
     # time-weighted operator returns: ∏ (1 + daily return) and the number of days compounded
     twr_q, twr_a = np.ones(n), np.ones(n)
@@ -848,11 +853,15 @@ def _run_rows(
         # 5. accumulators
         c_new += new
         t_new += t * new
-        c_dep += inflow
-        c_wd += w
-        c_r += r
-        c_cov += cov
-        c_loss += loss
+        if keep_dep:
+            c_dep += inflow
+        if keep_wd:
+            c_wd += w
+        if keep_r:
+            c_r += r
+        if keep_pen:
+            c_cov += cov
+            c_loss += loss
         sum_supply += supply
         sum_v += v
         locked = q + a
@@ -862,7 +871,7 @@ def _run_rows(
             _flush_waits(hist, hist_base, bin_of, c_new, t_new, b_new0, b_t0, kc * inv_e, q0 * inv_e)
         if t in rec_pos or on_step is not None:
             state = _state(inp, buf, pend, v, q, a, supply, rate, c_dep, c_wd, c_r, c_cov, c_loss,
-                           c_new, per_row(tot_blk[j]))
+                           c_new, per_row(tot_blk[j]), None if on_step is not None else record)
             if t in rec_pos:
                 i = rec_pos[t]
                 for var in record:
@@ -1030,33 +1039,39 @@ def _state(
     inp: RowInputs, buf: FloatArray, pend: FloatArray, v: FloatArray, q: FloatArray, a: FloatArray,
     supply: FloatArray, rate: FloatArray, c_dep: FloatArray, c_wd: FloatArray, c_r: FloatArray,
     c_cov: FloatArray, c_loss: FloatArray, c_new: FloatArray, total: FloatArray,
+    want: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Every recordable variable at the end of a day (fresh arrays)."""
-    idle = buf + pend
-    return {
-        "buffer_eth": buf.copy(),
-        "pending_eth": pend.copy(),
-        "active_validators": v.copy(),
-        "active_eth": v * inp.stake,
-        "queued_collateral_eth": q.copy(),
-        "assigned_collateral_eth": a.copy(),
-        "collateral_locked_eth": q + a,
-        "diveth_supply": supply.copy(),
-        "staker_diveth": supply - q - a,
-        "wdiveth_rate": rate.copy(),
-        "deposits_eth": c_dep.copy(),
-        "withdrawn_eth": c_wd.copy(),
-        "rewards_eth": c_r.copy(),
-        "staker_rewards_eth": c_r * inp.f_stakers,
-        "operator_rewards_eth": c_r * inp.f_operators,
-        "treasury_rewards_eth": c_r * inp.f_treasury,
-        "penalties_eth": c_cov + c_loss,
-        "penalties_covered_eth": c_cov.copy(),
-        "staker_loss_eth": c_loss.copy(),
-        "validators_created": c_new.copy(),
-        "total_staked_eth": np.array(total, dtype=float, copy=True),
-        "cash_drag": np.divide(idle, supply, out=np.zeros_like(idle), where=supply > 0),
+    """Every recordable variable at the end of a day, or those in ``want`` (fresh arrays)."""
+
+    def cash_drag() -> FloatArray:
+        idle = buf + pend
+        return np.divide(idle, supply, out=np.zeros_like(idle), where=supply > 0)
+
+    make: dict[str, Callable[[], Any]] = {
+        "buffer_eth": buf.copy,
+        "pending_eth": pend.copy,
+        "active_validators": v.copy,
+        "active_eth": lambda: v * inp.stake,
+        "queued_collateral_eth": q.copy,
+        "assigned_collateral_eth": a.copy,
+        "collateral_locked_eth": lambda: q + a,
+        "diveth_supply": supply.copy,
+        "staker_diveth": lambda: supply - q - a,
+        "wdiveth_rate": rate.copy,
+        "deposits_eth": c_dep.copy,
+        "withdrawn_eth": c_wd.copy,
+        "rewards_eth": c_r.copy,
+        "staker_rewards_eth": lambda: c_r * inp.f_stakers,
+        "operator_rewards_eth": lambda: c_r * inp.f_operators,
+        "treasury_rewards_eth": lambda: c_r * inp.f_treasury,
+        "penalties_eth": lambda: c_cov + c_loss,
+        "penalties_covered_eth": c_cov.copy,
+        "staker_loss_eth": c_loss.copy,
+        "validators_created": c_new.copy,
+        "total_staked_eth": lambda: np.array(total, dtype=float, copy=True),
+        "cash_drag": cash_drag,
     }
+    return {var: f() for var, f in make.items() if want is None or var in want}
 
 
 # --------------------------------------------------------------------------------------------
