@@ -161,6 +161,9 @@ RNG_BLOCK: Final[int] = 256
 WAIT_BATCH_DAYS: Final[int] = 7
 """Days of validator creations counted at one wait in the P95 queue-wait histogram."""
 
+RECORD_BLOCK: Final[int] = 8
+"""Recorded days kept as (day, row) before they are moved to the (row, day) output in one pass."""
+
 RATE_BLOCK_DAYS: Final[int] = 64
 """Days of Ethereum's stake path (total, its ratio to the start and square root) computed at once."""
 
@@ -634,7 +637,10 @@ def _run_rows(
     """:func:`_run` in this process; ``out[var]`` (shape (rows, n_rec)) receives the records if given."""
     n = inp.n
     rec_days = record_days(days, every)
-    recorded = {v: np.empty((len(rec_days), n)) for v in record}  # (day, row) while running
+    if out is None:
+        out = {var: np.empty((n, len(rec_days))) for var in record}
+    # the last few recorded days as (day, row), moved to out[var] (row, day) RECORD_BLOCK at a time
+    recent = {var: np.empty((RECORD_BLOCK, n)) for var in record}
     rec_pos = {int(d): i for i, d in enumerate(rec_days)}
 
     stake, kc, e, q0 = inp.stake, inp.kc, inp.e, inp.q0
@@ -875,7 +881,11 @@ def _run_rows(
             if t in rec_pos:
                 i = rec_pos[t]
                 for var in record:
-                    recorded[var][i] = state[var]
+                    recent[var][i % RECORD_BLOCK] = state[var]
+                if i % RECORD_BLOCK == RECORD_BLOCK - 1 or i == len(rec_days) - 1:
+                    i0 = i - i % RECORD_BLOCK
+                    for var in record:
+                        transpose_into(out[var][:, i0 : i + 1], recent[var][: i + 1 - i0])
             if on_step is not None:
                 on_step(t, {**state, "draws": draws, "rewards_today": r, "staker_rewards_today": r_s,
                             "penalties_today": pen, "covered_today": cov, "loss_today": loss,
@@ -903,15 +913,11 @@ def _run_rows(
             "final_diveth_supply": supply.copy(),
             "wdiveth_rate": rate.copy(),
         }
-    if out is None:
-        out = {var: np.empty((n, len(rec_days))) for var in record}
-    for var in record:
-        transpose_into(out[var], recorded[var])
     return out, summary
 
 
 def transpose_into(dst: FloatArray, src: FloatArray, block: int = 512) -> None:
-    """``dst[...] = src.T`` in blocks of rows that stay in cache (several times faster than one strided copy)."""
+    """``dst[...] = src.T`` in blocks of rows that stay in cache (faster than one strided copy)."""
     for lo in range(0, dst.shape[0], block):
         dst[lo : lo + block] = src[:, lo : lo + block].T
 
