@@ -684,7 +684,8 @@ def _run_rows(
     n_bins = len(edges)
     hist = np.zeros(n * n_bins)
     hist_base = np.arange(n, dtype=np.int64)
-    zeros = np.zeros(n)
+    zeros = np.zeros(n)  # never written; np.maximum(x, zeros) is np.maximum(x, 0.0), 1.6x faster
+    tiny = np.full(n, _TINY)
 
     delays = inp.delay
     ring_len = int(delays.max()) + 1
@@ -772,43 +773,43 @@ def _run_rows(
 
         # 2. rebase of every divETH on the supply at the start of the day; collateral covers penalties
         g1 = r_s - loss
-        g1 /= np.maximum(supply, _TINY)
+        g1 /= np.maximum(supply, tiny)
         g1 += 1.0  # 1 + g
         rate *= g1
         # time-weighted returns of one divETH of queued / assigned collateral. Masked ufuncs
         # (where=) are ~7x slower than plain ones: rows without collateral multiply by exactly 1,
         # and days when every row has some are counted once, in days_all_q / days_all_a
-        np.greater(q, 0.0, out=has_q)
-        if has_q.all():
+        if q.min() > 0.0:  # = (q > 0).all(): a NaN minimum fails too
             twr_q *= g1
             days_all_q += 1
         else:
+            np.greater(q, 0.0, out=has_q)
             twr_q *= np.where(has_q, g1, 1.0)
             n_q += has_q
-        np.greater(a_earning, 0.0, out=has_a)
         ret_a = r * f_o
         ret_a -= cov
-        if has_a.all():
+        if a_earning.min() > 0.0:
             ret_a /= a_earning
             ret_a += g1
             twr_a *= ret_a
             days_all_a += 1
         else:
+            np.greater(a_earning, 0.0, out=has_a)
             np.divide(ret_a, a_earning, out=ret_a, where=has_a)
             ret_a += g1
             twr_a *= np.where(has_a, ret_a, 1.0)
             n_a += has_a
-        np.maximum(twr_a, 0.0, out=twr_a)  # a day that wipes the collateral out: −100 %
+        np.maximum(twr_a, zeros, out=twr_a)  # a day that wipes the collateral out: −100 %
         a -= cov
 
         # 3. flows: deposits and withdrawals scale with staker divETH at the start of the day
         s_div = supply - q
         s_div -= a
-        np.maximum(s_div, 0.0, out=s_div)
+        np.maximum(s_div, zeros, out=s_div)
         if any_growth:
             inflow = s_div * inv_k_target
             np.subtract(1.0, inflow, out=inflow)
-            np.maximum(inflow, 0.0, out=inflow)
+            np.maximum(inflow, zeros, out=inflow)
             inflow *= s_div
             inflow *= gr
             inflow += const_inflow
