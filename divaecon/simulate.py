@@ -1,7 +1,9 @@
 """Daily simulation of a Diva network, vectorised over scenarios and Monte Carlo draws.
 
 One Python loop runs over days; every step is a handful of numpy operations over all
-scenario rows at once (STYLE.md §5). A *row* is one scenario × one Monte Carlo seed.
+scenario rows at once (STYLE.md §5). A *row* is one scenario × one Monte Carlo seed. Large runs
+(:data:`PARALLEL_MIN_ROW_DAYS`) split their rows in two at a multiple of :data:`RNG_BLOCK` and
+run the halves in two processes (fork), with the same results bit for bit.
 :mod:`divaecon.simulate_reference` is the same model written plainly for one scenario; the
 tests check the two agree to 1e-9 relative.
 
@@ -1167,6 +1169,10 @@ def simulate(
     on_step : callable, optional
         ``on_step(day, state)`` after every day with every variable of :data:`RECORDABLE`
         plus the day's flows and ``draws`` (for tests: conservation, the scalar reference).
+        Runs in one process.
+    _processes : int, optional
+        1 or 2 processes; default :func:`auto_processes` (2 for runs of at least
+        :data:`PARALLEL_MIN_ROW_DAYS` rows × days on a machine with 2+ CPUs). Same results.
 
     Returns
     -------
