@@ -1342,7 +1342,10 @@ def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:
         name = name.strip()
         if not sep or not name or not text.strip():
             raise DivaeconError(f"--grid {item!r}: expected NAME=V1,V2,... (e.g. collateral_per_key_share_eth=0.5,1)")
-        section, field = resolve_name(name)
+        try:
+            section, field = resolve_name(name)
+        except ParameterError as exc:
+            raise ParameterError([f"--grid {p}" for p in exc.problems]) from None
         kind = SECTIONS[section].model_fields[field].annotation
         values: list[Any] = []
         for raw in text.split(","):

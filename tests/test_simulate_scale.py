@@ -39,7 +39,7 @@ def test_cli_writes_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--grid", "nope=1,2"], "nope: unknown parameter"),
+        (["--grid", "nope=1,2"], "--grid nope: unknown parameter"),
         (["--grid", "collateral_per_key_share_eth=abc"], "not a valid float"),
         (["--grid", "collateral_per_key_share_eth=-1"], "collateral_per_key_share_eth"),
         (["--grid", "collateral_per_key_share_eth"], "expected NAME=V1,V2"),
