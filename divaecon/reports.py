@@ -783,9 +783,9 @@ SIMULATION_SUMMARY_ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("cash_drag", "Cash drag (buffer's share)", lambda x: fmt.pct(x, 3)),
     ("queue_wait_mean_days", "Queue wait, mean [days]", lambda x: f"{float(x):,.1f}"),
     ("queue_wait_p95_days", "Queue wait, P95 [days]", lambda x: f"{float(x):,.1f}"),
-    ("peak_collateral_locked_eth", "Peak collateral locked", lambda x: fmt.eth(x).replace("ETH", "divETH")),
+    ("peak_collateral_locked_eth", "Peak collateral locked [divETH]", lambda x: f"{float(x):,.0f}"),
     ("final_active_validators", "Active validators at the end", fmt.count),
-    ("final_diveth_supply", "divETH supply at the end", lambda x: fmt.eth(x).replace("ETH", "divETH")),
+    ("final_diveth_supply", "divETH supply at the end [divETH]", lambda x: f"{float(x):,.0f}"),
     ("wdiveth_rate", "wdivETH rate at the end [divETH]", lambda x: f"{float(x):.4f}"),
 )
 
