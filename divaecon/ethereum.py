@@ -264,6 +264,28 @@ def gross_apr(
     )
 
 
+def rewards_lost_eth_per_year(
+    total_staked_eth: ArrayLike,
+    el_reward_per_block_eth: ArrayLike,
+    uptime: ArrayLike,
+    network_participation: ArrayLike = 1.0,
+    validator_stake_eth: ArrayLike = VALIDATOR_STAKE_ETH,
+) -> Any:
+    """Rewards a validator of ``uptime`` forgoes against a perfect one [ETH/year].
+
+    ``(gross_apr(u = 1) − gross_apr(u)) · stake``: missed attestation, sync and proposer rewards,
+    the penalties of missed source and target votes, and missed execution rewards.
+
+    References
+    ----------
+    :func:`gross_apr` (consensus-specs altair ``get_flag_index_deltas``; MODEL.md §2).
+    """
+    ideal = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, 1.0, network_participation))
+    actual = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, uptime, network_participation))
+    return unwrap((ideal - actual) * as_float_array(validator_stake_eth), total_staked_eth,
+                  el_reward_per_block_eth, uptime, network_participation, validator_stake_eth)
+
+
 def inactivity_penalty_gwei(effective_balance_gwei: int, inactivity_score: int) -> int:
     """Spec-exact inactivity penalty of one epoch for a non-participating validator [gwei].
 

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from divaecon import dvt, ethereum, peers, protocol
 from divaecon.params import Scenario
-from divaecon.quote import peer_table, quote
+from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 
 SOURCE_CL = "consensus-specs altair (rewards), MODEL.md §2"
 SOURCE_DIVA = "Diva docs 21-economics, 40-staking-rewards (MODEL.md §1)"
@@ -209,9 +209,7 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     """Operator APR (queued, assigned) and reward per key share against collateral per key share."""
     q = quote(scenario)
     c = collateral_grid(scenario, points)
-    assigned = np.asarray(protocol.operator_apr_assigned(
-        q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], c,
-        q["collateral_penalty_per_key_share_eth_per_year"]))
+    assigned = np.asarray(operator_apr_assigned_at(q, c))
     fig, (ax, ax2) = new_figure("Operator yield against collateral per key share", scenario.name,
                                 SOURCE_DIVA + "; " + SOURCE_CL, ncols=2)
     ax.plot(c, assigned, color=COLORS["diva"], lw=2, label="collateral assigned to key shares")
@@ -228,9 +226,10 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     ax.set_title("APR on the operator's collateral")
     reward = q["operator_reward_per_key_share_eth_per_year"]
     penalty = q["collateral_penalty_per_key_share_eth_per_year"]
-    ax2.bar(["reward", "expected penalty", "net"], [reward, -penalty, reward - penalty],
+    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    ax2.bar(["reward", "expected penalty", "net"], [reward, -penalty, net],
             color=[COLORS["diva"], COLORS["proposer"], "black"])
-    for i, v in enumerate([reward, -penalty, reward - penalty]):
+    for i, v in enumerate([reward, -penalty, net]):
         ax2.annotate(f"{v:.3g}", (i, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=7.5)
     ax2.set_ylabel("per key share [ETH/year]")
     ax2.set_title("Operator reward per key share\n(pooled: the same at any network size)")
@@ -257,9 +256,7 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     n = np.geomspace(100.0, n_max, network_points)
     cc, nn = np.meshgrid(c, n)
     locked = np.asarray(protocol.collateral_locked_eth(nn, cc, d.key_shares_per_validator))
-    assigned_apr = np.asarray(protocol.operator_apr_assigned(
-        q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], cc,
-        q["collateral_penalty_per_key_share_eth_per_year"]))
+    assigned_apr = np.asarray(operator_apr_assigned_at(q, cc))
     share = np.where(locked <= posted, locked / posted, np.nan)
     blended = share * assigned_apr + (1.0 - share) * q["operator_apr_queued"]
     fig, (ax1, ax2) = new_figure("Collateral and operator yield over collateral × network size",
@@ -292,7 +289,7 @@ def break_even(scenario: Scenario, points: int = 80,
     q = quote(scenario)
     costs = scenario.costs
     price = np.linspace(500.0, 10_000.0, points)
-    net = q["operator_reward_per_key_share_eth_per_year"] - q["collateral_penalty_per_key_share_eth_per_year"]
+    net = q["operator_net_reward_per_key_share_eth_per_year"]
     fig, ax = new_figure("Break-even key shares per node", scenario.name,
                          SOURCE_DIVA + "; costs: scenario's costs section", figsize=(7.2, 3.6))
     for i, running in enumerate(running_costs_usd_per_month):
@@ -370,15 +367,13 @@ def rewards_lost(scenario: Scenario, points: int = 101) -> Figure:
     """Rewards a 32 ETH validator loses to downtime against node uptime, per cluster type."""
     eth_p, d = scenario.ethereum, scenario.diva
     u = np.linspace(0.80, 0.999, points)
-    ideal = float(ethereum.gross_apr(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, 1.0,
-                                     eth_p.network_participation))
     fig, ax = new_figure("Rewards lost to downtime", scenario.name, SOURCE_CL + "; " + SOURCE_DVT,
                          figsize=(7.2, 3.6))
     for row in cluster_setups(scenario).to_dict("records"):
         a = np.asarray(dvt.availability(row["n"], row["t"], u, d.failure_correlation))
-        r = np.asarray(ethereum.gross_apr(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, a,
-                                          eth_p.network_participation))
-        ax.plot(u, (ideal - r) * ethereum.VALIDATOR_STAKE_ETH, color=row["color"],
+        lost = ethereum.rewards_lost_eth_per_year(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, a,
+                                                  eth_p.network_participation)
+        ax.plot(u, lost, color=row["color"],
                 lw=2.2 if str(row["name"]).startswith("Diva") else 1.3, label=row["name"])
     ax.axvline(d.operator_uptime, color="grey", ls=":", lw=1)
     ax.set_yscale("symlog", linthresh=1e-4)
@@ -543,9 +538,7 @@ def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Fig
     for i, (s, color) in enumerate(zip(scenarios, scenario_colors(len(scenarios)), strict=True)):
         q = quote(s)
         c = collateral_grid(s, points)
-        apr = np.asarray(protocol.operator_apr_assigned(
-            q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], c,
-            q["collateral_penalty_per_key_share_eth_per_year"]))
+        apr = np.asarray(operator_apr_assigned_at(q, c))
         ax.plot(c, apr, color=color, lw=1.6, label=s.name, ls=LINESTYLES[i % len(LINESTYLES)])
         ax.scatter([s.diva.collateral_per_key_share_eth], [q["operator_apr_assigned"]], color=color,
                    zorder=5, edgecolor="black", lw=0.5)

@@ -25,7 +25,8 @@ def quote(scenario: Scenario) -> dict[str, Any]:
     Keys: ``consensus_apr``, ``execution_apr``, ``gross_apr`` (of a Diva validator, whose
     uptime is its availability), ``staker_apr``, ``operator_apr_queued``,
     ``operator_apr_assigned``, ``operator_reward_per_key_share_eth_per_year``,
-    ``collateral_penalty_per_key_share_eth_per_year``, ``validator_availability``,
+    ``collateral_penalty_per_key_share_eth_per_year``,
+    ``operator_net_reward_per_key_share_eth_per_year`` (reward − penalty), ``validator_availability``,
     ``collateral_locked_eth``, ``collateral_ratio``, ``operator_cost_usd_per_year``,
     ``break_even_key_shares``, ``ideal_consensus_apr``.
     """
@@ -53,6 +54,7 @@ def quote(scenario: Scenario) -> dict[str, Any]:
     cost = protocol.operator_cost_usd_per_year(
         costs.hardware_cost_usd, costs.hardware_lifetime_years, costs.running_cost_usd_per_month
     )
+    net = reward - penalty  # what a key share leaves its operator once penalties are covered
     return {
         "scenario": scenario.name,
         "total_staked_eth": eth.total_staked_eth,
@@ -67,6 +69,7 @@ def quote(scenario: Scenario) -> dict[str, Any]:
         ),
         "operator_reward_per_key_share_eth_per_year": reward,
         "collateral_penalty_per_key_share_eth_per_year": penalty,
+        "operator_net_reward_per_key_share_eth_per_year": net,
         "validator_availability": avail,
         "collateral_locked_eth": protocol.collateral_locked_eth(
             diva.network_validators, diva.collateral_per_key_share_eth, diva.key_shares_per_validator
@@ -77,9 +80,21 @@ def quote(scenario: Scenario) -> dict[str, Any]:
         "network_validators": diva.network_validators,
         "operator_cost_usd_per_year": cost,
         "break_even_key_shares": protocol.break_even_key_shares(
-            reward - penalty, costs.eth_price_usd, cost
+            net, costs.eth_price_usd, cost
         ),
     }
+
+
+def operator_apr_assigned_at(figures: dict[str, Any], collateral_per_key_share_eth: Any) -> Any:
+    """The assigned operator APR of a :func:`quote` at other collateral levels (scalar or array).
+
+    :func:`divaecon.protocol.operator_apr_assigned` with the quote's staker APR, reward and
+    penalty per key share: what the figures and tables that vary the collateral draw.
+    """
+    return protocol.operator_apr_assigned(
+        figures["staker_apr"], figures["operator_reward_per_key_share_eth_per_year"],
+        collateral_per_key_share_eth, figures["collateral_penalty_per_key_share_eth_per_year"],
+    )
 
 
 def peer_table(scenario: Scenario, figures: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -1068,13 +1068,12 @@ def collateral_table(scenario: Scenario, collaterals: Sequence[float] = (0.1, 0.
     import numpy as np
 
     from divaecon import protocol
-    from divaecon.quote import quote
+    from divaecon.quote import operator_apr_assigned_at, quote
 
     q = quote(scenario)
     d = scenario.diva
     c = np.unique(np.append(np.asarray(collaterals, dtype=float), d.collateral_per_key_share_eth))
-    assigned = protocol.operator_apr_assigned(q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], c,
-                                              q["collateral_penalty_per_key_share_eth_per_year"])
+    assigned = operator_apr_assigned_at(q, c)
     ratio = protocol.collateral_ratio(c, d.key_shares_per_validator, d.validator_stake_eth)
     locked = protocol.collateral_locked_eth(d.network_validators, c, d.key_shares_per_validator)
     return pd.DataFrame({
@@ -1095,7 +1094,7 @@ def break_even_table(scenario: Scenario, prices_usd: Sequence[float] = (1_000.0,
 
     q = quote(scenario)
     c = scenario.costs
-    net = q["operator_reward_per_key_share_eth_per_year"] - q["collateral_penalty_per_key_share_eth_per_year"]
+    net = q["operator_net_reward_per_key_share_eth_per_year"]
     prices = sorted(set(prices_usd) | {c.eth_price_usd})
     out = {}
     for p in prices:
@@ -1120,11 +1119,8 @@ def availability_table(scenario: Scenario, correlation: float | None = None) -> 
     setups = cluster_setups(scenario)
     ind = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, 0.0)
     cor = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, rho)
-    ideal = float(ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, 1.0, e.network_participation))
-    lost = (ideal - ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, ind,
-                                       e.network_participation)) * ethereum.VALIDATOR_STAKE_ETH
-    lost_c = (ideal - ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, cor,
-                                         e.network_participation)) * ethereum.VALIDATOR_STAKE_ETH
+    lost, lost_c = (ethereum.rewards_lost_eth_per_year(e.total_staked_eth, e.el_reward_per_block_eth, a,
+                                                       e.network_participation) for a in (ind, cor))
     hours = DAYS_PER_YEAR * 24
     return pd.DataFrame({
         "cluster": setups["name"],

@@ -57,7 +57,7 @@ from divaecon import formatting as fmt
 from divaecon import protocol
 from divaecon.errors import DivaeconError
 from divaecon.params import DivaParams, Scenario, load_scenario
-from divaecon.quote import peer_table, quote
+from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 
 __all__ = [
     "KEY_FIGURES",
@@ -400,9 +400,7 @@ class CollateralPanel(_Panel):
 
     def update(self, q: dict[str, Any], collateral: float) -> bytes:
         """Curves through :func:`divaecon.protocol.operator_apr_assigned` for the quote's rates."""
-        assigned = np.asarray(protocol.operator_apr_assigned(
-            q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], self.grid,
-            q["collateral_penalty_per_key_share_eth_per_year"]), dtype=float)
+        assigned = np.asarray(operator_apr_assigned_at(q, self.grid), dtype=float)
         queued = float(protocol.operator_apr_queued(q["staker_apr"]))
         reward = float(q["operator_reward_per_key_share_eth_per_year"])
         self.assigned.set_ydata(assigned)

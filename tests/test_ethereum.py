@@ -163,3 +163,18 @@ def test_execution_reward_per_validator_by_hand():
     per_year = eth.execution_reward_eth_per_year(0.05, 32e6)
     assert per_year == pytest.approx(2.6298 * 0.05)
     assert per_year / 32 == pytest.approx(eth.execution_apr(0.05, 32e6))
+
+
+def test_rewards_lost_to_downtime_by_hand() -> None:
+    # By hand from consensus-specs altair weights (MODEL.md §2), participation 1, no execution
+    # rewards: at uptime u a validator earns u·54/64 − (1−u)·40/64 (source, target, head)
+    # + (2u−1)·2/64 (sync) + u·8/64 (proposals) of the ideal 64/64. At u = 0.95:
+    # 0.95·62/64 − 0.05·40/64 + 0.9·2/64 = 0.9171875, so 8.28125 % of the ideal is lost.
+    ideal_apr = 64 * 1e9 / math.sqrt(34.65e6 * 1e9) * EPOCHS_PER_YEAR / 1e9  # ≈ 166.3 / √staked
+    assert eth.rewards_lost_eth_per_year(34.65e6, 0.0, 0.95) == pytest.approx(0.0828125 * ideal_apr * 32, rel=1e-9)
+    assert eth.rewards_lost_eth_per_year(34.65e6, 0.04, 1.0) == pytest.approx(0.0, abs=1e-15)
+    # Execution rewards come only with proposals, so a 50 % validator also loses half of them.
+    el_only = eth.rewards_lost_eth_per_year(34.65e6, 0.04, 0.5) - eth.rewards_lost_eth_per_year(34.65e6, 0.0, 0.5)
+    assert el_only == pytest.approx(0.5 * float(eth.execution_apr(0.04, 34.65e6)) * 32, rel=1e-9)
+    lost = np.asarray(eth.rewards_lost_eth_per_year(34.65e6, 0.04, np.array([0.8, 0.9, 0.99])))
+    assert np.all(np.diff(lost) < 0)  # more uptime, less lost

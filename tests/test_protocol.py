@@ -103,3 +103,16 @@ def test_lower_collateral_raises_assigned_apr(c1, c2):
     qb = quote(Scenario().override(collateral_per_key_share_eth=hi))
     assert qa["operator_apr_assigned"] >= qb["operator_apr_assigned"] - 1e-15
     assert qa["staker_apr"] == pytest.approx(qb["staker_apr"])  # stakers are not affected
+
+
+def test_operator_apr_assigned_at_other_collateral() -> None:
+    from divaecon.quote import operator_apr_assigned_at
+
+    q = quote(Scenario())
+    assert operator_apr_assigned_at(q, 1.0) == pytest.approx(q["operator_apr_assigned"], rel=1e-12)
+    # README: 0.9 r + (0.2 r − penalty) / c for the same quote, at c = 0.5 and 2
+    r = q["gross_apr"]
+    net = q["operator_reward_per_key_share_eth_per_year"] - q["collateral_penalty_per_key_share_eth_per_year"]
+    assert net == pytest.approx(q["operator_net_reward_per_key_share_eth_per_year"], rel=1e-12)
+    got = operator_apr_assigned_at(q, np.array([0.5, 2.0]))
+    assert got == pytest.approx(0.9 * r + net / np.array([0.5, 2.0]), rel=1e-9)
