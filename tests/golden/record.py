@@ -1,0 +1,43 @@
+"""Record the simulation engine's output on frozen scenarios, for the refactoring guard.
+
+These values are *regression* values, not reference values: they were recorded from the engine
+as it stood at commit 212bc64 (``divaecon/simulate.py`` before the sub-package), so that
+``tests/test_simulate_golden.py`` can show a rewritten engine computes the same numbers (to
+1e-12). The scenarios are frozen here in full (``scenarios/*.yaml``), so a later change of a
+default does not move them. Re-record only when a change of the model is intended, and say
+which in the commit message: ``.venv/bin/python tests/golden/record.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+
+# name -> (seeds, days); the Monte Carlo cases draw outages, proposer luck and slashings
+RUNS: dict[str, tuple[int, int]] = {
+    "base": (1, 3650),
+    "low-collateral": (1, 3650),
+    "large-network": (1, 3650),
+    "correlated-outages": (2, 3650),
+    "mc-slashing": (3, 400),
+}
+RNG = 0
+EVERY = 30
+
+
+def main() -> None:
+    from divaecon.params import load_scenario
+    from divaecon.simulate import RECORDABLE, simulate
+
+    for name, (seeds, days) in RUNS.items():
+        scenario = load_scenario(HERE / "scenarios" / f"{name}.yaml")
+        res = simulate(scenario, seeds=seeds, days=days, record=list(RECORDABLE), record_every_days=EVERY, rng=RNG)
+        res.timeseries.to_csv(HERE / f"{name}.timeseries.csv", index=False, float_format="%.17g")
+        res.summary.to_csv(HERE / f"{name}.summary.csv", index=False, float_format="%.17g")
+
+
+if __name__ == "__main__":
+    main()
