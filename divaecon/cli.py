@@ -170,9 +170,148 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
 def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: int | None,
              out_path: str | None, scheduler: str | None) -> None:
     """Simulate the Diva network day by day; sweep drivers and Monte Carlo seeds."""
-    from divaecon.simulate import run_cli
+    from divaecon.simulate import sweep
 
-    run_cli(scenario_path, list(grids), seeds, days, out_path, scheduler)
+    base = load_scenario(scenario_path) if scenario_path else Scenario()
+    grid = parse_grid(list(grids), base)
+    if isinstance(seeds, bool) or seeds < 1:
+        raise DivaeconError(f"--seeds = {seeds}: must be an integer >= 1")
+    if days is not None and not 1 <= days <= 36_525:
+        raise DivaeconError(f"--days = {days}: must be from 1 to 36,525")
+    if out_path is not None and Path(out_path).suffix.lower() not in (".csv", ".parquet"):
+        raise DivaeconError(f"--out {out_path!r}: must end in .csv or .parquet")
+    res = sweep(base, grid, seeds=seeds, client=scheduler, days=days, progress=True)
+    click.echo(simulation_summary_text(res, base))
+    if out_path:
+        write_table_atomic(res.timeseries, Path(out_path))
+        click.echo(f"Wrote {len(res.timeseries):,} rows to {out_path}")
+
+
+def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:
+    """``["name=v1,v2", ...]`` → ``{name: [v1, v2]}`` typed by the field, or a one-line error."""
+    from divaecon.params import SECTIONS, resolve_name
+
+    out: dict[str, list[Any]] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not text.strip():
+            raise DivaeconError(f"--grid {item!r}: expected NAME=V1,V2,... (e.g. collateral_per_key_share_eth=0.5,1)")
+        try:
+            section, field = resolve_name(name)
+        except ParameterError as exc:
+            raise ParameterError([f"--grid {p}" for p in exc.problems]) from None
+        kind = SECTIONS[section].model_fields[field].annotation
+        values: list[Any] = []
+        for raw in text.split(","):
+            raw = raw.strip()
+            try:
+                if kind is bool:
+                    low = raw.lower()
+                    if low not in ("true", "false", "1", "0", "yes", "no"):
+                        raise ValueError(raw)
+                    values.append(low in ("true", "1", "yes"))
+                elif kind is int:
+                    values.append(int(raw))
+                elif kind is float:
+                    values.append(float(raw))
+                else:
+                    values.append(raw)
+            except ValueError:
+                type_name = getattr(kind, "__name__", str(kind))
+                raise DivaeconError(f"--grid {name} = {raw!r}: not a valid {type_name}") from None
+        out[name] = values
+    return out
+
+
+def write_table_atomic(df: Any, path: Path) -> None:
+    """Write a DataFrame as .csv or .parquet, whole or not at all (:func:`divaecon._io.write_atomic`)."""
+    import io
+
+    from divaecon._io import write_atomic
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_atomic(path, df.to_csv(index=False))
+    elif suffix == ".parquet":
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        write_atomic(path, buf.getvalue())
+    else:
+        raise DivaeconError(f"--out {str(path)!r}: must end in .csv or .parquet")
+
+
+def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> Scenario:
+    """The scenario of one grid point, from its summary row's grid columns."""
+    values = {k: summary_row[k] for k in grid_names}
+    if not values:
+        return base
+    return base.override(**{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()})
+
+
+def simulation_summary_text(res: Any, base: Scenario) -> str:
+    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote."""
+    import math
+
+    import numpy as np
+
+    from divaecon.quote import quote
+    from divaecon.simulate import SUMMARY_COLUMNS
+    from divaecon.units import DAYS_PER_YEAR, apr_to_apy
+
+    s = res.summary
+    days = int(s["days"].iloc[0])
+    grid_names = [c for c in s.columns if c not in ("scenario", "seed", "days", *SUMMARY_COLUMNS)]
+    lines = [
+        f"Simulated {s['scenario'].nunique()} scenario(s) × {s['seed'].nunique()} seed(s) over "
+        f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
+        "",
+    ]
+    cols = [
+        ("staker_apy", "Staker APY (realised)", fmt.pct),
+        ("operator_apy_queued", "Operator APY, queued (TWR)", fmt.pct),
+        ("operator_apy_assigned", "Operator APY, assigned (TWR)", fmt.pct),
+        ("cash_drag", "Cash drag (unstaked share)", fmt.pct),
+        ("queue_wait_mean_days", "Queue wait, mean [days]", lambda x: f"{x:,.1f}"),
+        ("queue_wait_p95_days", "Queue wait, P95 [days]", lambda x: f"{x:,.0f}"),
+        ("peak_collateral_locked_eth", "Peak collateral locked", lambda x: fmt.eth(x).replace("ETH", "divETH")),
+        ("final_active_validators", "Active validators at the end", fmt.count),
+    ]
+    width = max(len(label) for _, label, _ in cols)
+    for name, group in s.groupby("scenario", observed=True, sort=False):
+        sc = _grid_point(base, group.iloc[0], grid_names)
+        q = quote(sc)
+        lines.append(f"Scenario {name}")
+        for key, label, f in cols:
+            vals = group[key].to_numpy(dtype=float)
+            if np.all(np.isnan(vals)):
+                shown = "–"
+            else:
+                shown = f(float(np.nanmedian(vals)))
+                if len(vals) > 1:
+                    lo, hi = np.nanpercentile(vals, [5, 95])
+                    shown += f"  (P5–P95 {f(lo)} – {f(hi)})"
+            lines.append(f"  {label:<{width}}  {shown}")
+        lines.append(
+            f"  {'Quote (no cash drag)':<{width}}  staker APR {fmt.pct(q['staker_apr'])} = APY "
+            f"{fmt.pct(apr_to_apy(q['staker_apr']))}; operator APR queued "
+            f"{fmt.pct(q['operator_apr_queued'])}, assigned {fmt.pct(q['operator_apr_assigned'])}"
+        )
+        end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
+        lines.append(
+            f"  {'Ethereum stake, start → end':<{width}}  {fmt.eth(sc.ethereum.total_staked_eth)} → "
+            f"{fmt.eth(end_stake)} (consensus APR ∝ 1/√stake: "
+            f"× {math.sqrt(sc.ethereum.total_staked_eth / end_stake):.3f} by the end)"
+        )
+        lines.append("")
+    lines.append(
+        "Realised APYs compound daily and include cash drag (ETH waiting in the buffer or for "
+        "activation); collateral here bears the offline penalties the quote also charges stakers. "
+        "Operator APYs are time-weighted (TWR): one divETH of collateral compounded over the days "
+        "it was queued (the divETH rebase) or assigned (rebase + operator fees − penalties "
+        "covered), whatever the amounts."
+    )
+    return "\n".join(lines)
 
 
 @cli.command()

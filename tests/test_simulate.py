@@ -1,4 +1,4 @@
-"""The network simulation: against the scalar reference, by hand, against the quote, conservation."""
+"""The network simulation: against the scalar twin, by hand, against the quote, conservation."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from divaecon.simulate import (
     simulate,
     sweep,
 )
-from divaecon.simulate_reference import simulate_scalar
+from divaecon.simulate.reference import simulate_scalar
 from divaecon.units import apr_to_apy
 
 REL = 1e-9
@@ -81,8 +81,19 @@ def scenario_strategy() -> st.SearchStrategy[Scenario]:
     return values.map(build)
 
 
+def p95_within_tolerance(engine: float, exact: float) -> bool:
+    """The engine's P95 queue wait against the twin's exact one: equal below 127 days (1-day bins),
+    from there the upper end of a bin about 3 % wide: ``exact <= engine <= 1.03 · exact`` (metrics.py)."""
+    if math.isnan(exact) or math.isnan(engine):
+        return math.isnan(exact) and math.isnan(engine)
+    if exact < 127:
+        return engine == exact
+    return exact <= engine <= 1.03 * exact
+
+
 def compare_with_reference(res: Any, scenarios: list[Scenario], days: int, every: int,
-                           draws: dict[int, list[dict[str, float]]] | None = None, seeds: int = 1) -> None:
+                           draws: dict[int, list[dict[str, float]]] | None = None, seeds: int = 1,
+                           rel: float = REL) -> None:
     ts = res.timeseries
     for i, sc in enumerate(scenarios):
         for seed in range(seeds):
@@ -99,9 +110,16 @@ def compare_with_reference(res: Any, scenarios: list[Scenario], days: int, every
             got = ts[mask]
             assert list(got["day"]) == ref["days"]
             for var in ts.columns.drop(["scenario", "seed", "day"]):
-                assert close(got[var].to_numpy(), ref["timeseries"][var]), (var, row)
+                want = np.asarray(ref["timeseries"][var], dtype=float)
+                # Amounts that are small differences of large ones (the buffer) are compared on
+                # the scale of the pool.
+                scale = 1e-9 * max(1.0, float(np.max(np.asarray(ref["timeseries"]["diveth_supply"]))))
+                assert close(got[var].to_numpy(), want, rel=rel, abs_=scale), (var, row)
             for key in SUMMARY_KEYS:
-                assert close(res.summary[key].iloc[row], ref["summary"][key]), (key, row)
+                if key == "queue_wait_p95_days":
+                    assert p95_within_tolerance(res.summary[key].iloc[row], ref["summary"][key]), (key, row)
+                else:
+                    assert close(res.summary[key].iloc[row], ref["summary"][key], rel=rel), (key, row)
 
 
 @given(st.lists(scenario_strategy(), min_size=1, max_size=4), st.integers(20, MAX_DAYS))
@@ -141,7 +159,10 @@ def test_monte_carlo_engine_equals_scalar_reference_given_the_same_draws() -> No
     # the draws did something
     assert res.summary["wdiveth_rate"].nunique() == 4
     assert any(d["slashings"] > 0 for row in store.values() for d in row)
-    compare_with_reference(res, scenarios, 200, 10, draws=store, seeds=2)
+    # Under outages the engine reads availability from a table (linear interpolation on 8,193
+    # points, within ~1e-7 of dvt.availability) where the twin computes it exactly: the measured
+    # tolerance of that approximation.
+    compare_with_reference(res, scenarios, 200, 10, draws=store, seeds=2, rel=1e-6)
 
 
 def test_without_monte_carlo_rates_the_seeds_agree_and_draw_nothing() -> None:
@@ -256,8 +277,10 @@ def test_first_validator_by_hand() -> None:
     # waits 3, 2, 1, 0 days -> mean 1.5.
     four = simulate(TINY, days=4).summary.iloc[0]
     assert four["queue_wait_mean_days"] == 1.5
-    # P95 counts a week's creations at one wait: the middle (8th) divETH arrived on day 1, so 2.
-    assert four["queue_wait_p95_days"] == 2.0
+    # P95, amount-weighted and exact: 4 divETH each waited 0, 1, 2 and 3 days, so 75 % waited
+    # at most 2 days and the 95th percentile is 3. (The engine before the sub-package counted a
+    # week's creations at the wait of their middle divETH and said 2.)
+    assert four["queue_wait_p95_days"] == 3.0
     # No validator active: nothing earned, divETH rate unchanged, all of it is cash drag.
     assert four["wdiveth_rate"] == 1.0
     assert four["cash_drag"] == 1.0
@@ -494,14 +517,21 @@ def test_rows_do_not_depend_on_their_neighbours() -> None:
     )
 
 
-def test_two_process_split_equals_the_one_process_run_bit_for_bit() -> None:
-    # Rows cut at a multiple of RNG_BLOCK run in a forked process; nothing may change, draws included.
+def test_thread_count_does_not_change_a_bit() -> None:
+    # The compiled loop shares rows among threads; nothing may change with their number, draws included.
+    import numba
+
     sc = [MC.override(name=f"p{i}", collateral_per_key_share_eth=c, activation_delay_days=d)
           for i, (c, d) in enumerate([(0.25, 0), (1.0, 2), (2.0, 1)])]
-    seeds = 200  # 600 rows: cut at row 512, inside the third scenario's seeds
-    kw: dict[str, Any] = {"seeds": seeds, "days": 60, "rng": 5, "record": list(RECORDABLE), "record_every_days": 9}
-    one = simulate(sc, _processes=1, **kw)
-    two = simulate(sc, _processes=2, **kw)
-    pd.testing.assert_frame_equal(one.summary, two.summary, check_exact=True)
-    pd.testing.assert_frame_equal(one.timeseries, two.timeseries, check_exact=True)
+    kw: dict[str, Any] = {"seeds": 200, "days": 60, "rng": 5, "record": list(RECORDABLE), "record_every_days": 9}
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = simulate(sc, **kw)
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = simulate(sc, **kw)
+    finally:
+        numba.set_num_threads(before)
+    pd.testing.assert_frame_equal(one.summary, many.summary, check_exact=True)
+    pd.testing.assert_frame_equal(one.timeseries, many.timeseries, check_exact=True)
     assert one.summary["wdiveth_rate"].nunique() > 3  # the draws differ by seed

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 HERE = Path(__file__).resolve().parent
 
 # name -> (seeds, days); the Monte Carlo cases draw outages, proposer luck and slashings

@@ -1,0 +1,343 @@
+"""The day loop: every row through the steps of :mod:`divaecon.simulate.steps`, day after day.
+
+The loop over rows and days is compiled with numba (``parallel=True``: rows are shared among the
+machine's cores; each row's arithmetic is the same whichever thread runs it). Without Monte Carlo
+draws, one compiled call runs a block of days for every row, each row's records staying in cache.
+With draws (or an ``on_step`` hook), the days run one at a time: the day's draws are made in numpy
+from the rows' state (:class:`divaecon.simulate.draws.MonteCarlo`), then one compiled call runs
+that day for every row. Compiled code is cached on disk (numba ``cache=True``): the first run on a
+machine compiles for a while, later processes load it (:func:`warm_up` does this ahead of time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+from numba import njit, prange
+from numpy.typing import NDArray
+
+from divaecon.simulate import metrics
+from divaecon.simulate.draws import DayDraws, MonteCarlo
+from divaecon.simulate.inputs import RowInputs
+from divaecon.simulate.state import Accumulators, NetworkState
+from divaecon.simulate.steps import day_inputs, run_day
+
+FloatArray = NDArray[np.float64]
+
+RECORDABLE: Final[dict[str, str]] = {
+    "buffer_eth": "unstaked ETH in the pool [ETH]",
+    "pending_eth": "ETH in created validators not yet active [ETH]",
+    "active_validators": "active Diva validators [validators]",
+    "active_eth": "ETH staked in active validators [ETH]",
+    "queued_collateral_eth": "operator collateral waiting in the queue [divETH]",
+    "assigned_collateral_eth": "collateral backing key shares [divETH]",
+    "collateral_locked_eth": "queued + assigned collateral [divETH]",
+    "diveth_supply": "divETH supply = buffer + pending + active [divETH]",
+    "staker_diveth": "divETH not locked as collateral [divETH]",
+    "wdiveth_rate": "divETH per wdivETH (1 on day 0) [-]",
+    "deposits_eth": "cumulative staker and collateral deposits [ETH]",
+    "withdrawn_eth": "cumulative staker withdrawals [ETH]",
+    "rewards_eth": "cumulative rewards earned (before penalties) [ETH]",
+    "staker_rewards_eth": "cumulative rewards to divETH holders [ETH]",
+    "operator_rewards_eth": "cumulative operator fees [ETH]",
+    "treasury_rewards_eth": "cumulative treasury + insurance fees [ETH]",
+    "penalties_eth": "cumulative penalties incl. slashing [ETH]",
+    "penalties_covered_eth": "cumulative penalties covered by collateral [ETH]",
+    "staker_loss_eth": "cumulative penalties left to divETH holders [ETH]",
+    "validators_created": "cumulative validators created [validators]",
+    "total_staked_eth": "Ethereum's total stake that day [ETH]",
+    "cash_drag": "(buffer + pending) / divETH supply that day [-]",
+}
+"""Every variable a run can record (end-of-day values), with its unit; the order is the kernel's index."""
+
+DEFAULT_RECORD: Final[tuple[str, ...]] = (
+    "buffer_eth", "pending_eth", "active_validators", "queued_collateral_eth", "assigned_collateral_eth",
+    "collateral_locked_eth", "diveth_supply", "wdiveth_rate", "staker_rewards_eth", "operator_rewards_eth",
+    "treasury_rewards_eth", "penalties_covered_eth", "staker_loss_eth", "total_staked_eth",
+)
+"""What :func:`divaecon.simulate.simulate` records unless asked otherwise."""
+
+_INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(RECORDABLE)}
+
+ROWS_PER_BLOCK: Final[int] = 32
+"""Rows a thread runs day by day together (their records stay in the processor's cache)."""
+
+DAYS_PER_CALL: Final[int] = 128
+"""Days one compiled call runs when nothing is drawn (the progress bar moves between calls)."""
+
+_jit = njit(cache=True, nogil=True, error_model="numpy")
+
+
+@_jit
+def recordable_value(k: int, s: Any, acc: Any, inp: Any) -> float:
+    """Variable ``k`` of :data:`RECORDABLE` for one row at the end of a day."""
+    if k == 0:
+        return s.buffer_eth
+    if k == 1:
+        return s.pending_eth
+    if k == 2:
+        return s.active_validators
+    if k == 3:
+        return s.active_validators * inp.validator_stake_eth
+    if k == 4:
+        return s.queued_collateral_eth
+    if k == 5:
+        return s.assigned_collateral_eth
+    if k == 6:
+        return s.queued_collateral_eth + s.assigned_collateral_eth
+    if k == 7:
+        return s.diveth_supply
+    if k == 8:
+        return s.diveth_supply - s.queued_collateral_eth - s.assigned_collateral_eth
+    if k == 9:
+        return s.wdiveth_rate
+    if k == 10:
+        return acc.deposits_eth
+    if k == 11:
+        return acc.withdrawn_eth
+    if k == 12:
+        return acc.rewards_eth
+    if k == 13:
+        return acc.rewards_eth * inp.staker_share
+    if k == 14:
+        return acc.rewards_eth * inp.operator_share
+    if k == 15:
+        return acc.rewards_eth * inp.treasury_share
+    if k == 16:
+        return acc.penalties_covered_eth + acc.staker_loss_eth
+    if k == 17:
+        return acc.penalties_covered_eth
+    if k == 18:
+        return acc.staker_loss_eth
+    if k == 19:
+        return acc.validators_created
+    if k == 20:
+        return s.ethereum_stake_today_eth
+    idle = s.buffer_eth + s.pending_eth
+    return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any, paths: Any,  # pragma: no cover
+              rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
+              out: Any) -> None:
+    """Days ``day0 … day1 − 1`` of every row, rows shared among threads (``day_inputs`` per row).
+
+    Rows go in blocks of :data:`ROWS_PER_BLOCK`, one block per task; within a block each day runs
+    every row before the next day.
+    """
+    n = states.shape[0]
+    for block in prange((n + ROWS_PER_BLOCK - 1) // ROWS_PER_BLOCK):
+        lo = block * ROWS_PER_BLOCK
+        hi = min(lo + ROWS_PER_BLOCK, n)
+        for day in range(day0, day1):
+            slot = record_slot[day]
+            for i in range(lo, hi):
+                s = states[i]
+                acc = accs[i]
+                inp = values[i]
+                run_day(s, acc, inp, day_inputs[i], day, path_of_row[i], paths, rings, bin_of_wait, hists, i)
+                if slot >= 0:
+                    for j in range(selected.shape[0]):
+                        out[j, i, slot] = recordable_value(selected[j], s, acc, inp)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _all_recordables(states: Any, accs: Any, values: Any, out: Any) -> None:  # pragma: no cover
+    """Every variable of :data:`RECORDABLE` for every row: ``out[k, row]``."""
+    for i in range(states.shape[0]):
+        for k in range(out.shape[0]):
+            out[k, i] = recordable_value(k, states[i], accs[i], values[i])
+
+
+def _key_cache_on_steps(*dispatchers: Any) -> None:
+    """Make numba's on-disk cache of ``dispatchers`` depend on the sources of the steps they call.
+
+    numba keys a cached function on its own bytecode and its own file only; the day loop here
+    inlines :mod:`divaecon.simulate.steps` (another file), so an edited step would otherwise run
+    from a stale cache. The sources' digest is added to each dispatcher's cache key.
+    """
+    import hashlib
+
+    from divaecon.simulate import inputs, state, steps
+
+    digest = hashlib.sha256()
+    for module in (steps, state, inputs):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    tag = digest.hexdigest()
+    for dispatcher in dispatchers:
+        cache = getattr(dispatcher, "_cache", None)
+        original = getattr(cache, "_index_key", None)
+        if cache is None or original is None:  # pragma: no cover - numba without an on-disk cache
+            continue
+
+        def keyed(sig: Any, codegen: Any, original: Any = original) -> Any:
+            return (*original(sig, codegen), tag)
+
+        cache._index_key = keyed
+
+
+_key_cache_on_steps(_run_days, _all_recordables)
+
+
+def record_days(days: int, every: int) -> NDArray[np.int64]:
+    """Recorded days: ``0, every, 2 · every, …`` and the last day."""
+    out = np.arange(0, days, every, dtype=np.int64)
+    if out[-1] != days - 1:
+        out = np.append(out, days - 1)
+    return out
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run computes: its horizon, what it records and the root of its random streams."""
+
+    days: int
+    record: tuple[str, ...]
+    every: int
+    root: np.random.SeedSequence
+
+
+@dataclass
+class RawOutput:
+    """A run's output before it becomes tables: ``recorded[var]`` is ``(rows, recorded days)``."""
+
+    recorded: dict[str, FloatArray]
+    summary: dict[str, FloatArray]
+
+
+StepHook = Callable[[int, Mapping[str, Any]], None]
+
+
+MAX_PATH_TABLE_ENTRIES: Final[int] = 4_000_000
+"""Largest table of Ethereum stake paths (paths × days); beyond it each row computes its own."""
+
+
+def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], FloatArray]:
+    """Ethereum's stake path of each row, computed once per distinct (start, growth) pair.
+
+    Returns ``(path_of_row, paths)`` with ``paths[path, day] = (S_t, S_0 / S_t, sqrt(S_0 / S_t))``
+    and ``S_t = S_0 + growth · t`` (the same operations as :func:`divaecon.simulate.steps.ethereum_stake`);
+    when the table would exceed :data:`MAX_PATH_TABLE_ENTRIES`, ``path_of_row`` is −1 everywhere.
+    """
+    pairs = np.stack([values["ethereum_stake_eth"], values["ethereum_stake_growth_eth_per_day"]], axis=1)
+    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    if len(uniq) * days > MAX_PATH_TABLE_ENTRIES:
+        return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 3))
+    t = np.arange(days, dtype=float)
+    total = uniq[:, 1:2] * t + uniq[:, 0:1]
+    ratio = uniq[:, 0:1] / total
+    paths = np.stack([total, ratio, np.sqrt(ratio)], axis=2)
+    return inverse.reshape(-1).astype(np.int64), np.ascontiguousarray(paths)
+
+
+def initial_state(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The records at the start of day 0: initial staker ETH and collateral have arrived."""
+    n = len(values)
+    states = NetworkState.zeros(n)
+    accs = Accumulators.zeros(n)
+    q0 = values["initial_collateral_eth"]
+    states["buffer_eth"] = values["initial_staker_eth"] + q0
+    states["queued_collateral_eth"] = q0
+    states["diveth_supply"] = states["buffer_eth"]
+    states["wdiveth_rate"] = 1.0
+    accs["deposits_eth"] = states["buffer_eth"]
+    accs["peak_collateral_locked_eth"] = q0
+    accs["queued_growth"] = 1.0
+    accs["assigned_growth"] = 1.0
+    return states, accs
+
+
+def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progress: bool = False) -> RawOutput:
+    """Run every row of ``rows`` for ``plan.days`` days in this process.
+
+    ``on_step(day, state)`` (tests: conservation, the scalar reference) receives after every day
+    each variable of :data:`RECORDABLE` plus the day's flows and draws, one array element per row.
+    """
+    n, days = rows.n, plan.days
+    values = rows.values
+    states, accs = initial_state(values)
+    longest_delay = int(values["activation_delay_days"].max(initial=0))
+    rings = np.zeros((n, 1 << longest_delay.bit_length()))  # a power of two > the longest delay
+    bin_of_wait, edges = metrics.wait_bin_table(days)
+    hists = np.zeros((n, len(edges)))
+    rec_days = record_days(days, plan.every)
+    record_slot = np.full(days, -1, dtype=np.int64)
+    record_slot[rec_days] = np.arange(len(rec_days))
+    selected = np.array([_INDEX[v] for v in plan.record], dtype=np.int64)
+    out = np.empty((len(selected), n, len(rec_days)))
+    mc = MonteCarlo(values, rows.first_row, plan.root)
+    stepwise = mc.active or on_step is not None
+    path_of_row, paths = stake_paths(values, days)
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=days, unit="day", desc=f"simulate {n:,} rows", leave=False)
+
+    def call(day0: int, day1: int, d: DayDraws) -> None:
+        inputs = day_inputs(values, d.availability, d.luck, d.slashed, d.slashing_penalty_each_eth)
+        _run_days(states, accs, values, inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+                  record_slot, selected, out)
+
+    if not stepwise:
+        for day0 in range(0, days, DAYS_PER_CALL):
+            day1 = min(day0 + DAYS_PER_CALL, days)
+            call(day0, day1, mc.expected)
+            if bar is not None:
+                bar.update(day1 - day0)
+    else:
+        everything = np.empty((len(RECORDABLE), n))
+        for day in range(days):
+            d = mc.draw(day, states["active_validators"].copy())
+            call(day, day + 1, d)
+            if on_step is not None:
+                _all_recordables(states, accs, values, everything)
+                state = {name: everything[k].copy() for name, k in _INDEX.items()}
+                state.update({
+                    "draws": d.drawn,
+                    "rewards_today": states["rewards_today_eth"].copy(),
+                    "staker_rewards_today": states["staker_rewards_today_eth"].copy(),
+                    "penalties_today": states["penalties_today_eth"].copy(),
+                    "covered_today": states["covered_today_eth"].copy(),
+                    "loss_today": states["staker_loss_today_eth"].copy(),
+                    "validators_created_today": states["created_today"].copy(),
+                })
+                on_step(day, state)
+            if bar is not None and (day % 64 == 63 or day == days - 1):
+                bar.update(day + 1 - bar.n)
+    if bar is not None:
+        bar.close()
+    recorded = {var: out[j] for j, var in enumerate(plan.record)}
+    return RawOutput(recorded, metrics.summary(states, accs, values, hists, edges, days))
+
+
+def check_record(record: Sequence[str]) -> tuple[str, ...]:
+    """The variables asked for, without repeats; an unknown one is a :class:`~divaecon.errors.DivaeconError`."""
+    from divaecon.errors import DivaeconError
+
+    if isinstance(record, str):
+        record = [record]
+    rec = tuple(dict.fromkeys(record))
+    bad = [r for r in rec if r not in RECORDABLE]
+    if bad:
+        shown = repr(bad[0]) if len(repr(bad[0])) <= 60 else repr(bad[0])[:57] + "..."
+        raise DivaeconError(f"record = {shown}: unknown variable; allowed: {', '.join(RECORDABLE)}")
+    return rec
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the day loop, on a tiny run: call it before timing."""
+    from divaecon.params import Scenario
+    from divaecon.simulate.draws import root_seed_sequence
+    from divaecon.simulate.inputs import build_rows
+
+    rows = build_rows([Scenario()], 1)
+    run(rows, RunPlan(3, ("buffer_eth",), 1, root_seed_sequence(0)))
+    mc_rows = build_rows([Scenario().override(proposer_luck=True)], 1)
+    run(mc_rows, RunPlan(2, ("buffer_eth",), 1, root_seed_sequence(0)))

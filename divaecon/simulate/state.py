@@ -1,0 +1,134 @@
+"""The simulation's state: what one row (one scenario × one Monte Carlo seed) holds at the end of a day.
+
+The state of all rows is one numpy structured array, a record per row, so the compiled day loop
+(:mod:`divaecon.simulate.engine`) reads ``s.buffer_eth`` where a reader expects it and keeps a
+row's numbers together in memory. Each field is declared once below, with its unit in the name
+(or in brackets where the name cannot carry it) and a docstring; the dtype is derived from the
+declarations. Records per row:
+
+- :class:`NetworkState`: the pool, the validators and the collateral queue at the end of the day,
+  and the day's flows, which each step of :mod:`divaecon.simulate.steps` writes for the next;
+- :class:`Accumulators`: running sums the summary metrics are computed from
+  (:mod:`divaecon.simulate.metrics`);
+- :class:`DayInputs`: what the day brings from outside (reward rates after the day's draws,
+  slashings);
+- :class:`~divaecon.simulate.inputs.RowValues` (in :mod:`divaecon.simulate.inputs`): constants.
+
+All amounts are ETH (divETH is 1:1 with the pool's ETH: ``diveth_supply = buffer + pending +
+active``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One field of a record: its name, dtype and docstring (unit in brackets)."""
+
+    name: str
+    doc: str
+    dtype: str = "f8"
+
+
+class F:
+    """Declare a record field in a :class:`Record` subclass: ``buffer_eth = F("... [ETH]")``."""
+
+    _counter = 0
+
+    def __init__(self, doc: str, dtype: str = "f8") -> None:
+        self.doc = doc
+        self.dtype = dtype
+        F._counter += 1
+        self.order = F._counter
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+
+class Record:
+    """A numpy record type declared field by field (see :class:`F`)."""
+
+    fields: ClassVar[tuple[FieldDoc, ...]] = ()
+    dtype: ClassVar[np.dtype[Any]] = np.dtype([])
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = sorted((v for v in vars(cls).values() if isinstance(v, F)), key=lambda f: f.order)
+        cls.fields = tuple(FieldDoc(f.name, f.doc, f.dtype) for f in declared)
+        cls.dtype = np.dtype([(f.name, f.dtype) for f in declared], align=True)
+
+    @classmethod
+    def zeros(cls, n: int) -> np.ndarray:
+        """``n`` records, every field 0."""
+        return np.zeros(n, dtype=cls.dtype)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in cls.fields)
+
+
+class NetworkState(Record):
+    """One row's network at the end of a day, and the flows of that day."""
+
+    # --- the pool and the validators ---------------------------------------------------------
+    buffer_eth = F("Deposited ETH in the pool, not staked: it earns nothing (cash drag) [ETH].")
+    pending_eth = F("ETH in validators created and waiting to activate [ETH].")
+    active_validators = F("Validators active on the beacon chain, earning [validators].")
+    diveth_supply = F("divETH in existence = buffer + pending + active ETH (1:1 with the pool) [divETH].")
+    wdiveth_rate = F("divETH per wdivETH: the product of (1 + daily rebase), 1 on day 0 [divETH/wdivETH].")
+    # --- operators' collateral ---------------------------------------------------------------
+    queued_collateral_eth = F("Operators' divETH collateral waiting in the queue for key shares [divETH].")
+    assigned_collateral_eth = F("Collateral backing the key shares of created validators [divETH].")
+    # --- the day's flows (written by the steps in order, read by later steps and metrics) -----
+    ethereum_stake_today_eth = F("Ethereum's total stake on the day [ETH].")
+    rewards_today_eth = F("Rewards the active validators earned on the day, before penalties [ETH].")
+    staker_rewards_today_eth = F("The divETH holders' part of the day's rewards (after fees) [ETH].")
+    penalties_today_eth = F("Penalties of the day: offline penalties and slashings [ETH].")
+    covered_today_eth = F("Part of the day's penalties taken from assigned collateral [ETH].")
+    staker_loss_today_eth = F("Part of the day's penalties collateral could not cover: divETH holders' loss [ETH].")
+    queued_at_start_eth = F("Queued collateral at the start of the day (it earns that day's rebase) [divETH].")
+    assigned_at_start_eth = F("Assigned collateral at the start of the day (it earns that day's fees) [divETH].")
+    rebase_today = F("The day's divETH rebase g: (stakers' rewards − their loss) / supply [fraction].")
+    deposits_today_eth = F("Staker deposits and operator collateral that arrived on the day [ETH].")
+    withdrawn_today_eth = F("Staker withdrawals paid on the day [ETH].")
+    created_today = F("Validators created on the day (32 ETH and a validator's collateral each) [validators].")
+
+
+class Accumulators(Record):
+    """Running sums over the days so far, from which the summary metrics are computed."""
+
+    deposits_eth = F("Staker and collateral deposits, including day 0's [ETH].")
+    withdrawn_eth = F("Staker withdrawals paid [ETH].")
+    rewards_eth = F("Rewards earned before penalties [ETH].")
+    penalties_covered_eth = F("Penalties covered by collateral [ETH].")
+    staker_loss_eth = F("Penalties left to divETH holders [ETH].")
+    validators_created = F("Validators created [validators].")
+    creation_day_sum = F("Σ over days of day index × validators created that day [validator·days].")
+    supply_sum_eth = F("Σ over days of the end-of-day divETH supply [divETH·days].")
+    active_validator_days = F("Σ over days of the end-of-day active validators [validator·days].")
+    peak_collateral_locked_eth = F("Largest queued + assigned collateral at the end of a day [divETH].")
+    queued_growth = F("∏ (1 + g) over the days with queued collateral at the start [-].")
+    queued_days = F("Days with queued collateral at the start of the day [days].")
+    assigned_growth = F("∏ (1 + daily return of assigned collateral) over the days with some [-].")
+    assigned_days = F("Days with assigned collateral at the start of the day [days].")
+
+
+class DayInputs(Record):
+    """What one day brings a row from outside its state: reward rates (after the day's draws) and slashings.
+
+    Rates are per validator and day at Ethereum's day-0 stake; :func:`~divaecon.simulate.steps.process_rewards`
+    scales them to the day's stake. Made in numpy for all rows by
+    :func:`divaecon.simulate.steps.day_inputs` (once, or each day under Monte Carlo draws).
+    """
+
+    consensus_eth_per_validator_day = F("Consensus rewards of one validator per day, before penalties [ETH/day].")
+    execution_eth_per_validator_day = F("Execution-layer rewards (fees + MEV) of one validator per day [ETH/day].")
+    penalty_eth_per_validator_day = F("Offline penalties of one validator per day [ETH/day].")
+    slashed_validators = F("Validators slashed today (Monte Carlo) [validators].")
+    slashing_penalty_each_eth = F("Penalty of each slashed validator, Electra rules, capped at its stake [ETH].")
