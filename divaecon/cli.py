@@ -78,18 +78,18 @@ def quote_text(scenario: Scenario) -> str:
         "",
     ]
     rows = [
-        ("Consensus APR (Diva validator)", fmt.pct(q["consensus_apr"])),
-        ("Execution APR", fmt.pct(q["execution_apr"])),
-        ("Gross APR", fmt.pct(q["gross_apr"])),
-        ("divETH staker APR", fmt.pct(q["staker_apr"])),
-        ("Operator APR on collateral, queued", fmt.pct(q["operator_apr_queued"])),
-        ("Operator APR on collateral, assigned", fmt.pct(q["operator_apr_assigned"])),
-        ("Operator reward per key share", fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year"),
-        ("Validator availability", fmt.prob(q["validator_availability"])),
-        ("Collateral locked", fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")),
-        ("Collateral ratio (of stake)", fmt.pct(q["collateral_ratio"], 1)),
-        ("Operator cost per node", fmt.usd(q["operator_cost_usd_per_year"]) + "/year"),
-        ("Break-even key shares", fmt.count(q["break_even_key_shares"])),
+        ("Consensus APR (Diva validator)", fmt.pct(q.consensus_apr)),
+        ("Execution APR", fmt.pct(q.execution_apr)),
+        ("Gross APR", fmt.pct(q.gross_apr)),
+        ("divETH staker APR", fmt.pct(q.staker_apr)),
+        ("Operator APR on collateral, queued", fmt.pct(q.operator_apr_queued)),
+        ("Operator APR on collateral, assigned", fmt.pct(q.operator_apr_assigned)),
+        ("Operator reward per key share", fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year"),
+        ("Validator availability", fmt.prob(q.validator_availability)),
+        ("Collateral locked", fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH")),
+        ("Collateral ratio (of stake)", fmt.pct(q.collateral_ratio, 1)),
+        ("Operator cost per node", fmt.usd(q.operator_cost_usd_per_year) + "/year"),
+        ("Break-even key shares", fmt.count(q.break_even_key_shares)),
     ]
     width = max(len(k) for k, _ in rows)
     lines += [f"  {k:<{width}}  {v:>18}" for k, v in rows]
@@ -144,8 +144,8 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
 
         q = quote_figures(scenario)
         table = peer_table(scenario, q)
-        key = pd.DataFrame({"name": ["Diva: " + k for k in q if k != "scenario"],
-                            "value": [q[k] for k in q if k != "scenario"]})
+        values = {k: v for k, v in q.as_dict().items() if k != "scenario_name"}
+        key = pd.DataFrame({"name": ["Diva: " + k for k in values], "value": list(values.values())})
         text = "# key figures\n" + key.to_csv(index=False) + "# peers\n" + table.to_csv(index=False)
         write_text_atomic(Path(csv_path), text)
     if as_json:

@@ -213,7 +213,7 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     fig, (ax, ax2) = new_figure("Operator yield against collateral per key share", scenario.name,
                                 SOURCE_DIVA + "; " + SOURCE_CL, ncols=2)
     ax.plot(c, assigned, color=COLORS["diva"], lw=2, label="collateral assigned to key shares")
-    ax.plot(c, np.full_like(c, q["operator_apr_queued"]), color="grey", lw=1.5, ls="--",
+    ax.plot(c, np.full_like(c, q.operator_apr_queued), color="grey", lw=1.5, ls="--",
             label="collateral queued (= divETH APR)")
     ax.axvline(scenario.diva.collateral_per_key_share_eth, color="black", ls=":", lw=1)
     ax.set_xlabel("collateral per key share [divETH]")
@@ -224,9 +224,9 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     ax.yaxis.set_minor_formatter(_PCT)
     ax.legend(loc="upper right")
     ax.set_title("APR on the operator's collateral")
-    reward = q["operator_reward_per_key_share_eth_per_year"]
-    penalty = q["collateral_penalty_per_key_share_eth_per_year"]
-    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    reward = q.operator_reward_per_key_share_eth_per_year
+    penalty = q.collateral_penalty_per_key_share_eth_per_year
+    net = q.operator_net_reward_per_key_share_eth_per_year
     ax2.bar(["reward", "expected penalty", "net"], [reward, -penalty, net],
             color=[COLORS["diva"], COLORS["proposer"], "black"])
     for i, v in enumerate([reward, -penalty, net]):
@@ -258,7 +258,7 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     locked = np.asarray(protocol.collateral_locked_eth(nn, cc, d.key_shares_per_validator))
     assigned_apr = np.asarray(operator_apr_assigned_at(q, cc))
     share = np.where(locked <= posted, locked / posted, np.nan)
-    blended = share * assigned_apr + (1.0 - share) * q["operator_apr_queued"]
+    blended = share * assigned_apr + (1.0 - share) * q.operator_apr_queued
     fig, (ax1, ax2) = new_figure("Collateral and operator yield over collateral × network size",
                                  scenario.name, SOURCE_DIVA, ncols=2, figsize=(7.2, 3.6))
     m1 = ax1.pcolormesh(c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm())
@@ -289,7 +289,7 @@ def break_even(scenario: Scenario, points: int = 80,
     q = quote(scenario)
     costs = scenario.costs
     price = np.linspace(500.0, 10_000.0, points)
-    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    net = q.operator_net_reward_per_key_share_eth_per_year
     fig, ax = new_figure("Break-even key shares per node", scenario.name,
                          SOURCE_DIVA + "; costs: scenario's costs section", figsize=(7.2, 3.6))
     for i, running in enumerate(running_costs_usd_per_month):
@@ -301,8 +301,8 @@ def break_even(scenario: Scenario, points: int = 80,
             label=f"\\${running:,.0f}/month running + \\${costs.hardware_cost_usd:,.0f} hardware "
                   f"over {costs.hardware_lifetime_years:g} years")
     ax.axvline(costs.eth_price_usd, color="grey", ls=":", lw=1)
-    ax.scatter([costs.eth_price_usd], [q["break_even_key_shares"]], color="black", zorder=5,
-               label=f"scenario: {q['break_even_key_shares']:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
+    ax.scatter([costs.eth_price_usd], [q.break_even_key_shares], color="black", zorder=5,
+               label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"\\${v:,.0f}"))
@@ -540,7 +540,7 @@ def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Fig
         c = collateral_grid(s, points)
         apr = np.asarray(operator_apr_assigned_at(q, c))
         ax.plot(c, apr, color=color, lw=1.6, label=s.name, ls=LINESTYLES[i % len(LINESTYLES)])
-        ax.scatter([s.diva.collateral_per_key_share_eth], [q["operator_apr_assigned"]], color=color,
+        ax.scatter([s.diva.collateral_per_key_share_eth], [q.operator_apr_assigned], color=color,
                    zorder=5, edgecolor="black", lw=0.5)
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_PCT)
@@ -561,7 +561,7 @@ def compare_availability(scenarios: Sequence[Scenario], points: int = 101) -> Fi
         a = np.asarray(dvt.availability(d.key_shares_per_validator, d.threshold, u, d.failure_correlation))
         ax.plot(u, 1.0 - a, color=color, lw=1.6, ls=LINESTYLES[i % len(LINESTYLES)],
                 label=f"{s.name} ({d.threshold}/{d.key_shares_per_validator}, ρ = {d.failure_correlation:g})")
-        ax.scatter([d.operator_uptime], [1.0 - quote(s)["validator_availability"]], color=color, zorder=5,
+        ax.scatter([d.operator_uptime], [1.0 - quote(s).validator_availability], color=color, zorder=5,
                    edgecolor="black", lw=0.5)
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))

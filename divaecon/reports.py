@@ -918,7 +918,7 @@ def key_figures_comparison(scenarios: Sequence[Scenario], keys: Iterable[str] | 
     data = {}
     for s in scenarios:
         q = quote(s)
-        data[s.name] = [f(q[k]) for k, _l, f in rows]
+        data[s.name] = [f(getattr(q, k)) for k, _l, f in rows]
     return pd.DataFrame(data, index=[label for _k, label, _f in rows])
 
 
@@ -1080,7 +1080,7 @@ def collateral_table(scenario: Scenario, collaterals: Sequence[float] = (0.1, 0.
         "collateral per key share": [f"{x:g} divETH" + (" (scenario)" if x == d.collateral_per_key_share_eth else "")
                                      for x in c],
         "of the validator's stake": [fmt.pct(x, 1) for x in ratio],
-        "operator APR, queued": [fmt.pct(q["operator_apr_queued"])] * len(c),
+        "operator APR, queued": [fmt.pct(q.operator_apr_queued)] * len(c),
         "operator APR, assigned": [fmt.pct(x) for x in assigned],
         f"locked by {d.network_validators:,} validators": [fmt.eth(x).replace("ETH", "divETH") for x in locked],
     })
@@ -1094,7 +1094,7 @@ def break_even_table(scenario: Scenario, prices_usd: Sequence[float] = (1_000.0,
 
     q = quote(scenario)
     c = scenario.costs
-    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    net = q.operator_net_reward_per_key_share_eth_per_year
     prices = sorted(set(prices_usd) | {c.eth_price_usd})
     out = {}
     for p in prices:

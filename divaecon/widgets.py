@@ -57,7 +57,7 @@ from divaecon import formatting as fmt
 from divaecon import protocol
 from divaecon.errors import DivaeconError
 from divaecon.params import DivaParams, Scenario, load_scenario
-from divaecon.quote import operator_apr_assigned_at, peer_table, quote
+from divaecon.quote import Quote, operator_apr_assigned_at, peer_table, quote
 
 __all__ = [
     "KEY_FIGURES",
@@ -167,24 +167,24 @@ def _make_slider(spec: SliderSpec, scenario_value: float) -> W.FloatSlider | W.F
 # ---------------------------------------------------------------------------------------------
 
 
-def _collateral(q: dict[str, Any]) -> str:
-    return (fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")
-            + f" ({fmt.pct(q['collateral_ratio'], 1)} of stake)")
+def _collateral(q: Quote) -> str:
+    return (fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH")
+            + f" ({fmt.pct(q.collateral_ratio, 1)} of stake)")
 
 
-KEY_FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
-    ("staker_apr", "divETH staker APR", lambda q: fmt.pct(q["staker_apr"])),
-    ("operator_apr_queued", "Operator APR on collateral, queued", lambda q: fmt.pct(q["operator_apr_queued"])),
+KEY_FIGURES: tuple[tuple[str, str, Callable[[Quote], str]], ...] = (
+    ("staker_apr", "divETH staker APR", lambda q: fmt.pct(q.staker_apr)),
+    ("operator_apr_queued", "Operator APR on collateral, queued", lambda q: fmt.pct(q.operator_apr_queued)),
     ("operator_apr_assigned", "Operator APR on collateral, assigned",
-     lambda q: fmt.pct(q["operator_apr_assigned"])),
+     lambda q: fmt.pct(q.operator_apr_assigned)),
     ("operator_reward_per_key_share_eth_per_year", "Operator reward per key share",
-     lambda q: fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year"),
+     lambda q: fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year"),
     ("collateral_locked_eth", "Collateral locked", _collateral),
-    ("validator_availability", "Validator availability", lambda q: fmt.prob(q["validator_availability"])),
+    ("validator_availability", "Validator availability", lambda q: fmt.prob(q.validator_availability)),
     ("break_even_key_shares", "Break-even key shares",
-     lambda q: fmt.count(q["break_even_key_shares"])
-     + f" (node cost {fmt.usd(q['operator_cost_usd_per_year'])}/year)"),
-    ("gross_apr", "Gross APR of a Diva validator", lambda q: fmt.pct(q["gross_apr"])),
+     lambda q: fmt.count(q.break_even_key_shares)
+     + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)"),
+    ("gross_apr", "Gross APR of a Diva validator", lambda q: fmt.pct(q.gross_apr)),
 )
 """Rows of the key-figures table: the :func:`~divaecon.quote.quote` key, label and formatter."""
 
@@ -197,7 +197,7 @@ _TABLE_STYLE = """<style>
 </style>"""
 
 
-def key_figures_html(q: dict[str, Any], caption: str = "Key figures") -> str:
+def key_figures_html(q: Quote, caption: str = "Key figures") -> str:
     """The key-figures table; each value cell carries ``data-key`` = its :func:`quote` key."""
     rows = "".join(
         f'<tr><th scope="row">{html.escape(label)}</th>'
@@ -398,18 +398,18 @@ class CollateralPanel(_Panel):
         ax.legend(handles=handles, loc="upper right", fontsize=7.5, framealpha=0.9)
         self.moving = [self.assigned, self.queued, self.reward, self.vline, self.marker, self.label]
 
-    def update(self, q: dict[str, Any], collateral: float) -> bytes:
+    def update(self, q: Quote, collateral: float) -> bytes:
         """Curves through :func:`divaecon.protocol.operator_apr_assigned` for the quote's rates."""
         assigned = np.asarray(operator_apr_assigned_at(q, self.grid), dtype=float)
-        queued = float(protocol.operator_apr_queued(q["staker_apr"]))
-        reward = float(q["operator_reward_per_key_share_eth_per_year"])
+        queued = float(protocol.operator_apr_queued(q.staker_apr))
+        reward = float(q.operator_reward_per_key_share_eth_per_year)
         self.assigned.set_ydata(assigned)
         self.queued.set_ydata([queued, queued])
         self.reward.set_ydata([reward, reward])
         self.vline.set_xdata([collateral, collateral])
-        self.marker.set_data([collateral], [q["operator_apr_assigned"]])
-        self.label.set_position((collateral, q["operator_apr_assigned"]))
-        self.label.set_text(f"  {fmt.pct(q['operator_apr_assigned'])}  ")
+        self.marker.set_data([collateral], [q.operator_apr_assigned])
+        self.label.set_position((collateral, q.operator_apr_assigned))
+        self.label.set_text(f"  {fmt.pct(q.operator_apr_assigned)}  ")
         self.label.set_horizontalalignment("left" if collateral < 0.6 * self.grid[-1] else "right")
         return self.render(nice_ceiling(float(np.nanmax(assigned)) * 1.08))
 
@@ -458,14 +458,14 @@ class NetworkPanel(_Panel):
         ax.legend(loc="upper left", fontsize=7.5, framealpha=0.9)
         self.moving = [self.line, self.marker, self.label]
 
-    def update(self, q: dict[str, Any], collateral: float, validators: int) -> bytes:
+    def update(self, q: Quote, collateral: float, validators: int) -> bytes:
         """The line through :func:`divaecon.protocol.collateral_locked_eth` and the current point."""
         self.line.set_ydata(np.asarray(protocol.collateral_locked_eth(self.grid, collateral, self.key_shares)))
         n = max(float(validators), float(self.grid[0]))
-        locked = max(float(q["collateral_locked_eth"]), float(self.ax.get_ylim()[0]))
+        locked = max(float(q.collateral_locked_eth), float(self.ax.get_ylim()[0]))
         self.marker.set_data([n], [locked])
         self.label.set_position((n, locked))
-        self.label.set_text(fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH") + "  ")
+        self.label.set_text(fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH") + "  ")
         self.label.set_horizontalalignment("right")
         return self.render("fixed")
 
@@ -533,7 +533,7 @@ class Dashboard:
         self._drawn: dict[str, Any] = {}
         self._suspended = False
         self.scenario = self.base
-        self.figures: dict[str, Any] = {}
+        self.figures: Quote | None = None
         self.peers = pd.DataFrame()
         self.last_update_s = 0.0
         self.updates = 0
@@ -604,8 +604,8 @@ class Dashboard:
         d = scenario.diva
         self._redraw("peers", table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(),
                      lambda: self.panels["peers"].update(table))
-        self._redraw("collateral", (q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"],
-                                    q["collateral_penalty_per_key_share_eth_per_year"],
+        self._redraw("collateral", (q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
+                                    q.collateral_penalty_per_key_share_eth_per_year,
                                     d.collateral_per_key_share_eth),
                      lambda: self.panels["collateral"].update(q, d.collateral_per_key_share_eth))
         self._redraw("network", (d.collateral_per_key_share_eth, d.network_validators),

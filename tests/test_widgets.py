@@ -29,17 +29,17 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # What the table must show for each quote key, written out here rather than taken from
 # widgets.KEY_FIGURES, so a wrong formatter there fails.
 EXPECTED_FORMAT = {
-    "staker_apr": lambda q: fmt.pct(q["staker_apr"]),
-    "operator_apr_queued": lambda q: fmt.pct(q["operator_apr_queued"]),
-    "operator_apr_assigned": lambda q: fmt.pct(q["operator_apr_assigned"]),
+    "staker_apr": lambda q: fmt.pct(q.staker_apr),
+    "operator_apr_queued": lambda q: fmt.pct(q.operator_apr_queued),
+    "operator_apr_assigned": lambda q: fmt.pct(q.operator_apr_assigned),
     "operator_reward_per_key_share_eth_per_year":
-        lambda q: fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year",
-    "collateral_locked_eth": lambda q: fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")
-        + f" ({fmt.pct(q['collateral_ratio'], 1)} of stake)",
-    "validator_availability": lambda q: fmt.prob(q["validator_availability"]),
-    "break_even_key_shares": lambda q: fmt.count(q["break_even_key_shares"])
-        + f" (node cost {fmt.usd(q['operator_cost_usd_per_year'])}/year)",
-    "gross_apr": lambda q: fmt.pct(q["gross_apr"]),
+        lambda q: fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year",
+    "collateral_locked_eth": lambda q: fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH")
+        + f" ({fmt.pct(q.collateral_ratio, 1)} of stake)",
+    "validator_availability": lambda q: fmt.prob(q.validator_availability),
+    "break_even_key_shares": lambda q: fmt.count(q.break_even_key_shares)
+        + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)",
+    "gross_apr": lambda q: fmt.pct(q.gross_apr),
 }
 
 
