@@ -65,7 +65,7 @@ def test_notebook_runs_with_small_parameters(path: Path, tmp_path: Path) -> None
     out = tmp_path / path.name
     papermill.execute_notebook(str(path), str(out), parameters=params, kernel_name=reports.KERNEL_NAME,
                                progress_bar=False,
-                               kernel_manager_class=reports._quiet_kernel_manager(tmp_path / "kernel.log",
+                               kernel_manager_class=reports.quiet_kernel_manager(tmp_path / "kernel.log",
                                                                                   cwd=path.parent))
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
