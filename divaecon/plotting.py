@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from divaecon import dvt, ethereum, peers, protocol
+from divaecon.palette import COLORS, NOTE_GREY
 from divaecon.params import Scenario
 from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 
@@ -29,20 +30,6 @@ SOURCE_DIVA = "Diva docs 21-economics, 40-staking-rewards (MODEL.md §1)"
 SOURCE_DVT = "binomial / beta-binomial availability, MODEL.md §3"
 SOURCE_PEERS = "MODEL.md §3–§4 (Lido, Rocket Pool, SSV, Obol, exchanges)"
 SOURCE_DATA = "data: data/staking_data_points.csv (MODEL.md §5)"
-
-COLORS = {
-    "diva": "#5b2a86",
-    "solo": "#444444",
-    "ssv": "#1f77b4",
-    "obol": "#2ca02c",
-    "lido": "#17becf",
-    "rocketpool": "#ff7f0e",
-    "exchange": "#8c564b",
-    "attestation": "#4c72b0",
-    "sync": "#55a868",
-    "proposer": "#c44e52",
-    "execution": "#dd8452",
-}
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
 _FIGSIZE = (7.2, 3.9)
@@ -91,7 +78,7 @@ def new_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, 0.055, 1.0, 0.945))
-    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color="#555555",
+    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color=NOTE_GREY,
              ha="left", va="bottom")
     return fig, axes
 
@@ -460,7 +447,7 @@ GROWTH_PANELS: list[tuple[str, str, str]] = [
     ("buffer_eth", "buffer (unstaked deposits)", "ETH"),
     ("queued_collateral_eth", "collateral queued", "divETH"),
     ("assigned_collateral_eth", "collateral locked (assigned)", "divETH"),
-    ("wdiveth_rate", "wdivETH exchange rate", "ETH per wdivETH"),
+    ("wdiveth_rate", "wdivETH exchange rate", "divETH per wdivETH"),
     ("diveth_supply", "divETH supply", "divETH"),
 ]
 
@@ -489,7 +476,7 @@ def network_growth(timeseries: pd.DataFrame, scenario_name: str, seeds: int | No
         ax.plot(years, b["p50"], color=COLORS["diva"], lw=1.6, label="median")
         ax.set_title(title)
         ax.set_ylabel(f"[{unit}]")
-        if unit != "ETH per wdivETH":
+        if unit != "divETH per wdivETH":
             ax.yaxis.set_major_formatter(ETH_FORMATTER)
     for ax in flat[len(present):]:
         ax.set_visible(False)
@@ -589,7 +576,7 @@ def compare_growth(timeseries: pd.DataFrame, column: str, label: str, unit: str,
         ax.plot(years, b["p50"], color=color, lw=1.6, label=name, ls=LINESTYLES[i % len(LINESTYLES)])
     ax.set_xlabel("time [years]")
     ax.set_ylabel(f"{label} [{unit}]")
-    if unit not in ("ETH per wdivETH",):
+    if unit not in ("divETH per wdivETH",):
         ax.yaxis.set_major_formatter(ETH_FORMATTER)
     ax.legend(loc="upper left")
     return fig

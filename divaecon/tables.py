@@ -219,7 +219,7 @@ def collateral_table(scenario: Scenario, collaterals: Sequence[float] = (0.1, 0.
         "collateral per key share": [f"{x:g} divETH" + (" (scenario)" if x == d.collateral_per_key_share_eth else "")
                                      for x in c],
         "of the validator's stake": [fmt.pct(x, 1) for x in ratio],
-        "operator APR, queued": [fmt.pct(q.operator_apr_queued)] * len(c),
+        "operator APR, queued": [figures.text("operator_apr_queued", q.operator_apr_queued)] * len(c),
         "operator APR, assigned": [fmt.pct(x) for x in assigned],
         f"locked by {d.network_validators:,} validators": [fmt.eth(x, unit="divETH") for x in locked],
     })

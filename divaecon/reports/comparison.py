@@ -11,11 +11,13 @@ import datetime as dt
 import html
 import io
 import time
+from string import Template
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from divaecon import tables
+from divaecon.palette import CSS_COLOURS
 from divaecon.params import Scenario
 from divaecon.reports.index import generator
 from divaecon.reports.inputs import QUICK_PARAMETERS
@@ -96,31 +98,31 @@ def simulation_section(scenarios: list[Scenario], quick: bool) -> str:
     for col, label, unit in (("active_validators", "active validators", "validators"),
                              ("assigned_collateral_eth", "collateral locked", "divETH"),
                              ("buffer_eth", "buffer", "ETH"),
-                             ("wdiveth_rate", "wdivETH rate", "ETH per wdivETH")):
+                             ("wdiveth_rate", "wdivETH rate", "divETH per wdivETH")):
         if plotting._find_column(ts, col) is not None:
             parts.append(figure_html(plotting.compare_growth(ts, col, label, unit, order), label))
     return "".join(parts)
 
 
-COMPARISON_CSS = """
+COMPARISON_CSS = Template("""
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt; color: #222;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-h1 { font-size: 17pt; margin: 0 0 4px 0; color: #3d1c5c; }
-h2 { font-size: 12.5pt; margin: 16px 0 6px 0; color: #3d1c5c; border-bottom: 1px solid #d9cfe3;
+h1 { font-size: 17pt; margin: 0 0 4px 0; color: $diva_dark; }
+h2 { font-size: 12.5pt; margin: 16px 0 6px 0; color: $diva_dark; border-bottom: 1px solid $diva_rule;
      break-after: avoid; page-break-after: avoid; }
 p { margin: 4px 0; } .note { color: #555; font-size: 8pt; }
 table.tbl { border-collapse: collapse; width: 100%; margin: 4px 0 6px 0; font-size: 8.3pt; }
 table.tbl th, table.tbl td { border-bottom: 1px solid #e4e4e4; padding: 2.5px 6px; }
-table.tbl thead th { background: #f3f0f7; text-align: right; }
+table.tbl thead th { background: $diva_tint; text-align: right; }
 table.tbl tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
 table.tbl td { text-align: right; font-variant-numeric: tabular-nums; }
 table.tbl tr { break-inside: avoid; page-break-inside: avoid; }
 figure { margin: 6px 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; }
 section { break-inside: auto; }
-.ok { color: #1a7f37; } .failed { color: #b42318; }
-"""
+.ok { color: $ok_green; } .failed { color: $failed_red; }
+""").substitute(CSS_COLOURS)
 
 
 def comparison_html(scenarios: list[Scenario], sections: list[tuple[str, str]],

@@ -6,23 +6,25 @@ import datetime as dt
 import html
 import os
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING
 
 from divaecon._io import write_atomic
+from divaecon.palette import CSS_COLOURS
 
 if TYPE_CHECKING:
     from divaecon.reports.batch import BatchResult
 
 
-INDEX_CSS = """
+INDEX_CSS = Template("""
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; font-size: 10pt; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-th { background: #f3f0f7; }
+th { background: $diva_tint; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ok { color: #1a7f37; font-weight: bold; } .failed { color: #b42318; font-weight: bold; }
-.err { color: #b42318; font-size: 9pt; font-family: monospace; }
-"""
+.ok { color: $ok_green; font-weight: bold; } .failed { color: $failed_red; font-weight: bold; }
+.err { color: $failed_red; font-size: 9pt; font-family: monospace; }
+""").substitute(CSS_COLOURS)
 
 
 def _link(path: Path | None, base: Path, label: str) -> str:
