@@ -148,7 +148,7 @@ def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str
 @click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
 def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
-    from divaecon.widgets import serve_app
+    from divaecon.app import serve_app
 
     serve_app(port=port, token=token, scenario_path=scenario_path)
 
