@@ -25,11 +25,11 @@ from divaecon.palette import COLORS, NOTE_GREY
 from divaecon.params import Scenario
 from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 
-SOURCE_CL = "consensus-specs altair (rewards), MODEL.md §2"
-SOURCE_DIVA = "Diva docs 21-economics, 40-staking-rewards (MODEL.md §1)"
-SOURCE_DVT = "binomial / beta-binomial availability, MODEL.md §3"
-SOURCE_PEERS = "MODEL.md §3–§4 (Lido, Rocket Pool, SSV, Obol, exchanges)"
-SOURCE_DATA = "data: data/staking_data_points.csv (MODEL.md §5)"
+SOURCE_CL = "consensus-specs specs/altair/beacon-chain.md"
+SOURCE_DIVA = "Diva docs 21-economics.md, 40-staking-rewards.md"
+SOURCE_DVT = "Diva docs 06-dvt.md; P(≥ t of n nodes up), beta-binomial"
+SOURCE_PEERS = "peers' fees and bonds: ASSUMPTIONS.md"
+SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
 _FIGSIZE = (7.2, 3.9)

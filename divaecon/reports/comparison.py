@@ -142,7 +142,9 @@ def comparison_html(scenarios: list[Scenario], sections: list[tuple[str, str]],
 <style>{css}</style></head><body>
 <h1>Diva Staking — scenario comparison</h1>
 <p class=note>Generated {dt.datetime.now().strftime("%Y-%m-%d %H:%M")} by <code>divaecon report</code>
-({generator()}). One column or line per scenario. Sources and defaults: ASSUMPTIONS.md, MODEL.md.</p>
+({generator()}). One column or line per scenario. Every default with its source: ASSUMPTIONS.md;
+formulas: consensus-specs <code>specs/altair/beacon-chain.md</code>,
+Diva docs (<code>staking-foundation/docs</code>).</p>
 <ul>{intro}</ul>
 {body}
 </body></html>
