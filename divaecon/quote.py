@@ -222,13 +222,17 @@ PEER_JSON_COLUMNS: tuple[str, ...] = (
 
 
 def quote_json(scenario: Scenario) -> dict[str, Any]:
-    """Every field of :func:`quote`, then ``peers``, as JSON-ready values (NaN and inf become null)."""
+    """``scenario_name``, each figure of :data:`divaecon.figures.QUOTE_FIGURES` under its key, then
+    ``peers``, as JSON-ready values (NaN and inf become null)."""
+    from divaecon.figures import QUOTE_FIGURES
+
     q = quote(scenario)
     table = peer_table(scenario, q)
     peer_rows = [
         {k: _json_number(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
         for row in table[list(PEER_JSON_COLUMNS)].to_dict(orient="records")
     ]
-    out = {k: _json_number(v) for k, v in q.as_dict().items()}
+    out: dict[str, Any] = {"scenario_name": q.scenario_name}
+    out.update({f.key: _json_number(getattr(q, f.key)) for f in QUOTE_FIGURES})
     out["peers"] = peer_rows
     return out
