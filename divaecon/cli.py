@@ -181,8 +181,6 @@ def write_table_atomic(df: Any, path: Path) -> None:
     """Write a DataFrame as .csv or .parquet, whole or not at all (:func:`divaecon._io.write_atomic`)."""
     import io
 
-    from divaecon._io import write_atomic
-
     suffix = path.suffix.lower()
     if suffix == ".csv":
         write_atomic(path, df.to_csv(index=False))
@@ -203,11 +201,17 @@ def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> 
 
 
 def simulation_summary_text(res: Any, base: Scenario) -> str:
-    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote."""
+    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote.
+
+    Labels and formats come from :data:`divaecon.figures.SIMULATION_FIGURES`.
+    """
     import math
 
     import numpy as np
 
+    from divaecon import formatting as fmt
+    from divaecon.figures import SIMULATION_FIGURES
+    from divaecon.figures import text as shown_as
     from divaecon.quote import quote
     from divaecon.simulate import SUMMARY_COLUMNS
     from divaecon.units import DAYS_PER_YEAR, apr_to_apy
@@ -220,35 +224,27 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
         f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
         "",
     ]
-    cols = [
-        ("staker_apy", "Staker APY (realised)", fmt.pct),
-        ("operator_apy_queued", "Operator APY, queued (TWR)", fmt.pct),
-        ("operator_apy_assigned", "Operator APY, assigned (TWR)", fmt.pct),
-        ("cash_drag", "Cash drag (unstaked share)", fmt.pct),
-        ("queue_wait_mean_days", "Queue wait, mean [days]", lambda x: f"{x:,.1f}"),
-        ("queue_wait_p95_days", "Queue wait, P95 [days]", lambda x: f"{x:,.0f}"),
-        ("peak_collateral_locked_eth", "Peak collateral locked", lambda x: fmt.eth(x).replace("ETH", "divETH")),
-        ("final_active_validators", "Active validators at the end", fmt.count),
-    ]
-    width = max(len(label) for _, label, _ in cols)
+    shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
+    width = max(len(f.label) for f in shown)
     for name, group in s.groupby("scenario", observed=True, sort=False):
         sc = _grid_point(base, group.iloc[0], grid_names)
         q = quote(sc)
         lines.append(f"Scenario {name}")
-        for key, label, f in cols:
-            vals = group[key].to_numpy(dtype=float)
+        for figure in shown:
+            vals = group[figure.key].to_numpy(dtype=float)
             if np.all(np.isnan(vals)):
-                shown = "–"
+                text = "–"
             else:
-                shown = f(float(np.nanmedian(vals)))
-                if len(vals) > 1:
-                    lo, hi = np.nanpercentile(vals, [5, 95])
-                    shown += f"  (P5–P95 {f(lo)} – {f(hi)})"
-            lines.append(f"  {label:<{width}}  {shown}")
+                text = figure.text(float(np.nanmedian(vals)))
+                lo, hi = (figure.text(x) for x in np.nanpercentile(vals, [5, 95]))
+                if lo != hi:  # seeds that agree (nothing drawn at random) need no band
+                    text += f"  (P5–P95 {lo} – {hi})"
+            lines.append(f"  {figure.label:<{width}}  {text}")
         lines.append(
-            f"  {'Quote (no cash drag)':<{width}}  staker APR {fmt.pct(q['staker_apr'])} = APY "
-            f"{fmt.pct(apr_to_apy(q['staker_apr']))}; operator APR queued "
-            f"{fmt.pct(q['operator_apr_queued'])}, assigned {fmt.pct(q['operator_apr_assigned'])}"
+            f"  {'Quote (no cash drag)':<{width}}  staker APR {shown_as('staker_apr', q.staker_apr)} = APY "
+            f"{fmt.pct(apr_to_apy(q.staker_apr))}; operator APR queued "
+            f"{shown_as('operator_apr_queued', q.operator_apr_queued)}, assigned "
+            f"{shown_as('operator_apr_assigned', q.operator_apr_assigned)}"
         )
         end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
         lines.append(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,15 +88,6 @@ class Quote:
     break_even_key_shares: float
     """Key shares one node must run for its net rewards to cover its cost; ``inf`` when a
     key share earns nothing [key shares]."""
-
-    def __getitem__(self, key: str) -> Any:
-        """Transitional mapping access (``q["staker_apr"]``) for callers not yet moved to
-        attributes; use ``q.staker_apr``. Unknown names raise :class:`KeyError`."""
-        warnings.warn("Quote[...] is deprecated: read the attribute instead (q.staker_apr)",
-                      DeprecationWarning, stacklevel=2)
-        if key not in _FIELD_NAMES:
-            raise KeyError(key)
-        return getattr(self, key)
 
     def as_dict(self) -> dict[str, Any]:
         """Field name → value, in field order."""

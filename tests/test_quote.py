@@ -84,12 +84,10 @@ def test_reference_values() -> None:
     assert q.network_validators == 1_344 and q.collateral_locked_eth == 1_344 * 16 * 0.5
 
 
-def test_mapping_access_is_deprecated_but_answers() -> None:
-    q = quote(Scenario())
-    with pytest.warns(DeprecationWarning, match="q.staker_apr"):
-        assert q["staker_apr"] == q.staker_apr
-    with pytest.warns(DeprecationWarning), pytest.raises(KeyError):
-        q["no_such_figure"]
+def test_a_quote_is_not_a_mapping() -> None:
+    # Attributes only: q["staker_apr"] (the old dict access) fails loudly instead of drifting.
+    with pytest.raises(TypeError):
+        quote(Scenario())["staker_apr"]  # type: ignore[index]
 
 
 def test_peer_table_reuses_a_given_quote() -> None:
