@@ -83,10 +83,11 @@ def test_vectorised_over_collateral():
 
 def test_quote_reference_issue_2():
     # Issue #2: --total-staked-eth 34650000 --operator-uptime 1 --el-reward-per-block-eth 0
-    # gives a consensus APR of 166.3 / sqrt(34.65e6) ≈ 2.8255 %.
+    # gives a consensus APR of 343 gwei * 82,181.25 / 1e9 = 2.8188 % (issue 9: the spec floors
+    # the base reward, 64e9 // isqrt(34,650,000e9) = 343; the smooth 166.3 / sqrt gave 2.8255 %).
     s = Scenario().override(total_staked_eth=34_650_000, operator_uptime=1.0, el_reward_per_block_eth=0.0)
     q = quote(s)
-    assert q["consensus_apr"] == pytest.approx(166.3 / math.sqrt(34.65e6), rel=1e-3)
+    assert q["consensus_apr"] == pytest.approx(0.028188, abs=1e-6)
     assert q["execution_apr"] == 0.0
     r = q["gross_apr"]
     assert q["staker_apr"] == pytest.approx(0.9 * r)
