@@ -112,7 +112,7 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
     fig, ax = new_figure("Staking APR against total ETH staked", scenario.name,
                          SOURCE_CL + ("; " + SOURCE_DATA if data_points is not None else ""))
     ax.plot(s, cl + el, color="black", lw=2, label="consensus + execution")
-    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (≈ 166.3 / √staked)")
+    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (spec; ≈ 166.3 / √staked)")
     ax.plot(s, el, color=COLORS["execution"], lw=1.5,
             label=f"execution ({eth_p.el_reward_per_block_eth:g} ETH per block)")
     if data_points is not None and len(data_points):

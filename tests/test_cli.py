@@ -11,7 +11,8 @@ import pytest
 
 from divaecon.cli import main
 
-PEER_KEYS = {"name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability"}
+PEER_KEYS = {"name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
+             "node_uptime", "vs_published"}
 KEYS = {
     "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "operator_apr_queued",
     "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year", "validator_availability",
@@ -70,6 +71,22 @@ def test_readable_table(capsys):
     assert "Consensus APR (Diva validator)" in out and "2.82 %" in out
     assert "21,504 divETH" in out
     assert "Rocket Pool LEB8" in out and "Coinbase" in out
+
+
+def test_same_node_uptime_switch(capsys):
+    # Like for like: every peer on Diva's node uptime (default 95 %); without it each runs on nodes
+    # of its kind (Lido curated: professional, 99.7 %; Diva docs 13-rocketpool.md, 0.3 % missed).
+    _, out, _ = run(capsys, "quote", "--json")
+    lido = next(p for p in json.loads(out)["peers"] if p["name"] == "Lido (curated)")
+    assert lido["node_uptime"] == 0.997 and "agrees within 0.1 pp" in lido["vs_published"]
+    _, out, _ = run(capsys, "quote", "--json", "--same-node-uptime")
+    peers = json.loads(out)["peers"]
+    assert {p["node_uptime"] for p in peers} == {0.95}
+    lido = next(p for p in peers if p["name"] == "Lido (curated)")
+    assert "because nodes at 95.0 % uptime here" in lido["vs_published"]
+    _, out, _ = run(capsys, "quote", "--same-node-uptime")
+    assert "like for like: every set-up on Diva's node uptime, 95.0 %" in out
+    assert "Staker APR against the published figure:" in out
 
 
 def test_csv_output(capsys, tmp_path):
