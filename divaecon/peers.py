@@ -101,7 +101,7 @@ def peer_setups(peers: PeerParams) -> list[Setup]:
     """The set-ups of 2026 from their parameters (defaults and sources in ``ASSUMPTIONS.md``).
 
     Solo; Lido curated and Lido CSM; Rocket Pool's Saturn 1 megapool, the legacy LEB8 and the
-    seed's 4 × 2 ETH DVT minipool (both no longer creatable) and that minipool's megapool
+    DVStakers docs' 4 × 2 ETH DVT minipool (both no longer creatable) and that minipool's megapool
     analogue (four users sharing a megapool validator's bond); SSV clusters; an Obol squad;
     exchanges.
     """
