@@ -366,7 +366,7 @@ class SimulationParams(_Params):
         ge=0,
     )
     target_staker_eth: float = param(
-        500_000.0, "ETH", "illustrative assumption (≈1.4 % of staked ETH)",
+        500_000.0, "ETH", "illustrative assumption (≈1.3 % of the 39.2M ETH staked)",
         "Staker ETH the network grows towards ('growth' mode).", gt=0,
     )
     growth_rate_per_year: float = param(
