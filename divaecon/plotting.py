@@ -28,7 +28,14 @@ from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 SOURCE_CL = "consensus-specs specs/altair/beacon-chain.md"
 SOURCE_DIVA = "Diva docs 21-economics.md, 40-staking-rewards.md"
 SOURCE_DVT = "Diva docs 06-dvt.md; P(≥ t of n nodes up), beta-binomial"
-SOURCE_PEERS = "peers' fees and bonds: ASSUMPTIONS.md"
+SOURCE_PEERS = "peers' fees, bonds and node uptime: ASSUMPTIONS.md"
+
+
+def _peer_basis(scenario: Scenario) -> str:
+    """Which node uptime the peers run on, for a figure's source line."""
+    if scenario.peers.same_node_uptime_for_all:
+        return f"every set-up at Diva's node uptime, {100 * scenario.diva.operator_uptime:.1f} %"
+    return "each set-up on nodes of its kind; published APRs compared in the peer table"
 SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
@@ -389,7 +396,7 @@ def peer_apr_bars(scenario: Scenario, table: pd.DataFrame | None = None) -> Figu
     t = t.iloc[::-1]
     colors = [_peer_color(n) for n in t["name"]]
     fig, (ax1, ax2) = new_figure("Staker and operator APR: Diva against its peers", scenario.name,
-                                 SOURCE_PEERS + "; " + SOURCE_CL, ncols=2, sharey=True,
+                                 SOURCE_PEERS + "; " + _peer_basis(scenario), ncols=2, sharey=True,
                                  figsize=(7.2, 4.6))
     y = np.arange(len(t))
     ax1.barh(y, t["staker_apr"], color=colors)
@@ -417,7 +424,7 @@ def capital_vs_operator_apr(scenario: Scenario, table: pd.DataFrame | None = Non
     t = peer_table(scenario) if table is None else table
     t = t[t["operator_apr"].notna() & (t["capital_eth"] > 0)]
     fig, ax = new_figure("Capital to start against operator APR", scenario.name,
-                         SOURCE_PEERS + "; " + SOURCE_DIVA, figsize=(7.2, 3.8))
+                         SOURCE_PEERS + "; " + _peer_basis(scenario), figsize=(7.2, 3.8))
     for row in t.to_dict("records"):
         faults = int(row["faults_tolerated"])
         ax.scatter(row["capital_eth"], row["operator_apr"], s=30 + 40 * faults,
