@@ -35,7 +35,7 @@ def _peer_basis(scenario: Scenario) -> str:
     """Which node uptime the peers run on, for a figure's source line."""
     if scenario.peers.same_node_uptime_for_all:
         return f"every set-up at Diva's node uptime, {100 * scenario.diva.operator_uptime:.1f} %"
-    return "each set-up on nodes of its kind; published APRs compared in the peer table"
+    return "each set-up on nodes of its kind"
 SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
@@ -127,9 +127,10 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
         y_cl = np.asarray(ethereum.consensus_apr(x, 1.0, eth_p.network_participation))
         y = y_cl + np.asarray(ethereum.execution_apr(eth_p.el_reward_per_block_eth, x))
         ax.scatter(x, y, color="crimson", zorder=5, s=22, label="dated stake (data/)")
-        for xi, yi, d in zip(x, y, data_points["date"], strict=True):
+        for i, (xi, yi, d) in enumerate(zip(x, y, data_points["date"], strict=True)):
+            # alternate above and below, so the labels of close stakes do not overlap
             ax.annotate(pd.Timestamp(d).strftime("%Y-%m"), (xi, yi), textcoords="offset points",
-                        xytext=(4, 5), fontsize=7, color="crimson")
+                        xytext=(4, 5) if i % 2 == 0 else (-6, -12), fontsize=7, color="crimson")
     ax.axvline(eth_p.total_staked_eth, color="grey", ls=":", lw=1)
     ax.annotate("scenario", (eth_p.total_staked_eth, ax.get_ylim()[1]), textcoords="offset points",
                 xytext=(3, -10), fontsize=7, color="grey")
