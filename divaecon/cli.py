@@ -30,6 +30,7 @@ QUOTE_OPTIONS: dict[str, str] = {
     "failure_correlation": "diva.failure_correlation",
     "el_reward_per_block_eth": "ethereum.el_reward_per_block_eth",
     "network_validators": "diva.network_validators",
+    "same_node_uptime": "peers.same_node_uptime_for_all",
 }
 
 
@@ -90,6 +91,9 @@ _scenario_option = click.option(
               help="Correlation of operator outages [0-1] (default: independent).")
 @click.option("--el-reward-per-block-eth", type=float, default=None, help="Execution reward per block [ETH].")
 @click.option("--network-validators", type=int, default=None, help="Diva validators (network size).")
+@click.option("--same-node-uptime/--own-node-uptime", "same_node_uptime", default=None,
+              help="Run every peer on Diva's node uptime (like for like) / on nodes of its own kind "
+                   "(default: the scenario's peers.same_node_uptime_for_all).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the key figures and the peer table as CSV here.")
