@@ -35,7 +35,8 @@ def param(default: Any, unit: str, source: str, description: str, **constraints:
 
 
 class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True,
+                              allow_inf_nan=False)
 
 
 class EthereumParams(_Params):
@@ -342,8 +343,9 @@ def apply_overrides(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[
 
 
 def _format_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    from divaecon.safeyaml import excerpt
+
+    return excerpt(value)
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -380,28 +382,66 @@ def scenario_from_dict(data: Mapping[str, Any], source: str | None = None) -> Sc
         raise ParameterError(_problems(exc), source) from None
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario YAML file; the name defaults to the file's stem."""
-    p = Path(path)
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file read (1 MB; the shipped ones are about 1.5 kB)."""
+
+
+def decode_utf8(data: bytes, source: str | None = None) -> str:
+    """``data`` as UTF-8 text (a leading byte-order mark dropped), or a ParameterError saying where not."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParameterError(["UTF-16 text: save the file as UTF-8"], source)
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        raise ParameterError([f"byte {at:,} is NUL: a binary file, not UTF-8 YAML text"], source)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError([f"cannot read scenario file: {exc.strerror}"], str(p)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParameterError([f"not valid YAML: {str(exc).splitlines()[0]}"], str(p)) from None
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParameterError(
+            [f"line {line}, column {column}: byte 0x{data[exc.start]:02x} is not UTF-8 (Latin-1 or "
+             "Windows-1252 text?): save the file as UTF-8"], source,
+        ) from None
+
+
+def scenario_from_yaml(text: str, source: str | None = None, default_name: str | None = None) -> Scenario:
+    """Parse and validate scenario YAML text (:mod:`divaecon.safeyaml` rules), e.g. a notebook's
+    ``scenario_yaml`` parameter; ``default_name`` is used when the text names no scenario."""
+    from divaecon import safeyaml
+
+    data = safeyaml.loads(text, source)
     if data is None:
         data = {}
-    if isinstance(data, Mapping) and "name" not in data:
-        data = {"name": p.stem, **data}
-    return scenario_from_dict(data, source=str(p))
+    if isinstance(data, Mapping) and "name" not in data and default_name is not None:
+        data = {"name": default_name, **data}
+    return scenario_from_dict(data, source=source)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario YAML file; the name defaults to the file's stem.
+
+    Refused with a :class:`~divaecon.errors.ParameterError` naming the file: anything but a
+    regular file of at most :data:`MAX_SCENARIO_BYTES` (checked before reading, so a device or
+    named pipe never blocks), text that is not UTF-8, and every refusal of
+    :func:`divaecon.safeyaml.loads` (duplicate keys, YAML 1.1-only forms, alias bombs, with line
+    and column); then every invalid field, as :func:`scenario_from_dict`.
+    """
+    from divaecon._io import read_limited
+
+    if str(path) == "":
+        raise ParameterError(["scenario file name is empty: give the path of a YAML file"])
+    p = Path(path)
+    data = read_limited(p, MAX_SCENARIO_BYTES, "scenario file")
+    return scenario_from_yaml(decode_utf8(data, str(p)), source=str(p), default_name=p.stem)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML, readable back by :func:`load_scenario`."""
+    """The scenario as YAML, readable back by :func:`load_scenario` (and alike by YAML 1.1 readers:
+    every string either version would read as something else is quoted)."""
+    from divaecon.safeyaml import core_dumper
+
     data = scenario.model_dump(mode="json")
-    return yaml.safe_dump(data, sort_keys=False)
+    return yaml.dump(data, Dumper=core_dumper(), sort_keys=False, allow_unicode=True)
 
 
 def assumptions_table(sections: Iterable[str] = SECTIONS) -> str:
