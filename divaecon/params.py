@@ -14,7 +14,7 @@ keys are errors. (Relations between fields — threshold at most the key shares,
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +37,13 @@ def param(default: Any, unit: str, source: str, description: str, **constraints:
 class _Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True,
                               allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Any:
+        problems = limit_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class EthereumParams(_Params):
@@ -211,12 +218,19 @@ class PeerParams(_Params):
 
     @model_validator(mode="after")
     def _check_sizes(self) -> PeerParams:
-        bad = [n for n in self.ssv_cluster_sizes if (n - 1) % 3 != 0 or n < 4]
-        if bad:
-            raise ValueError(
-                f"peers.ssv_cluster_sizes = {list(self.ssv_cluster_sizes)}: each size must be "
-                "3f + 1 with f >= 1 (4, 7, 10, 13, ...)"
-            )
+        sizes = self.ssv_cluster_sizes
+        shown = _format_value(list(sizes))
+        problems = []
+        if len(sizes) > MAX_SSV_CLUSTERS:
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: at most {MAX_SSV_CLUSTERS} sizes")
+        elif any((n - 1) % 3 != 0 or not 4 <= n <= MAX_CLUSTER_SIZE for n in sizes):
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: each size must be 3f + 1 with f >= 1 and at "
+                            f"most {MAX_CLUSTER_SIZE} (4, 7, 10, 13, ...)")
+        elif len(set(sizes)) != len(sizes):
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: each size at most once")
+        problems += fee_group_problems(self, "peers", PEER_FEE_GROUPS)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -293,6 +307,19 @@ class Scenario(_Params):
     peers: PeerParams = Field(default_factory=PeerParams)
     simulation: SimulationParams = Field(default_factory=SimulationParams)
 
+    @model_validator(mode="after")
+    def _check_texts(self) -> Scenario:
+        problems = []
+        for field, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
+            text = getattr(self, field)
+            if len(text) > limit:
+                problems.append(f"{field} = {_format_value(text)}: at most {limit:,} characters (has {len(text):,})")
+        if not self.name.strip():
+            problems.append(f"name = {_format_value(self.name)}: must contain a visible character")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     def override(self, **values: Any) -> Scenario:
         """A copy with fields replaced, validated; names may be plain or ``section.field``."""
         return scenario_from_dict(apply_overrides(self.model_dump(), values), source="override")
@@ -305,6 +332,79 @@ SECTIONS: dict[str, type[_Params]] = {
     "peers": PeerParams,
     "simulation": SimulationParams,
 }
+
+
+# -- sanity limits ------------------------------------------------------------------------------
+# Bounds beyond each field's own range that keep every figure finite and every input physically
+# possible (found by property tests over the validated ranges: tests/test_hostile.py). They are
+# checked by the validators above, after each field's own range.
+
+ETH_IN_EXISTENCE_LIMIT = 200e6
+"""Largest ETH amount accepted [ETH]: above all ETH in existence (120.8M ETH on 2025-06-08,
+Cointelegraph citing ultrasound.money)."""
+
+SANE_LIMITS: dict[str, tuple[float, float, str]] = {
+    "ethereum.total_staked_eth": (32.0, ETH_IN_EXISTENCE_LIMIT, "one validator to all ETH in existence"),
+    "ethereum.el_reward_per_block_eth": (0.0, 1_000.0, "ETH per block"),
+    "diva.collateral_per_key_share_eth": (0.001, 32.0, "divETH per key share"),
+    "costs.eth_price_usd": (0.01, 1e8, "USD per ETH"),
+    "costs.hardware_cost_usd": (0.0, 1e9, "USD"),
+    "costs.hardware_lifetime_years": (0.01, 100.0, "years"),
+    "costs.running_cost_usd_per_month": (0.0, 1e9, "USD per month"),
+    "peers.rocketpool_leb8_bond_eth": (0.01, 31.99, "ETH of a 32 ETH validator"),
+    "peers.rocketpool_megapool_bond_eth": (0.01, 31.99, "ETH of a 32 ETH validator"),
+    "simulation.record_every_days": (1, 36_525, "days"),
+    "simulation.staker_deposit_eth_per_day": (0.0, 10e6, "ETH per day"),
+    "simulation.target_staker_eth": (1.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "simulation.growth_rate_per_year": (0.0, 100.0, "per year"),
+    "simulation.initial_staker_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "simulation.initial_collateral_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "divETH"),
+    "simulation.collateral_deposit_eth_per_day": (0.0, 10e6, "divETH per day"),
+    "simulation.ethereum_stake_growth_eth_per_day": (-10e6, 10e6, "ETH per day"),
+    "simulation.outage_rate_per_operator_per_year": (0.0, 365.0, "outages per operator per year"),
+    "simulation.slashing_rate_per_validator_per_year": (0.0, 365.0, "slashings per validator per year"),
+}
+"""``section.field: (lowest, highest, unit)`` accepted, beyond the field's own range."""
+
+PEER_FEE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("lido_operator_fee", "lido_treasury_fee"),
+    ("rocketpool_megapool_operator_commission", "rocketpool_megapool_rpl_commission"),
+)
+"""Peer fees taken from the same rewards: each group must sum to at most 1 (100 %)."""
+
+MAX_CLUSTER_SIZE = 64
+"""Largest SSV cluster [operators] (the Obol cluster and Diva's key shares have the same bound)."""
+
+MAX_SSV_CLUSTERS = 16
+"""Most SSV cluster sizes compared."""
+
+MAX_NAME_CHARS = 1_000
+MAX_DESCRIPTION_CHARS = 10_000
+
+
+def limit_problems(params: BaseModel) -> list[str]:
+    """One message per field of ``params`` outside :data:`SANE_LIMITS`."""
+    section = next((name for name, cls in SECTIONS.items() if isinstance(params, cls)), None)
+    problems = []
+    for name in type(params).model_fields:
+        bounds = SANE_LIMITS.get(f"{section}.{name}")
+        if bounds is None:
+            continue
+        lo, hi, unit = bounds
+        value = getattr(params, name)
+        if not lo <= value <= hi:
+            problems.append(f"{section}.{name} = {_format_value(value)}: must be from {lo:,.6g} to {hi:,.6g} ({unit})")
+    return problems
+
+
+def fee_group_problems(params: BaseModel, section: str, groups: Iterable[Sequence[str]]) -> list[str]:
+    """One message per group of fees whose sum exceeds 1."""
+    problems = []
+    for group in groups:
+        total = sum(getattr(params, name) for name in group)
+        if total > 1.0 + 1e-12:
+            problems.append(f"{section}.{' + '.join(group)} = {total:.6g}: must be at most 1 (100 % of the rewards)")
+    return problems
 
 
 def field_sections() -> dict[str, str]:

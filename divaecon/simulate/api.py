@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divaecon import sizing
 from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, resolve_name
 from divaecon.simulate import backends
@@ -62,6 +63,31 @@ def _plan(scen: Sequence[Scenario], days: int | None, record: Sequence[str], eve
     return plan
 
 
+def recorded_day_count(days: int, every: int) -> int:
+    """``len(record_days(days, every))`` without building it: days ``0, every, …`` and the last."""
+    return (days - 1) // every + 1 + (1 if (days - 1) % every else 0)
+
+
+SIZE_HINTS = (
+    "fewer seeds (--seeds)",
+    "fewer grid values (--grid)",
+    "a shorter horizon (--days)",
+    "coarser recording (--record-every, simulation.record_every_days) or fewer recorded variables",
+    "a dask cluster (--scheduler) holds the rows' working state, not the recorded series",
+)
+"""How to make a run smaller, for the refusal of :func:`check_size`."""
+
+
+def check_size(rows: int, scenarios: int, days: int, every: int, variables: int, client: Any = None,
+               max_memory: str | int | float | None = None) -> sizing.WorkEstimate:
+    """Estimate a run (:func:`divaecon.sizing.simulation_estimate`) and refuse it above the memory
+    limit (:func:`divaecon.sizing.check_work`), before anything is allocated."""
+    estimate = sizing.simulation_estimate(rows, scenarios, days, recorded_day_count(days, every), variables,
+                                          distributed=client is not None)
+    sizing.check_work(estimate, max_memory, SIZE_HINTS)
+    return estimate
+
+
 def frames(rows: RowInputs, raw: RawOutput, plan: RunPlan, grid: pd.DataFrame | None = None) -> SimulationResult:
     """The tidy tables of a run."""
     rec_days = record_days(plan.days, plan.every)
@@ -93,6 +119,7 @@ def simulate(
     rng: np.random.Generator | int | None = 0,
     progress: bool = False,
     on_step: StepHook | None = None,
+    max_memory: str | int | float | None = None,
 ) -> SimulationResult:
     """Simulate Diva networks day by day, all scenarios × seeds at once.
 
@@ -116,6 +143,9 @@ def simulate(
     on_step : callable, optional
         ``on_step(day, state)`` after every day, with every recordable variable, the day's flows
         and its draws (one array element per row): for tests and the scalar reference.
+    max_memory : str, int or float, optional
+        Memory limit (``"8GB"``, ``"50%"``, bytes); default :func:`divaecon.sizing.memory_limit`.
+        A run estimated above it is refused before it starts.
 
     Returns
     -------
@@ -124,8 +154,35 @@ def simulate(
     scen = _scenarios(scenarios)
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     plan = _plan(scen, days, record, record_every_days, rng)
+    check_size(len(scen) * seeds, len(scen), plan.days, plan.every, len(plan.record), None, max_memory)
     rows = build_rows(scen, seeds)
     return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
+
+
+def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
+    """The number of points of ``grid``, checking its shape first: known names, each parameter
+    once (plain and dotted names are the same parameter), a non-empty list of distinct values."""
+    seen: dict[tuple[str, str], str] = {}
+    points = 1
+    for name in grid:
+        where = resolve_name(name)
+        if where in seen:
+            raise DivaeconError(f"grid[{name!r}]: the same parameter as grid[{seen[where]!r}]; give each once")
+        seen[where] = name
+        values = grid[name]
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            raise DivaeconError(f"grid[{name!r}]: must be a list of values")
+        values = list(values)
+        if len(values) == 0:
+            raise DivaeconError(f"grid[{name!r}] = []: give at least one value")
+        try:
+            distinct = len({(type(v), v) for v in values}) == len(values)
+        except TypeError:
+            raise DivaeconError(f"grid[{name!r}]: values must be numbers, booleans or text") from None
+        if not distinct:
+            raise DivaeconError(f"grid[{name!r}]: a value is given twice; give each once")
+        points *= len(values)
+    return points
 
 
 def grid_points(base: Scenario, grid: Mapping[str, Sequence[Any]]) -> tuple[list[Scenario], pd.DataFrame]:
@@ -135,13 +192,7 @@ def grid_points(base: Scenario, grid: Mapping[str, Sequence[Any]]) -> tuple[list
     :meth:`Scenario.override`, so a bad one raises a :class:`~divaecon.errors.ParameterError` naming it.
     """
     keys = list(grid)
-    for name in keys:
-        resolve_name(name)
-        values = grid[name]
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            raise DivaeconError(f"grid[{name!r}]: must be a list of values")
-        if len(list(values)) == 0:
-            raise DivaeconError(f"grid[{name!r}] = []: give at least one value")
+    grid_size(grid)
     scenarios = []
     table = []
     for combo in product(*(list(grid[k]) for k in keys)):
@@ -164,6 +215,7 @@ def sweep(
     record_every_days: int | None = None,
     rng: np.random.Generator | int | None = 0,
     progress: bool = False,
+    max_memory: str | int | float | None = None,
 ) -> SimulationResult:
     """Simulate the cartesian product of ``grid`` over ``base`` × ``seeds`` Monte Carlo draws.
 
@@ -178,11 +230,18 @@ def sweep(
         None runs in this process (default); "local" starts a 2-worker LocalCluster; a string is
         a scheduler address. Chunks of ``chunk_size`` rows (rounded up to a multiple of
         :data:`~divaecon.simulate.draws.RNG_BLOCK`) run as tasks; results equal the in-process run.
-    days, record, record_every_days, rng, progress
-        As for :func:`simulate`.
+    days, record, record_every_days, rng, progress, max_memory
+        As for :func:`simulate`; the size is checked before the grid's scenarios are built.
     """
-    scenarios, table = grid_points(base, grid)
+    if not isinstance(base, Scenario):
+        raise DivaeconError("base: must be a divaecon.params.Scenario")
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
+    points = grid_size(grid)
+    d = _positive_int("days", days if days is not None else base.simulation.horizon_days, MAX_DAYS)
+    e = _positive_int("record_every_days", record_every_days if record_every_days is not None
+                      else base.simulation.record_every_days)
+    check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)
+    scenarios, table = grid_points(base, grid)
     plan = _plan(scenarios, days, record, record_every_days, rng)
     rows = build_rows(scenarios, seeds)
     grid_table = table.loc[table.index.repeat(seeds)].reset_index(drop=True)
