@@ -67,6 +67,8 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int, what: str = "file
                 left -= len(chunk)
         finally:
             os.close(fd)
+    except DivaeconError:
+        raise
     except OSError as exc:
         raise refuse(exc.strerror or type(exc).__name__) from None
     except ValueError as exc:  # e.g. a NUL character in the name
@@ -106,12 +108,12 @@ def check_writable(path: str | os.PathLike[str], option: str = "output") -> Path
     """Check, before any work, that :func:`write_atomic` will be able to write ``path``.
 
     Creates and removes the temporary file :func:`write_atomic` will use when the folder exists;
-    when it does not, checks that the nearest existing folder above it is one and is writable
-    (nothing is created). A folder in the way, a read-only file or folder, a missing or
-    impossible place, a name too long or with a NUL raise
+    when it does not, creates and removes the first missing folder (so nothing is left behind).
+    A folder in the way, a read-only file or folder, a missing or impossible place, a name too
+    long or with a NUL raise
     :class:`~divaecon.errors.DivaeconError` ``"<option> <path>: cannot write: <reason>"``.
     """
-    shown = shown_path(path)
+    shown = shown_path(path) or "''"
 
     def refuse(reason: str) -> DivaeconError:
         return DivaeconError(f"{option} {shown}: cannot write: {reason}")
@@ -131,13 +133,17 @@ def check_writable(path: str | os.PathLike[str], option: str = "output") -> Path
             os.close(fd)
             os.unlink(tmp)
             return target
-        above = parent
-        while not above.exists() and above != above.parent:
-            above = above.parent
-        if not above.is_dir():
-            raise refuse(f"{shown_path(above)} is not a folder")
-        if not os.access(above, os.W_OK | os.X_OK):
-            raise refuse(f"cannot create folders in {shown_path(above)} (read-only)")
+        if parent.exists():
+            raise refuse(f"{shown_path(parent)} is not a folder")
+        first_missing = parent
+        while not first_missing.parent.exists() and first_missing.parent != first_missing:
+            first_missing = first_missing.parent
+        if not first_missing.parent.is_dir():
+            raise refuse(f"{shown_path(first_missing.parent)} is not a folder")
+        os.mkdir(first_missing)  # the folders write_atomic would create can be: try the first, leave none
+        os.rmdir(first_missing)
+    except DivaeconError:
+        raise
     except OSError as exc:
         raise refuse(exc.strerror or type(exc).__name__) from None
     except ValueError as exc:

@@ -339,12 +339,16 @@ def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str
 
 @cli.command()
 @click.option("--port", type=int, default=8866, show_default=True)
-@click.option("--token", default=None, help="Access token (default: a random one).")
+@click.option("--token", default=None, envvar="DIVAECON_APP_TOKEN", show_envvar=True,
+              help="Access token (default: a random one). On the command line it is visible to other "
+                   "local users (ps); prefer the environment variable.")
 @click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
 def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
     from divaecon.app import serve_app
 
+    if scenario_path is not None and scenario_path == "":
+        raise DivaeconError("--scenario '': give the path of a scenario file, or leave the option out")
     serve_app(port=port, token=token, scenario_path=scenario_path)
 
 

@@ -393,8 +393,13 @@ def limit_problems(params: BaseModel) -> list[str]:
         lo, hi, unit = bounds
         value = getattr(params, name)
         if not lo <= value <= hi:
-            problems.append(f"{section}.{name} = {_format_value(value)}: must be from {lo:,.6g} to {hi:,.6g} ({unit})")
+            problems.append(f"{section}.{name} = {_format_value(value)}: must be from {_bound(lo)} to {_bound(hi)} "
+                            f"({unit})")
     return problems
+
+
+def _bound(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
 
 
 def fee_group_problems(params: BaseModel, section: str, groups: Iterable[Sequence[str]]) -> list[str]:
