@@ -15,12 +15,15 @@ Run as ``python -m divaecon._voila NOTEBOOK [voila options]`` by :func:`divaecon
 - **No tracebacks for probes.** jupyter_server's error pages call ``static_url``, which needs the
   ``static_path`` setting Voilà does not set, so every 403/404 for an unauthenticated request
   printed three chained tracebacks. Pointing ``static_path`` at jupyter_server's own static files
-  (favicon, logo, style) lets its error pages render.
+  (favicon, logo, style) lets its error pages render. Voilà's template file handler fails on
+  malformed paths (``/voila/templates/x``): those are answered 404 here. Whatever else a request
+  makes fail is logged on one line (exception type and message), never as a traceback.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import re
 import sys
@@ -44,11 +47,38 @@ def host_is_local(host: str) -> bool:
         return name.lower() in LOCAL_HOSTNAMES
 
 
+class OneLineErrors(logging.Filter):
+    """Fold a log record's traceback into its message: ``... (ValueError: not enough values)``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            record.msg = f"{record.getMessage().splitlines()[0]} ({detail})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs as Voilà's process
     import jupyter_server
     from tornado import web
     from tornado.routing import Matcher, Rule
     from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    for name in ("tornado.application", "tornado.general", "tornado.access"):
+        logging.getLogger(name).addFilter(OneLineErrors())
+
+    class TemplateFiles(TemplateStaticFileHandler):
+        """Voilà's template files; a path it cannot split is a 404, not an uncaught exception."""
+
+        def parse_url_path(self, url_path: str) -> Any:
+            try:
+                return super().parse_url_path(url_path)
+            except (ValueError, AssertionError):
+                raise web.HTTPError(404) from None
 
     class ForeignHost(Matcher):
         """Matches requests whose Host header is not local."""
@@ -71,6 +101,10 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs as V
             settings["local_hostnames"] = list(LOCAL_HOSTNAMES)
             settings.setdefault("static_path", os.path.join(os.path.dirname(jupyter_server.__file__), "static"))
             return settings
+
+        def init_handlers(self) -> list[Any]:
+            return [(h[0], TemplateFiles, *h[2:]) if h[1] is TemplateStaticFileHandler else h
+                    for h in super().init_handlers()]
 
         def listen(self) -> None:
             self.app.default_router.rules.insert(0, Rule(ForeignHost(), Refuse))

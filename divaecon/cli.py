@@ -417,8 +417,13 @@ _NO_ARGS_IS_HELP: type[click.UsageError] = getattr(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one-line errors with exit status 2, no tracebacks for bad input."""
     prog = "divaecon"
+    args = list(argv) if argv is not None else None
+    for i, arg in enumerate(args or []):
+        if "\x00" in str(arg):  # impossible on a real command line; os functions raise ValueError on it
+            click.echo(f"{prog}: error: argument {i + 1} contains a NUL character", err=True)
+            return 2
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name=prog, standalone_mode=False)
+        cli.main(args=args, prog_name=prog, standalone_mode=False)
     except _NO_ARGS_IS_HELP as exc:
         click.echo(exc.format_message())
         return 0
