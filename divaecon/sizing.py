@@ -44,9 +44,12 @@ BYTES_PER_SCENARIO = 8_000
 BASE_BYTES = 200_000_000
 """The interpreter with numpy, pandas, numba and the compiled engine loaded [bytes]."""
 
-ROW_DAYS_PER_SECOND = 5e6
-"""Engine throughput, pessimistic (benchmarks/simulate.md: 30–39 M row-days/s on 2 cores
-without Monte Carlo draws; daily draws are slower) [row-days/s]."""
+ROW_DAYS_PER_SECOND = 3e6
+"""Engine throughput, pessimistic (benchmarks/simulate.md: 30–39 M row-days/s on 2 quiet cores
+without Monte Carlo draws; daily draws and a busy machine are several times slower) [row-days/s]."""
+
+SECONDS_PER_ROW = 2e-5
+"""Building a row's inputs and its share of the output tables [s]."""
 
 SECONDS_PER_SCENARIO = 0.002
 """Validating one grid point and quoting it for the printed summary [s]."""
@@ -155,7 +158,7 @@ def simulation_estimate(rows: int, scenarios: int, days: int, recorded_days: int
     per_row = 200 if distributed else BYTES_PER_ROW
     copies = 2 if distributed else 1
     memory = BASE_BYTES + scenarios * BYTES_PER_SCENARIO + rows * per_row + copies * recorded * BYTES_PER_RECORDED_VALUE
-    seconds = rows * days / ROW_DAYS_PER_SECOND + scenarios * SECONDS_PER_SCENARIO
+    seconds = rows * days / ROW_DAYS_PER_SECOND + rows * SECONDS_PER_ROW + scenarios * SECONDS_PER_SCENARIO
     shape = (f"{rows:,} rows × {days:,} days, {variables} variables recorded on {recorded_days:,} days"
              + (" (on a dask cluster)" if distributed else ""))
     return WorkEstimate(what, shape, int(memory), seconds)
