@@ -27,6 +27,10 @@ class DivaeconError(ValueError):
     """Bad input to divaecon: the message names the field, the value and what is allowed."""
 
 
+MAX_PROBLEMS_SHOWN = 20
+"""Problems a :class:`ParameterError` message lists; the rest are counted (all are in ``problems``)."""
+
+
 class ParameterError(DivaeconError):
     """One or more invalid parameters; ``problems`` lists one message per field."""
 
@@ -34,4 +38,6 @@ class ParameterError(DivaeconError):
         self.problems = [one_line(p) for p in problems]
         self.source = shown_path(source) if source is not None else None
         where = f"{self.source}: " if self.source else ""
-        super().__init__(where + "; ".join(self.problems))
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(self.problems) - len(shown)
+        super().__init__(where + "; ".join(shown) + (f"; and {more:,} more problem(s)" if more > 0 else ""))

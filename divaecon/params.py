@@ -2,9 +2,11 @@
 
 Every default of the model lives here once, with its unit and source (STYLE.md §2, §4).
 Scenario files are YAML with one mapping per section (``ethereum``, ``diva``, ``costs``,
-``peers``, ``simulation``); loading validates every field and reports *all* invalid ones —
-name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`. Unknown
-keys are errors. (Relations between fields — threshold at most the key shares, fees at most
+``peers``, ``simulation``), read by :func:`load_scenario`: regular UTF-8 files of at most 1 MB,
+parsed by :mod:`divaecon.safeyaml` (YAML 1.2 core schema, each key once, bounded aliases and
+nesting, line and column in its errors). Loading validates every field and reports *all*
+invalid ones — name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`.
+Unknown keys are errors; numbers must be finite and within :data:`SANE_LIMITS`. (Relations between fields — threshold at most the key shares, fees at most
 100 % — are checked once every field is valid on its own.) Variants are made with
 :meth:`Scenario.override`, never by mutation.
 
@@ -456,7 +458,7 @@ def _format_value(value: Any) -> str:
 def _problems(exc: ValidationError) -> list[str]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..." for p in err["loc"])
         value = err.get("input")
         if err["type"] == "extra_forbidden":
             parent = err["loc"][:-1]

@@ -259,6 +259,11 @@ def test_values_in_messages_are_bounded() -> None:
     with pytest.raises(ParameterError) as info:
         scenario_from_dict({"peers": {"ssv_cluster_sizes": [5] * 100_000}})
     assert "<list of 100,000>" in str(info.value) and len(str(info.value)) < 300
+    many = "? " + "k" * 10_000 + "\n: 1\n" + "".join(f"k{i}: {i}\n" for i in range(3_000))
+    with pytest.raises(ParameterError) as info:
+        scenario_from_yaml(many, "f.yaml")
+    assert len(info.value.problems) == 3_001  # all kept, 20 shown
+    assert str(info.value).endswith("; and 2,981 more problem(s)") and len(str(info.value)) < 3_000
 
 
 def test_round_trip_keeps_strings_that_look_like_numbers() -> None:
