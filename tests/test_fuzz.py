@@ -166,6 +166,57 @@ def test_fuzzed_scenario_files(tmp_path_factory: pytest.TempPathFactory, documen
         assert figures["staker_apr"] is not None and figures["gross_apr"] is not None
 
 
+# -- validated scenarios give finite figures ---------------------------------------------------
+
+EXTREME_FLOATS = [0.0, 5e-324, 1e-300, 1e-12, 1e-3, 0.01, 0.5, 0.999999, 1.0, 2.0, 31.99, 64.0, 1e3, 1e6, 1e9,
+                  1e15, 1e300, 1.7e308, -1.0, -1e300]
+EXTREME_INTS = [0, 1, 2, 3, 4, 7, 16, 64, 65, 1000, 10**6, 10**7, 10**18, 10**40]
+
+
+@st.composite
+def extreme_overrides(draw: st.DrawFn) -> dict[str, object]:
+    fields = draw(st.lists(st.sampled_from(FIELDS), min_size=1, max_size=10, unique=True))
+    out: dict[str, object] = {}
+    for field in fields:
+        section, _, name = field.partition(".")
+        kind = SECTIONS[section].model_fields[name].annotation
+        if kind is float:
+            out[field] = draw(st.sampled_from(EXTREME_FLOATS))
+        elif kind is int:
+            out[field] = draw(st.sampled_from(EXTREME_INTS))
+        elif kind is bool:
+            out[field] = draw(st.booleans())
+        elif field == "peers.ssv_cluster_sizes":
+            out[field] = tuple(draw(st.lists(st.sampled_from([4, 7, 10, 61, 64, 67, 10**9]), min_size=1, max_size=5)))
+    return out
+
+
+@FUZZ
+@given(values=extreme_overrides())
+def test_every_valid_scenario_has_finite_figures(values: dict[str, object]) -> None:
+    """What validation lets through, the model computes: no inf or null figure, no inf in a run
+    (NaN only where a figure is undefined, e.g. operator APYs of a network with no collateral)."""
+    import numpy as np
+
+    from divaecon.errors import DivaeconError
+    from divaecon.params import Scenario
+    from divaecon.quote import quote_json
+    from divaecon.simulate import simulate
+
+    try:
+        scenario = Scenario().override(**values)
+    except DivaeconError:
+        return
+    with bounded_run():
+        figures = quote_json(scenario)
+        json.dumps(figures, allow_nan=False)
+        undefined = [k for k, v in figures.items() if v is None and k != "break_even_key_shares"]  # inf: never
+        assert not undefined, (values, undefined)
+        summary = simulate(scenario, seeds=2, days=40, record_every_days=10).summary
+        numbers = summary.select_dtypes("number").to_numpy(dtype=float)
+        assert not np.isinf(numbers).any(), values
+
+
 # -- command lines ------------------------------------------------------------------------------
 
 
