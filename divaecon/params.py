@@ -6,8 +6,9 @@ Scenario files are YAML with one mapping per section (``ethereum``, ``diva``, ``
 parsed by :mod:`divaecon.safeyaml` (YAML 1.2 core schema, each key once, bounded aliases and
 nesting, line and column in its errors). Loading validates every field and reports *all*
 invalid ones — name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`.
-Unknown keys are errors; numbers must be finite and within :data:`SANE_LIMITS`. (Relations between fields — threshold at most the key shares, fees at most
-100 % — are checked once every field is valid on its own.) Variants are made with
+Unknown keys are errors; numbers must be finite and within :data:`SANE_LIMITS`. (Relations
+between fields — threshold at most the key shares, fees at most 100 % — are checked once every
+field is valid on its own.) Variants are made with
 :meth:`Scenario.override`, never by mutation.
 
 ``python -m divaecon.params`` prints the table of assumptions that ``ASSUMPTIONS.md`` holds.

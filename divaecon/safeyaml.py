@@ -258,8 +258,8 @@ def _check_shape(text: str, source: str | None) -> None:
                 continue
             total += n
             if total > MAX_NODES:
-                raise ParameterError([f"{_position(event.start_mark)}: more than {MAX_NODES:,} values once "
-                                      "aliases are expanded; a scenario file holds about a hundred"], source)
+                raise ParameterError([f"{_position(event.start_mark)}: more than {MAX_NODES:,} values (each alias "
+                                      "counted as what it repeats); a scenario file holds about a hundred"], source)
             if isinstance(event, yaml.CollectionStartEvent):
                 open_.append([1, event.anchor])
                 if len(open_) > MAX_DEPTH:
