@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -124,7 +125,7 @@ def write_token_file(folder: Path, token: str) -> Path:
 
 
 def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str | os.PathLike[str] | None = None,
-              ready_timeout_s: float = 120.0, echo_log: bool = True) -> None:
+              ready_timeout_s: float = 120.0, echo_log: bool = True, notes: Sequence[str] = ()) -> None:
     """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
 
     Writes :func:`app_notebook` to a private temporary directory, starts Voilà on it
@@ -134,6 +135,7 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
     SIGTERM stops Voilà and its kernels. ``scenario_path`` sets the sliders' starting values
     (validated here, before anything starts). A bad or busy port, a malformed token, an invalid
     scenario or a Voilà that fails to start raise :class:`~divaecon.errors.DivaeconError`.
+    ``notes`` are printed to stderr once the inputs are checked, before Voilà starts.
     """
     if scenario_path is not None:
         load_scenario(scenario_path)  # every invalid field reported now, not inside the kernel
@@ -148,6 +150,8 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
 
     if importlib.util.find_spec("voila") is None:
         raise DivaeconError("Voilà is not installed: pip install 'voila>=0.5,<0.6'")
+    for note in notes:
+        print(note, file=sys.stderr, flush=True)
     import nbformat
 
     previous_term: Any = None

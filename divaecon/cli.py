@@ -349,7 +349,12 @@ def app(port: int, token: str | None, scenario_path: str | None) -> None:
 
     if scenario_path is not None and scenario_path == "":
         raise DivaeconError("--scenario '': give the path of a scenario file, or leave the option out")
-    serve_app(port=port, token=token, scenario_path=scenario_path)
+    notes = []
+    if token is not None and click.get_current_context().get_parameter_source("token") is \
+            click.core.ParameterSource.COMMANDLINE:
+        notes.append("divaecon app: note: a --token on the command line is visible to other local users (ps); "
+                     "set DIVAECON_APP_TOKEN instead")
+    serve_app(port=port, token=token, scenario_path=scenario_path, notes=notes)
 
 
 def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,

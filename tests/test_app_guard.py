@@ -153,3 +153,19 @@ def test_probes_print_no_traceback(server: Server) -> None:
     assert "Traceback" not in log and "Uncaught exception" not in log, log
     assert "\x1b" not in log
     assert re.search(r"40[34] GET /api/kernels/0{8}-", log)  # the probes were logged, one line each
+
+
+def test_token_note_only_once_inputs_are_valid(capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from divaecon.cli import main
+
+    with socket.socket() as sock:  # a busy port: refused before Voilà starts, so nothing is served
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = str(sock.getsockname()[1])
+        assert main(["app", "--port", port, "--token", "a-good-token"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not available" in err  # the error alone, no note before it
+    monkeypatch.setenv("DIVAECON_APP_TOKEN", "short")  # the token from the environment is checked too
+    assert main(["app", "--port", str(_free_port())]) == 2
+    assert "--token: use 8 to 256 letters" in capsys.readouterr().err
