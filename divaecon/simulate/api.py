@@ -185,6 +185,16 @@ def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
     return points
 
 
+def _extreme(base: Scenario, grid: Mapping[str, Sequence[Any]], field: str, pick: Any) -> Any:
+    """The largest (``pick=max``) or smallest simulation ``field`` over the base and the grid's
+    integer values for it: the conservative horizon and recording interval for the estimate."""
+    values = [getattr(base.simulation, field)]
+    for name, grid_values in grid.items():
+        if resolve_name(name) == ("simulation", field):
+            values += [v for v in grid_values if isinstance(v, int) and not isinstance(v, bool) and v >= 1]
+    return pick(values)
+
+
 def grid_points(base: Scenario, grid: Mapping[str, Sequence[Any]]) -> tuple[list[Scenario], pd.DataFrame]:
     """The cartesian product of ``grid`` applied to ``base``, validated; and its table of values.
 
@@ -237,9 +247,9 @@ def sweep(
         raise DivaeconError("base: must be a divaecon.params.Scenario")
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     points = grid_size(grid)
-    d = _positive_int("days", days if days is not None else base.simulation.horizon_days, MAX_DAYS)
+    d = _positive_int("days", days if days is not None else _extreme(base, grid, "horizon_days", max), MAX_DAYS)
     e = _positive_int("record_every_days", record_every_days if record_every_days is not None
-                      else base.simulation.record_every_days)
+                      else _extreme(base, grid, "record_every_days", min))
     check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)
     scenarios, table = grid_points(base, grid)
     plan = _plan(scenarios, days, record, record_every_days, rng)
