@@ -28,7 +28,7 @@ def main() -> int:
     from divaecon import sizing
     from divaecon.params import Scenario
     from divaecon.simulate import DEFAULT_RECORD, RECORDABLE, simulate, sweep, warm_up
-    from divaecon.simulate.api import recorded_day_count
+    from divaecon.simulate.api import recorded_day_count, ring_days
 
     warm_up()
     base = Scenario()
@@ -46,10 +46,13 @@ def main() -> int:
         seconds = time.perf_counter() - t0
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        est = sizing.simulation_estimate(n, scenarios, days, recorded_day_count(days, every), len(record))
+        ring = ring_days([base], days)
+        est = sizing.simulation_estimate(n, scenarios, days, recorded_day_count(days, every), len(record),
+                                         ring_days=ring)
         above_base = est.bytes - sizing.BASE_BYTES
         print(json.dumps({
             "benchmark": "sizing", "kind": kind, "rows": n, "days": days, "every": every, "variables": len(record),
+            "ring_days": ring,
             "estimate_mb": round(above_base / 1e6, 1), "measured_peak_mb": round(peak / 1e6, 1),
             "bytes_ratio": round(above_base / peak, 2), "estimate_s": round(est.seconds, 2),
             "measured_s": round(seconds, 2), "seconds_ratio": round(est.seconds / seconds, 2),

@@ -407,6 +407,8 @@ Cointelegraph citing ultrasound.money)."""
 SANE_LIMITS: dict[str, tuple[float, float, str]] = {
     "ethereum.total_staked_eth": (32.0, ETH_IN_EXISTENCE_LIMIT, "one validator to all ETH in existence"),
     "ethereum.el_reward_per_block_eth": (0.0, 1_000.0, "ETH per block"),
+    "ethereum.entry_queue_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "ethereum.exit_queue_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
     "diva.collateral_per_key_share_eth": (0.001, 32.0, "divETH per key share"),
     "costs.eth_price_usd": (0.01, 1e8, "USD per ETH"),
     "costs.hardware_cost_usd": (0.0, 1e9, "USD"),

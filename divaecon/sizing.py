@@ -32,8 +32,11 @@ ENV_MAX_MEMORY = "DIVAECON_MAX_MEMORY"
 DEFAULT_SHARE = 0.5
 """Share of the available memory a run may use by default."""
 
-BYTES_PER_ROW = 4_000
+BYTES_PER_ROW = 6_000
 """Working state of one simulated row (state records, Monte Carlo streams, histograms) [bytes]."""
+
+BYTES_PER_RING_DAY = 3 * 8 * 1.1
+"""One day of a row's queue rings (three float rings as long as the longest wait) [bytes]."""
 
 BYTES_PER_RECORDED_VALUE = 8 * 1.15
 """One recorded float: the engine's output array, shared with the table, plus slack [bytes]."""
@@ -148,14 +151,16 @@ class WorkEstimate:
 
 
 def simulation_estimate(rows: int, scenarios: int, days: int, recorded_days: int, variables: int, *,
-                        distributed: bool = False, what: str = "simulation") -> WorkEstimate:
+                        ring_days: int = 1, distributed: bool = False, what: str = "simulation") -> WorkEstimate:
     """Memory and time of a day-by-day run of ``rows`` rows (scenarios × seeds).
 
-    ``distributed``: the rows run on a dask cluster, so only the gathered outputs (twice, while
-    they are concatenated) count here, not the rows' working state.
+    ``ring_days``: length of the rows' queue rings (:func:`divaecon.simulate.engine.ring_length`;
+    1 gives a lower bound when the scenarios are not built yet). ``distributed``: the rows run on
+    a dask cluster, so only the gathered outputs (twice, while they are concatenated) count here,
+    not the rows' working state.
     """
     recorded = rows * recorded_days * (variables + 3)  # + scenario, seed and day columns
-    per_row = 200 if distributed else BYTES_PER_ROW
+    per_row = 200 if distributed else BYTES_PER_ROW + ring_days * BYTES_PER_RING_DAY
     copies = 2 if distributed else 1
     memory = BASE_BYTES + scenarios * BYTES_PER_SCENARIO + rows * per_row + copies * recorded * BYTES_PER_RECORDED_VALUE
     seconds = rows * days / ROW_DAYS_PER_SECOND + rows * SECONDS_PER_ROW + scenarios * SECONDS_PER_SCENARIO

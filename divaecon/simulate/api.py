@@ -15,7 +15,15 @@ from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, resolve_name
 from divaecon.simulate import backends
 from divaecon.simulate.draws import root_seed_sequence
-from divaecon.simulate.engine import DEFAULT_RECORD, RawOutput, RunPlan, StepHook, check_record, record_days
+from divaecon.simulate.engine import (
+    DEFAULT_RECORD,
+    RawOutput,
+    RunPlan,
+    StepHook,
+    check_record,
+    record_days,
+    ring_length,
+)
 from divaecon.simulate.inputs import RowInputs, build_rows, check_stake_path
 
 MAX_DAYS = 36_525
@@ -79,13 +87,23 @@ SIZE_HINTS = (
 
 
 def check_size(rows: int, scenarios: int, days: int, every: int, variables: int, client: Any = None,
-               max_memory: str | int | float | None = None) -> sizing.WorkEstimate:
+               max_memory: str | int | float | None = None, ring_days: int = 1) -> sizing.WorkEstimate:
     """Estimate a run (:func:`divaecon.sizing.simulation_estimate`) and refuse it above the memory
-    limit (:func:`divaecon.sizing.check_work`), before anything is allocated."""
+    limit (:func:`divaecon.sizing.check_work`), before anything is allocated.
+
+    ``ring_days`` 1 (the default) makes the estimate a lower bound, for a check before the
+    scenarios exist; :func:`ring_days` gives the exact length once they do.
+    """
     estimate = sizing.simulation_estimate(rows, scenarios, days, recorded_day_count(days, every), variables,
-                                          distributed=client is not None)
+                                          ring_days=ring_days, distributed=client is not None)
     sizing.check_work(estimate, max_memory, SIZE_HINTS)
     return estimate
+
+
+def ring_days(scenarios: Sequence[Scenario], days: int) -> int:
+    """The queue rings' length a run of ``scenarios`` over ``days`` needs (one row per scenario:
+    seeds share it), for :func:`check_size`."""
+    return ring_length(build_rows(scenarios, 1).values, days)
 
 
 def frames(rows: RowInputs, raw: RawOutput, plan: RunPlan, grid: pd.DataFrame | None = None) -> SimulationResult:
@@ -154,7 +172,8 @@ def simulate(
     scen = _scenarios(scenarios)
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     plan = _plan(scen, days, record, record_every_days, rng)
-    check_size(len(scen) * seeds, len(scen), plan.days, plan.every, len(plan.record), None, max_memory)
+    check_size(len(scen) * seeds, len(scen), plan.days, plan.every, len(plan.record), None, max_memory,
+               ring_days(scen, plan.days))
     rows = build_rows(scen, seeds)
     return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
 
@@ -250,9 +269,11 @@ def sweep(
     d = _positive_int("days", days if days is not None else _extreme(base, grid, "horizon_days", max), MAX_DAYS)
     e = _positive_int("record_every_days", record_every_days if record_every_days is not None
                       else _extreme(base, grid, "record_every_days", min))
-    check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)
+    check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)  # before building
     scenarios, table = grid_points(base, grid)
     plan = _plan(scenarios, days, record, record_every_days, rng)
+    check_size(points * seeds, points, plan.days, plan.every, len(plan.record), client, max_memory,
+               ring_days(scenarios, plan.days))
     rows = build_rows(scenarios, seeds)
     grid_table = table.loc[table.index.repeat(seeds)].reset_index(drop=True)
     if client is None:
