@@ -418,7 +418,7 @@ SANE_LIMITS: dict[str, tuple[float, float, str]] = {
     "peers.rocketpool_megapool_bond_eth": (0.01, 31.99, "ETH of a 32 ETH validator"),
     "simulation.record_every_days": (1, 36_525, "days"),
     "simulation.staker_deposit_eth_per_day": (0.0, 10e6, "ETH per day"),
-    "simulation.target_staker_eth": (1.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "simulation.target_staker_eth": (1.0, 1e15, "ETH; a ceiling far above all ETH means growth without one"),
     "simulation.growth_rate_per_year": (0.0, 100.0, "per year"),
     "simulation.initial_staker_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
     "simulation.initial_collateral_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "divETH"),

@@ -553,6 +553,8 @@ def test_simulate_out_streams_whole_files(tmp_path: Path, capsys: pytest.Capture
         table = pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out)
         assert len(table) == 9 and list(table["day"][:3]) == [0, 30, 39]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ts.csv", "ts.parquet"]
+    code, stdout, _ = cli(capsys, "simulate", "--days", "40", "--record-every", "10", "--out", str(out))
+    assert code == 0 and list(pd.read_parquet(out)["day"]) == [0, 10, 20, 30, 39]
 
 
 def test_simulate_into_read_only_folder_fails_before_the_run(tmp_path: Path,
