@@ -6,17 +6,30 @@ One place that knows where they are, so the rest of the package never builds a p
 ``divaecon._notebooks`` (``setup.py`` maps them), and :mod:`importlib.resources` finds them in
 either place: an editable install (``make dev``) reads the checkout, an installed wheel reads
 ``site-packages``.
+
+:func:`init_workbook` copies the notebooks and scenarios into a folder the user owns
+(``divaecon init DIR``), laid out like the repository so the notebooks' default
+``../data/scenarios/base.yaml`` resolves there too.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from divaecon._io import write_atomic
 from divaecon.errors import DivaeconError
 
 _DATA_PACKAGE = "divaecon._data"
 _NOTEBOOK_PACKAGE = "divaecon._notebooks"
+
+WORKBOOK_NOTEBOOKS = "notebooks"
+"""Where :func:`init_workbook` puts the notebooks, relative to the target folder."""
+
+WORKBOOK_SCENARIOS = os.path.join("data", "scenarios")
+"""Where :func:`init_workbook` puts the scenario files (the notebooks read ``../data/scenarios``)."""
 
 
 def _package_dir(package: str) -> Path:
@@ -69,3 +82,81 @@ def notebook_dir() -> Path:
 def notebook_files() -> list[Path]:
     """The shipped notebooks (``00_explore.ipynb``, then the report notebooks), by name."""
     return sorted(notebook_dir().glob("*.ipynb"))
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """What :func:`init_workbook` wrote: the target folder and each file, relative to it."""
+
+    folder: Path
+    """The target folder, absolute."""
+    notebooks: tuple[Path, ...]
+    """Notebooks written, relative to :attr:`folder` (``notebooks/01_staking_apr.ipynb``, ...)."""
+    scenarios: tuple[Path, ...]
+    """Scenario files written, relative to :attr:`folder` (``data/scenarios/base.yaml``, ...)."""
+    overwritten: tuple[Path, ...]
+    """Those of the files above that existed before (only with ``force=True``)."""
+
+
+def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Workbook:
+    """Copy the shipped notebooks and scenario files into ``target``, to edit and run there.
+
+    Layout: ``target/notebooks/*.ipynb`` and ``target/data/scenarios/*.yaml``, as in the
+    repository, so each notebook's default ``scenario_path = "../data/scenarios/base.yaml"``
+    finds its scenario. ``target`` is created if missing. Files already there are never
+    overwritten unless ``force``; other files in ``target`` are left alone.
+
+    Raises :class:`~divaecon.errors.DivaeconError` (naming the folder or file, and what to do)
+    when ``target`` is not a folder, cannot be written, or would lose files; in that case
+    nothing has been written. Each file is written atomically; if writing one fails, the files
+    this call added are removed again.
+    """
+    folder = Path(target).expanduser().absolute()
+    plan: list[tuple[Path, Path]] = [
+        (nb, Path(WORKBOOK_NOTEBOOKS) / nb.name) for nb in notebook_files()
+    ] + [(sc, Path(WORKBOOK_SCENARIOS) / sc.name) for sc in scenario_files()]
+    if not plan:  # a broken installation
+        raise DivaeconError("init: this installation of divaecon ships no notebooks or scenarios")
+
+    if folder.exists() and not folder.is_dir():
+        raise DivaeconError(f"init: {target}: exists and is not a folder; give a folder to create or fill")
+    for parent in folder.parents:  # the first existing ancestor must be a folder we can write into
+        if parent.exists():
+            if not parent.is_dir():
+                raise DivaeconError(f"init: {target}: {parent} is a file, not a folder")
+            break
+    existing = [rel for _, rel in plan if (folder / rel).exists()]
+    blocked = [rel for rel in existing if not (folder / rel).is_file()]
+    if blocked:
+        raise DivaeconError(f"init: {folder / blocked[0]}: exists and is not a file; move it away first")
+    if existing and not force:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise DivaeconError(
+            f"init: {folder / existing[0]} already exists{more}; use --force to overwrite, or another folder"
+        )
+
+    try:
+        for sub in {rel.parent for _, rel in plan}:
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        probe = folder / ".divaecon-init-probe"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise DivaeconError(f"init: {target}: cannot write there ({exc.strerror or exc})") from None
+
+    written: list[Path] = []
+    for source, rel in plan:
+        try:
+            write_atomic(folder / rel, source.read_bytes())
+        except OSError as exc:  # rare after the probe (a full disk): take back the files this call added
+            for rel_done in written:
+                if rel_done not in existing:
+                    (folder / rel_done).unlink(missing_ok=True)
+            raise DivaeconError(f"init: {folder / rel}: cannot write ({exc.strerror or exc})") from None
+        written.append(rel)
+    return Workbook(
+        folder=folder,
+        notebooks=tuple(rel for _, rel in plan if rel.parts[0] == WORKBOOK_NOTEBOOKS),
+        scenarios=tuple(rel for _, rel in plan if rel.parts[0] != WORKBOOK_NOTEBOOKS),
+        overwritten=tuple(existing),
+    )
