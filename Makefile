@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.dev-installed
+# What `make test-fast` leaves out (the markers are described in pyproject.toml).
+FAST   := not slow and not kernel and not browser and not dask and not batch
 
 .PHONY: report test test-fast setup dev system-deps lab app bench assumptions clean
 
@@ -30,15 +32,15 @@ report: $(STAMP) system-deps
 	$(BIN)/divaecon quote --scenario data/scenarios/base.yaml --csv reports/quote-base.csv
 	$(BIN)/divaecon report --out reports
 
-## The whole test suite: lint, types, tests (browser and slow ones included)
+## The whole test suite: lint, types, tests (browser, kernel, dask, batch and slow ones included)
 test: $(DEVSTAMP) system-deps
 	$(BIN)/ruff check divaecon tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-## Quick local loop: no browser, no slow runs
+## Quick local loop (< 1 minute): no kernel, browser, dask cluster, report batch or slow run
 test-fast: $(DEVSTAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "$(FAST)" --hypothesis-profile=fast
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

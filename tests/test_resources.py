@@ -198,6 +198,7 @@ def _touch(path: Path) -> Path:
     return path
 
 
+@pytest.mark.kernel
 def test_a_copied_notebook_runs_in_the_new_folder_on_its_own_scenario(tmp_path: Path) -> None:
     """The copy reads ../data/scenarios/base.yaml of the new folder, not the shipped one."""
     import papermill
