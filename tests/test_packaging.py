@@ -58,8 +58,11 @@ def test_environment_yml_matches_pyproject():
 def _declared() -> list[str]:
     pyproject = _pyproject()
     extras = pyproject["project"]["optional-dependencies"]
-    return (pyproject["project"]["dependencies"] + [r for reqs in extras.values() for r in reqs]
-            + pyproject["build-system"]["requires"])
+    return (
+        pyproject["project"]["dependencies"]
+        + [r for reqs in extras.values() for r in reqs]
+        + pyproject["build-system"]["requires"]
+    )
 
 
 @pytest.mark.parametrize("req", _declared())
@@ -78,8 +81,9 @@ def test_lock_pins_every_declared_requirement_inside_its_range(req: str) -> None
 
 def test_every_declared_requirement_has_an_upper_bound() -> None:
     """So that a major release (or a 0.x minor) never arrives unannounced outside the lock."""
-    unbounded = [r for r in _declared() if not any(s.operator in ("<", "<=", "==", "~=")
-                                                   for s in Requirement(r).specifier)]
+    unbounded = [
+        r for r in _declared() if not any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(r).specifier)
+    ]
     assert not unbounded, f"give these an upper bound in pyproject.toml: {unbounded}"
 
 
@@ -92,6 +96,16 @@ def test_both_setups_install_from_the_lock() -> None:
     assert installs == ["$(PIP_LOCKED) -e .", "$(PIP_LOCKED) -e '.[dev]'"], installs
     assert "install --quiet --upgrade --constraint $(LOCK) pip" in makefile
     assert "pip" in _lock() and "setuptools" in _lock()
+
+
+def test_pre_commit_runs_the_locked_ruff() -> None:
+    """The pre-commit hooks install ruff from PyPI at the version `make test` runs."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert {"ruff", "ruff-format", "nbstripout"} <= set(hooks)
+    for hook_id in ("ruff", "ruff-format"):
+        assert hooks[hook_id]["additional_dependencies"] == [f"ruff=={_lock()['ruff']}"], hook_id
+    assert "--keep-id" in hooks["nbstripout"]["entry"]  # else it renumbers every cell id of a clean notebook
 
 
 def test_assumptions_md_holds_the_current_table():
