@@ -112,9 +112,8 @@ def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Wor
     this call added are removed again.
     """
     folder = Path(target).expanduser().absolute()
-    plan: list[tuple[Path, Path]] = [
-        (nb, Path(WORKBOOK_NOTEBOOKS) / nb.name) for nb in notebook_files()
-    ] + [(sc, Path(WORKBOOK_SCENARIOS) / sc.name) for sc in scenario_files()]
+    plan = [(nb, Path(WORKBOOK_NOTEBOOKS) / nb.name) for nb in notebook_files()]
+    plan += [(sc, Path(WORKBOOK_SCENARIOS) / sc.name) for sc in scenario_files()]
     if not plan:  # a broken installation
         raise DivaeconError("init: this installation of divaecon ships no notebooks or scenarios")
 

@@ -30,8 +30,20 @@ def resolve() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "-qq",
-             "--report", str(report), "pip", *build, f"{ROOT}[dev,pdf-fallback]"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "-qq",
+                "--report",
+                str(report),
+                "pip",
+                *build,
+                f"{ROOT}[dev,pdf-fallback]",
+            ],
             check=True,
         )
         installs = json.loads(report.read_text())["install"]

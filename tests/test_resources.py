@@ -27,9 +27,10 @@ def _repo_files(folder: str) -> list[Path]:
     """Files of a top-level folder of the repository, as a reader sees them (no Python markers)."""
     base = ROOT / folder
     return sorted(
-        p.relative_to(base) for p in base.rglob("*")
-        if p.is_file() and not any(fnmatch.fnmatch(part, pat) for part in p.relative_to(base).parts
-                                   for pat in NOT_SHIPPED)
+        p.relative_to(base)
+        for p in base.rglob("*")
+        if p.is_file()
+        and not any(fnmatch.fnmatch(part, pat) for part in p.relative_to(base).parts for pat in NOT_SHIPPED)
     )
 
 
@@ -60,9 +61,11 @@ def _scenario_path_parameter(notebook: Path) -> str | None:
 
 
 def test_resources_find_every_file_of_data_and_notebooks() -> None:
-    shipped_data = sorted(p.relative_to(resources.data_dir()) for p in resources.data_dir().rglob("*")
-                          if p.is_file() and not any(fnmatch.fnmatch(part, pat) for part in p.parts
-                                                     for pat in NOT_SHIPPED))
+    shipped_data = sorted(
+        p.relative_to(resources.data_dir())
+        for p in resources.data_dir().rglob("*")
+        if p.is_file() and not any(fnmatch.fnmatch(part, pat) for part in p.parts for pat in NOT_SHIPPED)
+    )
     assert shipped_data == _repo_files("data")
     assert [p.name for p in resources.notebook_files()] == [p.name for p in _repo_files("notebooks")]
     for p in resources.notebook_files() + resources.scenario_files():
@@ -211,8 +214,9 @@ def test_a_copied_notebook_runs_in_the_new_folder_on_its_own_scenario(tmp_path: 
     base.write_text(yaml.safe_dump(edited))
     notebook = target / "notebooks" / "04_protocol_comparison.ipynb"
     out = tmp_path / "ran.ipynb"
-    papermill.execute_notebook(str(notebook), str(out), kernel_name="python3", progress_bar=False,
-                               cwd=str(notebook.parent))
+    papermill.execute_notebook(
+        str(notebook), str(out), kernel_name="python3", progress_bar=False, cwd=str(notebook.parent)
+    )
     ran = nbformat.read(out, as_version=4)
     outputs = [o for c in ran.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
