@@ -10,8 +10,9 @@ of ``divaecon`` are found here so that adding one needs no edit.
 from setuptools import find_packages, setup
 
 SHIPPED = {"divaecon._data": "data", "divaecon._notebooks": "notebooks"}
+DATA_SUBFOLDERS = ["divaecon._data.scenarios"]  # found through the mapping of their parent
 
 setup(
-    packages=[*find_packages(include=["divaecon", "divaecon.*"]), *SHIPPED],
+    packages=[*find_packages(include=["divaecon", "divaecon.*"]), *SHIPPED, *DATA_SUBFOLDERS],
     package_dir=SHIPPED,
 )
