@@ -325,8 +325,9 @@ def app(port: int, token: str | None, scenario_path: str | None) -> None:
 def init(folder: Path, force: bool) -> None:
     """Copy the notebooks and scenario files into FOLDER, to edit and run there.
 
-    FOLDER gets notebooks/ and data/scenarios/, laid out as in divaecon's repository, so each
-    notebook reads ../data/scenarios/base.yaml by default. Existing files are kept unless --force.
+    FOLDER gets notebooks/ and data/scenarios/, laid out as in divaecon's repository: with
+    scenario_path = "../data/scenarios/base.yaml" in its parameters cell, a notebook runs on your
+    copy. Existing files are kept unless --force.
     """
     import shlex
 
@@ -341,7 +342,8 @@ def init(folder: Path, force: bool) -> None:
     report_nb = next((rel for rel in book.notebooks if rel.name != "00_explore.ipynb"), book.notebooks[0])
     click.echo("\nNext:")
     click.echo(f"  cd {shlex.quote(str(folder))}")
-    click.echo("  jupyter lab        # open notebooks/; edit data/scenarios/*.yaml, the notebooks read base.yaml")
+    click.echo("  jupyter lab        # open notebooks/; to run one on your scenario file, set in its parameters")
+    click.echo('                     # cell: scenario_path = "../data/scenarios/base.yaml"')
     click.echo(f"  divaecon report --scenario {book.scenarios[0].as_posix()} --notebook {report_nb.as_posix()}")
 
 

@@ -8,8 +8,9 @@ either place: an editable install (``make dev``) reads the checkout, an installe
 ``site-packages``.
 
 :func:`init_workbook` copies the notebooks and scenarios into a folder the user owns
-(``divaecon init DIR``), laid out like the repository so the notebooks' default
-``../data/scenarios/base.yaml`` resolves there too.
+(``divaecon init DIR``), laid out like the repository: a notebook whose ``scenario_path``
+parameter is ``"../data/scenarios/base.yaml"`` reads the user's copy there, as it reads the
+repository's file in a checkout.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ WORKBOOK_NOTEBOOKS = "notebooks"
 """Where :func:`init_workbook` puts the notebooks, relative to the target folder."""
 
 WORKBOOK_SCENARIOS = os.path.join("data", "scenarios")
-"""Where :func:`init_workbook` puts the scenario files (the notebooks read ``../data/scenarios``)."""
+"""Where :func:`init_workbook` puts the scenario files: ``../data/scenarios`` seen from the notebooks."""
 
 
 def _package_dir(package: str) -> Path:
@@ -102,9 +103,10 @@ def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Wor
     """Copy the shipped notebooks and scenario files into ``target``, to edit and run there.
 
     Layout: ``target/notebooks/*.ipynb`` and ``target/data/scenarios/*.yaml``, as in the
-    repository, so each notebook's default ``scenario_path = "../data/scenarios/base.yaml"``
-    finds its scenario. ``target`` is created if missing. Files already there are never
-    overwritten unless ``force``; other files in ``target`` are left alone.
+    repository, so ``scenario_path = "../data/scenarios/base.yaml"`` in a notebook's parameters
+    cell (run from its folder, as Jupyter and papermill do) reads the copy. ``target`` is created
+    if missing. Files already there are never overwritten unless ``force``; other files in
+    ``target`` are left alone. The copies are byte for byte the shipped files.
 
     Raises :class:`~divaecon.errors.DivaeconError` (naming the folder or file, and what to do)
     when ``target`` is not a folder, cannot be written, or would lose files; in that case
