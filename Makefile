@@ -37,6 +37,11 @@ report: $(STAMP) system-deps
 	$(BIN)/divaecon quote --scenario data/scenarios/base.yaml --csv reports/quote-base.csv
 	$(BIN)/divaecon report --out reports
 
+# Two pytest workers on two cores: numba's OpenMP threads must sleep, not spin, between the
+# simulation's parallel calls, or they take the other worker's core (a run of many short calls
+# measured 20x slower). Results do not depend on it; benchmarks run without it.
+test test-fast: export OMP_WAIT_POLICY := PASSIVE
+
 ## The whole test suite: lint, types, tests (browser, kernel, dask, batch and slow ones included)
 test: $(DEVSTAMP) system-deps
 	$(BIN)/ruff check divaecon tests benchmarks
