@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
+from divaecon.params import load_scenario
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "constraints.txt"
 DEV_BIN = Path(sys.executable).parent
@@ -200,9 +202,12 @@ def test_init_then_a_pdf_report_of_the_copied_notebook(installed: Installed) -> 
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Staking APR" in text and "Scenario: low-collateral" in text
-    # consensus-specs (altair/beacon-chain.md): ideal consensus APR = 64 × 10⁹ / √(S × 10⁹) × 82,181.25 / 10⁹
-    # ≈ 166.3 / √S for S ETH staked; low-collateral.yaml keeps the default S = 34,650,000 ETH.
-    assert f"{100 * 166.3 / math.sqrt(34_650_000):.2f} %" in text
+    # The ideal consensus APR, computed here: consensus-specs altair, get_base_reward_per_increment, the
+    # floored 64 × 10⁹ // isqrt(gwei staked), earned once an epoch: × 82,181.25 epochs a year / 10⁹.
+    # S, the ETH staked, is the scenario's input (low-collateral.yaml keeps the default).
+    staked = load_scenario(work / "data" / "scenarios" / "low-collateral.yaml").ethereum.total_staked_eth
+    base_reward_gwei = 64 * 10**9 // math.isqrt(int(staked) * 10**9)
+    assert f"{100 * base_reward_gwei * 82_181.25 / 1e9:.2f} %" in text
     assert (installed.home / "out" / "index.html").is_file()
 
 
