@@ -1,21 +1,28 @@
 # One command for the main job, one for the tests; both set up everything they need.
+# Both install the exact versions of requirements/constraints.txt (`make lock` refreshes it).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.dev-installed
+LOCK   := requirements/constraints.txt
+PIP    := $(BIN)/python -m pip
+# --build-constraint pins the build backend (setuptools) of the editable install, too.
+PIP_LOCKED := $(PIP) install --quiet --constraint $(LOCK) --build-constraint $(LOCK)
+# What `make test-fast` leaves out (the markers are described in pyproject.toml).
+FAST   := not slow and not kernel and not browser and not dask and not batch
 
-.PHONY: report test test-fast setup dev system-deps lab app bench assumptions clean
+.PHONY: report test test-fast setup dev system-deps lab app bench assumptions lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) install --quiet --upgrade --constraint $(LOCK) pip
+	$(PIP_LOCKED) -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $@
 
-$(DEVSTAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEVSTAMP): $(STAMP) pyproject.toml setup.py $(LOCK)
+	$(PIP_LOCKED) -e '.[dev]'
 	touch $@
 
 setup: $(STAMP)
@@ -30,15 +37,25 @@ report: $(STAMP) system-deps
 	$(BIN)/divaecon quote --scenario data/scenarios/base.yaml --csv reports/quote-base.csv
 	$(BIN)/divaecon report --out reports
 
-## The whole test suite: lint, types, tests (browser and slow ones included)
+# Two pytest workers on two cores: numba's OpenMP threads must sleep, not spin, between the
+# simulation's parallel calls, or they take the other worker's core (a run of many short calls
+# measured 20x slower). Results do not depend on it; benchmarks run without it.
+test test-fast: export OMP_WAIT_POLICY := PASSIVE
+
+## The whole test suite: lint, types, tests (browser, kernel, dask, batch and slow ones included)
 test: $(DEVSTAMP) system-deps
 	$(BIN)/ruff check divaecon tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-## Quick local loop: no browser, no slow runs
+## Quick local loop (< 1 minute): no kernel, browser, dask cluster, report batch or slow run
 test-fast: $(DEVSTAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "$(FAST)" --hypothesis-profile=fast
+
+## Refresh the lock from pyproject.toml's ranges (newest versions that fit); then `make dev test`
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python scripts/lock.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -1,4 +1,4 @@
-"""The ``divaecon`` command line: ``quote``, ``simulate``, ``report``, ``app``.
+"""The ``divaecon`` command line: ``quote``, ``simulate``, ``report``, ``app``, ``init``.
 
 Presentation only: every number comes from the package. Bad input exits with status 2 and one
 line on stderr naming the option (or scenario field), the value and what is allowed.
@@ -389,6 +389,34 @@ def app(port: int, token: str | None, scenario_path: str | None) -> None:
         notes.append("divaecon app: note: a --token on the command line is visible to other local users (ps); "
                      "set DIVAECON_APP_TOKEN instead")
     serve_app(port=port, token=token, scenario_path=scenario_path, notes=notes)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite notebooks and scenario files already in FOLDER.")
+def init(folder: Path, force: bool) -> None:
+    """Copy the notebooks and scenario files into FOLDER, to edit and run there.
+
+    FOLDER gets notebooks/ and data/scenarios/, laid out as in divaecon's repository: with
+    scenario_path = "../data/scenarios/base.yaml" in its parameters cell, a notebook runs on your
+    copy. Existing files are kept unless --force.
+    """
+    import shlex
+
+    from divaecon.resources import init_workbook
+
+    book = init_workbook(folder, force=force)
+    replaced = f", replacing {len(book.overwritten)}" if book.overwritten else ""
+    click.echo(f"Wrote {len(book.notebooks)} notebooks and {len(book.scenarios)} scenario files "
+               f"to {book.folder}{replaced}:")
+    for rel in (*book.notebooks, *book.scenarios):
+        click.echo(f"  {rel.as_posix()}")
+    report_nb = next((rel for rel in book.notebooks if rel.name != "00_explore.ipynb"), book.notebooks[0])
+    click.echo("\nNext:")
+    click.echo(f"  cd {shlex.quote(str(folder))}")
+    click.echo("  jupyter lab        # open notebooks/; to run one on your scenario file, set in its parameters")
+    click.echo('                     # cell: scenario_path = "../data/scenarios/base.yaml"')
+    click.echo(f"  divaecon report --scenario {book.scenarios[0].as_posix()} --notebook {report_nb.as_posix()}")
 
 
 def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,

@@ -1,7 +1,8 @@
-"""Shipped public data points, read from the project's ``data/`` folder.
+"""Shipped public data points, read from the files that ship with the package.
 
-Never the network: the CSV files are in the repository with a ``source`` column per row
-(``data/README.md`` lists them).
+Never the network: the CSV files are in the repository's ``data/`` folder (and in the wheel,
+found through :mod:`divaecon.resources`) with a ``source`` column per row (``data/README.md``
+lists them).
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SCENARIO_DIR = DATA_DIR / "scenarios"
+from divaecon import resources
+
+DATA_DIR: Path = resources.data_dir()
+"""The shipped data folder (see :func:`divaecon.resources.data_dir`)."""
+SCENARIO_DIR: Path = resources.scenario_dir()
+"""The shipped scenario folder (see :func:`divaecon.resources.scenario_dir`)."""
 
 
 def staking_data_points() -> pd.DataFrame:
@@ -20,14 +25,14 @@ def staking_data_points() -> pd.DataFrame:
     Columns: ``date`` (datetime64), ``total_staked_eth`` [ETH], ``validators``,
     ``share_of_supply`` [fraction], ``qualifier``, ``source``.
     """
-    df = pd.read_csv(DATA_DIR / "staking_data_points.csv", parse_dates=["date"])
+    df = pd.read_csv(resources.data_file("staking_data_points.csv"), parse_dates=["date"])
     df["qualifier"] = df["qualifier"].fillna("")
     return df
 
 
 def entity_stakes() -> pd.DataFrame:
     """ETH staked by large entities on a dated day: ``date``, ``entity``, ``staked_eth``, ``source``."""
-    return pd.read_csv(DATA_DIR / "entity_stakes.csv", parse_dates=["date"])
+    return pd.read_csv(resources.data_file("entity_stakes.csv"), parse_dates=["date"])
 
 
 def published_staker_apr() -> pd.DataFrame:
@@ -37,12 +42,11 @@ def published_staker_apr() -> pd.DataFrame:
     ``staker_apr`` [fraction/year], ``total_staked_eth`` [ETH staked on Ethereum then],
     ``el_reward_per_block_eth`` [ETH, calibrated from the same figure], ``qualifier``, ``source``.
     """
-    df = pd.read_csv(DATA_DIR / "published_staker_apr.csv", parse_dates=["date"])
+    df = pd.read_csv(resources.data_file("published_staker_apr.csv"), parse_dates=["date"])
     df["qualifier"] = df["qualifier"].fillna("")
     return df
 
 
 def scenario_paths() -> list[Path]:
     """The shipped scenario files, sorted (``base.yaml`` first)."""
-    paths = sorted(SCENARIO_DIR.glob("*.yaml"))
-    return sorted(paths, key=lambda p: (p.stem != "base", p.stem))
+    return resources.scenario_files()

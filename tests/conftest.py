@@ -14,4 +14,7 @@ settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# `make test-fast` passes --hypothesis-profile=fast (the plugin loads it after this file): a quarter
+# of the default examples, for the inner loop only; `make test` and CI keep the profiles above.
+settings.register_profile("fast", max_examples=15, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "default")

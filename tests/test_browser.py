@@ -41,6 +41,7 @@ OPERATOR_APR = "[data-key=operator_apr_assigned]"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.kernel,
     pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
 ]

@@ -54,6 +54,7 @@ def test_notebooks_are_thin(path: Path) -> None:
                 assert mod.split(".")[0] in {"divaecon", "IPython"}, f"{path.name} imports {mod}"
 
 
+@pytest.mark.kernel
 @pytest.mark.xdist_group("reports")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_with_small_parameters(path: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Project layout promises: environment.yml in step with pyproject, assumptions table current."""
+"""Project layout promises: environment.yml and the lock in step with pyproject, assumptions current."""
 
 from __future__ import annotations
 
@@ -6,11 +6,30 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from divaecon.params import assumptions_table
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCK = ROOT / "requirements" / "constraints.txt"
+
+
+def _lock() -> dict[str, str]:
+    """``{canonical name: version}`` from the lock file."""
+    pins: dict[str, str] = {}
+    for line in LOCK.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version and " " not in line, f"not an exact pin: {line!r}"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
 def _split(req: str) -> tuple[str, str]:
@@ -34,6 +53,59 @@ def test_environment_yml_matches_pyproject():
             name, spec = _split(dep)
             conda[name] = spec
     assert conda == wanted
+
+
+def _declared() -> list[str]:
+    pyproject = _pyproject()
+    extras = pyproject["project"]["optional-dependencies"]
+    return (
+        pyproject["project"]["dependencies"]
+        + [r for reqs in extras.values() for r in reqs]
+        + pyproject["build-system"]["requires"]
+    )
+
+
+@pytest.mark.parametrize("req", _declared())
+def test_lock_pins_every_declared_requirement_inside_its_range(req: str) -> None:
+    """Every runtime, extra and build requirement has one exact version, inside pyproject's range."""
+    requirement = Requirement(req)
+    pins = _lock()
+    name = canonicalize_name(requirement.name)
+    assert name in pins, f"{name} is not in {LOCK.name}: run `make lock`"
+    assert requirement.specifier.contains(pins[name], prereleases=True), (
+        f"{name}=={pins[name]} in {LOCK.name} is outside {requirement.specifier}: run `make lock`"
+    )
+    if requirement.extras:  # dask[distributed]: the extra's packages are pinned too
+        assert "distributed" in pins
+
+
+def test_every_declared_requirement_has_an_upper_bound() -> None:
+    """So that a major release (or a 0.x minor) never arrives unannounced outside the lock."""
+    unbounded = [
+        r for r in _declared() if not any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(r).specifier)
+    ]
+    assert not unbounded, f"give these an upper bound in pyproject.toml: {unbounded}"
+
+
+def test_both_setups_install_from_the_lock() -> None:
+    """`make setup` and `make dev` (so `make report` and `make test`) pass the lock to pip."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "LOCK   := requirements/constraints.txt" in makefile
+    assert "PIP_LOCKED := $(PIP) install --quiet --constraint $(LOCK) --build-constraint $(LOCK)" in makefile
+    installs = [line.strip() for line in makefile.splitlines() if " -e ." in line or " -e '.[" in line]
+    assert installs == ["$(PIP_LOCKED) -e .", "$(PIP_LOCKED) -e '.[dev]'"], installs
+    assert "install --quiet --upgrade --constraint $(LOCK) pip" in makefile
+    assert "pip" in _lock() and "setuptools" in _lock()
+
+
+def test_pre_commit_runs_the_locked_ruff() -> None:
+    """The pre-commit hooks install ruff from PyPI at the version `make test` runs."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert {"ruff", "ruff-format", "nbstripout"} <= set(hooks)
+    for hook_id in ("ruff", "ruff-format"):
+        assert hooks[hook_id]["additional_dependencies"] == [f"ruff=={_lock()['ruff']}"], hook_id
+    assert "--keep-id" in hooks["nbstripout"]["entry"]  # else it renumbers every cell id of a clean notebook
 
 
 def test_assumptions_md_holds_the_current_table():

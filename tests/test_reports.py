@@ -207,6 +207,9 @@ def test_tables_format_numbers() -> None:
 # --- the batch with a real kernel and a real Chromium -----------------------------------------
 
 
+@pytest.mark.batch
+@pytest.mark.kernel
+@pytest.mark.browser
 @pytest.mark.xdist_group("reports")
 def test_batch_delivers_pdfs_and_survives_a_failing_scenario(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -270,6 +273,8 @@ def test_batch_delivers_pdfs_and_survives_a_failing_scenario(
     assert 'href="comparison.pdf"' in index and 'href="stake20m/01_staking_apr.pdf"' in index
 
 
+@pytest.mark.batch
+@pytest.mark.kernel
 @pytest.mark.xdist_group("reports")
 def test_scenario_name_with_code_is_only_text(tmp_path: Path) -> None:
     """A name full of quotes and code reaches the notebook as a string and a safe folder name."""
@@ -289,6 +294,9 @@ def test_scenario_name_with_code_is_only_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.batch
+@pytest.mark.kernel
+@pytest.mark.browser
 @pytest.mark.xdist_group("reports")
 def test_default_batch_makes_every_pdf(tmp_path: Path) -> None:
     """What `make report` runs: every notebook for every shipped scenario, full size."""

@@ -59,6 +59,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(
     assert message in err
 
 
+@pytest.mark.dask
 @pytest.mark.xdist_group("dask")
 def test_sweep_on_a_two_worker_local_cluster_equals_the_in_process_run() -> None:
     from dask.distributed import Client, LocalCluster

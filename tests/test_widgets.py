@@ -250,6 +250,7 @@ def test_nice_ceiling() -> None:
 # -- notebook ---------------------------------------------------------------------------------
 
 
+@pytest.mark.kernel
 def test_notebook_runs() -> None:
     from nbclient import NotebookClient
 

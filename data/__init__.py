@@ -1,0 +1,5 @@
+"""Marks this folder as the package ``divaecon._data`` (see ``setup.py``); it holds no code.
+
+The data files and scenarios here ship inside the wheel and are found with
+``importlib.resources`` by ``divaecon.resources``, in a checkout and an installed copy alike.
+"""
