@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml setup.py $(LOCK)
 	$(PIP) install --quiet --upgrade --constraint $(LOCK) pip
 	$(PIP_LOCKED) -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	@echo "Compiling the simulation's day loop (numba; once per install) ..."
+	$(BIN)/python -c "from divaecon.simulate import warm_up; warm_up()"
 	touch $@
 
 $(DEVSTAMP): $(STAMP) pyproject.toml setup.py $(LOCK)
@@ -36,11 +38,6 @@ system-deps:
 report: $(STAMP) system-deps
 	$(BIN)/divaecon quote --scenario data/scenarios/base.yaml --csv reports/quote-base.csv
 	$(BIN)/divaecon report --out reports
-
-# Two pytest workers on two cores: numba's OpenMP threads must sleep, not spin, between the
-# simulation's parallel calls, or they take the other worker's core (a run of many short calls
-# measured 20x slower). Results do not depend on it; benchmarks run without it.
-test test-fast: export OMP_WAIT_POLICY := PASSIVE
 
 ## The whole test suite: lint, types, tests (browser, kernel, dask, batch and slow ones included)
 test: $(DEVSTAMP) system-deps

@@ -11,10 +11,17 @@ machine compiles for a while, later processes load it (:func:`warm_up` does this
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+
+# numba's OpenMP threads spin between parallel calls unless told to sleep; with more busy
+# processes than cores (a report batch's kernels, pytest workers) that spinning took a Monte Carlo
+# run from 1.6 s to 16 s. A user's own setting is kept. Set before numba loads OpenMP (at the
+# first parallel call).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 from numba import njit, prange
@@ -153,29 +160,43 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
     return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any, paths: Any,  # pragma: no cover
+               rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
+               out: Any, lo: int, hi: int) -> None:
+    """Days ``day0 … day1 − 1`` of rows ``lo … hi − 1``: each day runs every row before the next day,
+    so the processor overlaps the rows' independent arithmetic (one row's days form a chain)."""
+    for day in range(day0, day1):
+        slot = record_slot[day]
+        for i in range(lo, hi):
+            s = states[i]
+            acc = accs[i]
+            inp = values[i]
+            run_day(s, acc, inp, day_inputs[i], day, path_of_row[i], paths, rings, bin_of_wait, hists, i)
+            if slot >= 0:
+                for j in range(selected.shape[0]):
+                    out[j, i, slot] = recordable_value(selected[j], s, acc, inp, day)
+
+
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any, paths: Any,  # pragma: no cover
               rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
               out: Any) -> None:
-    """Days ``day0 … day1 − 1`` of every row, rows shared among threads (``day_inputs`` per row).
-
-    Rows go in blocks of :data:`ROWS_PER_BLOCK`, one block per task; within a block each day runs
-    every row before the next day.
-    """
+    """Days ``day0 … day1 − 1`` of every row, blocks of :data:`ROWS_PER_BLOCK` rows shared among threads."""
     n = states.shape[0]
     for block in prange((n + ROWS_PER_BLOCK - 1) // ROWS_PER_BLOCK):
         lo = block * ROWS_PER_BLOCK
-        hi = min(lo + ROWS_PER_BLOCK, n)
-        for day in range(day0, day1):
-            slot = record_slot[day]
-            for i in range(lo, hi):
-                s = states[i]
-                acc = accs[i]
-                inp = values[i]
-                run_day(s, acc, inp, day_inputs[i], day, path_of_row[i], paths, rings, bin_of_wait, hists, i)
-                if slot >= 0:
-                    for j in range(selected.shape[0]):
-                        out[j, i, slot] = recordable_value(selected[j], s, acc, inp, day)
+        _run_block(states, accs, values, day_inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+                   record_slot, selected, out, lo, min(lo + ROWS_PER_BLOCK, n))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _run_days_serial(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any,  # pragma: no cover
+                     paths: Any, rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any,
+                     selected: Any, out: Any) -> None:
+    """:func:`_run_days` in this thread only, for calls too small to pay for waking the others."""
+    _run_block(states, accs, values, day_inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+               record_slot, selected, out, 0, states.shape[0])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -200,20 +221,26 @@ def _key_cache_on_steps(*dispatchers: Any) -> None:
     digest = hashlib.sha256()
     for module in (steps, state, inputs):
         digest.update(Path(str(module.__file__)).read_bytes())
-    tag = digest.hexdigest()
     for dispatcher in dispatchers:
+        # the options too: numba's key leaves out ``parallel``, so two dispatchers of one
+        # function would share a cache entry
+        tag = digest.hexdigest() + repr(sorted(dispatcher.targetoptions.items()))
         cache = getattr(dispatcher, "_cache", None)
         original = getattr(cache, "_index_key", None)
         if cache is None or original is None:  # pragma: no cover - numba without an on-disk cache
             continue
 
-        def keyed(sig: Any, codegen: Any, original: Any = original) -> Any:
+        def keyed(sig: Any, codegen: Any, original: Any = original, tag: str = tag) -> Any:
             return (*original(sig, codegen), tag)
 
         cache._index_key = keyed
 
 
-_key_cache_on_steps(_run_days, _all_recordables)
+PARALLEL_MIN_ROW_DAYS: Final[int] = 50_000
+"""A call runs its rows on every core only when it has at least this many row-days of work and two
+blocks of rows; below that, waking threads costs more than they save."""
+
+_key_cache_on_steps(_run_days, _run_days_serial, _all_recordables)
 
 
 def record_days(days: int, every: int) -> NDArray[np.int64]:
@@ -354,8 +381,10 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
         bar = tqdm(total=days, unit="day", desc=f"simulate {n:,} rows", leave=False)
 
     def call(day0: int, day1: int, d: DayDraws) -> None:
+        parallel = n >= 2 * ROWS_PER_BLOCK and n * (day1 - day0) >= PARALLEL_MIN_ROW_DAYS
+        kernel = _run_days if parallel else _run_days_serial
         inputs = day_inputs(values, d.availability, d.luck, d.slashed, d.slashing_penalty_each_eth)
-        _run_days(states, accs, values, inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+        kernel(states, accs, values, inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
                   record_slot, selected, out)
 
     if not stepwise:
@@ -406,12 +435,15 @@ def check_record(record: Sequence[str]) -> tuple[str, ...]:
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's cache) the day loop, on a tiny run: call it before timing."""
+    """Compile (or load from numba's cache) both day loops — the parallel one and the one-thread
+    one — and the Monte Carlo path, on tiny runs: ``make setup`` calls it so no first report,
+    notebook or test pays for compiling."""
     from divaecon.params import Scenario
     from divaecon.simulate.draws import root_seed_sequence
     from divaecon.simulate.inputs import build_rows
 
-    rows = build_rows([Scenario()], 1)
-    run(rows, RunPlan(3, ("buffer_eth",), 1, root_seed_sequence(0)))
-    mc_rows = build_rows([Scenario().override(proposer_luck=True)], 1)
-    run(mc_rows, RunPlan(2, ("buffer_eth",), 1, root_seed_sequence(0)))
+    root = root_seed_sequence(0)
+    many = -(-PARALLEL_MIN_ROW_DAYS // DAYS_PER_CALL)  # rows enough for a parallel call
+    run(build_rows([Scenario()], max(many, 2 * ROWS_PER_BLOCK)), RunPlan(DAYS_PER_CALL, ("buffer_eth",), 1, root))
+    run(build_rows([Scenario()], 1), RunPlan(3, ("buffer_eth",), 1, root))
+    run(build_rows([Scenario().override(proposer_luck=True)], 1), RunPlan(2, ("buffer_eth",), 1, root))
