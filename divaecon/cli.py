@@ -304,6 +304,7 @@ def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, j
     printed and the command exits with status 1 (``SystemExit(1)``).
     """
     from divaecon.reports import load_scenario_inputs, parse_formats, resolve_notebooks, run_batch
+    from divaecon.reports.batch import check_out_dir
 
     # SystemExit, not click's Exit: divaecon.cli.main runs click with standalone_mode=False and
     # would drop Exit's code.
@@ -312,6 +313,7 @@ def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, j
     fmts = parse_formats(formats)
     scenarios = load_scenario_inputs(scenario_paths)
     nbs = resolve_notebooks(notebooks)
+    check_out_dir(Path(out_dir).absolute())
     names = ", ".join(one_line(s.scenario.name, 40) for s in scenarios)
     click.echo(f"divaecon report: {len(scenarios)} book(s) of {len(nbs)} chapter(s) ({names}) and the comparison "
                f"→ {out_dir}" + (" [quick]" if quick else ""), err=True)

@@ -41,8 +41,7 @@ def use_style() -> None:
 
     In a notebook, figures are also shown as SVG with their text kept as text
     (``svg.fonttype: none``): vector in the PDF reports, with selectable words, and cheaper to
-    draw than a 150 dpi PNG. Images inside a figure (a heatmap's cells) are rasterised at
-    ``savefig.dpi``.
+    draw than a 150 dpi PNG. Images inside a figure (a heatmap's cells) are rasterised at 200 dpi.
     """
     _inline_svg()
     plt.rcParams.update(
@@ -76,8 +75,9 @@ def _inline_svg() -> None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    # constrained layout already fits the figure; "tight" would draw every figure twice
-    set_matplotlib_formats("svg", bbox_inches=None)
+    # constrained layout already fits the figure ("tight" would draw every figure twice); raster
+    # parts (a heatmap's cells) at 200 dpi stay above 150 dpi at A4 width
+    set_matplotlib_formats("svg", bbox_inches=None, dpi=200)
 
 
 def literal_text(text: Any) -> Any:
@@ -253,9 +253,10 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     ax.set_xlabel("collateral per key share [divETH]")
     ax.set_ylabel("APR on collateral [%/year]")
     ax.yaxis.set_major_formatter(_PCT)
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(_PCT)
-    ax.yaxis.set_minor_formatter(_PCT)
+    if np.nanmin(assigned) > 0 and q.operator_apr_queued > 0:  # a log scale needs positive rates
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(_PCT)
+        ax.yaxis.set_minor_formatter(_PCT)
     ax.legend(loc="upper right")
     ax.set_title("APR on the operator's collateral")
     reward = q.operator_reward_per_key_share_eth_per_year
@@ -338,8 +339,14 @@ def break_even(scenario: Scenario, points: int = 80,
     ax.axvline(costs.eth_price_usd, color="grey", ls=":", lw=1)
     ax.scatter([costs.eth_price_usd], [q.break_even_key_shares], color="black", zorder=5,
                label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    if net > 0:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    else:  # nothing to plot: no number of key shares pays for a node
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "Operators earn nothing net of penalties in this scenario:\n"
+                "no number of key shares pays for a node.", transform=ax.transAxes, ha="center", va="center")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"\\${v:,.0f}"))
     ax.set_xlabel("ETH price [USD/ETH]")
     ax.set_ylabel("key shares to break even [key shares]")
@@ -456,7 +463,8 @@ def peer_apr_bars(scenario: Scenario, table: pd.DataFrame | None = None) -> Figu
         ax.xaxis.set_major_formatter(_PCT)
         ax.set_xlabel("APR [%/year]")
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(0, ax.get_xlim()[1] * 1.25)
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(min(lo, 0.0), max(hi, 0.0) * 1.25 or 0.01)
     return fig
 
 

@@ -262,7 +262,7 @@ def _comparison_parameters(plan: _Plan, items: Sequence[ScenarioInput], left_out
     return values
 
 
-def _check_writable(out: Path) -> None:
+def check_out_dir(out: Path) -> None:
     """The output folder exists (or is created) and takes files: else one line, before any work."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -274,19 +274,22 @@ def _check_writable(out: Path) -> None:
                             "give a folder you can write to") from None
 
 
-def _planned_outputs(books: Sequence[BookJob], plan: _Plan) -> list[str]:
+def _planned_outputs(books: Sequence[BookJob], plan: _Plan | None) -> list[str]:
+    """Every file a batch of ``books`` may write, relative to its output folder."""
     names = [MANIFEST, "index.html"]
     for b in books:
         names += [f"{b.slug}.pdf", f"{b.slug}/book.ipynb", f"{b.slug}/book.html", f"{b.slug}/book.failed.ipynb",
                   f"{b.slug}/book.log"]
-        if plan.split and not b.comparison:
+        if plan is not None and plan.split and not b.comparison:
             names += [f"{b.slug}/{t.stem}.pdf" for t in plan.topics]
     return names
 
 
 def _remove_previous_outputs(out: Path, books: Sequence[BookJob]) -> None:
-    """Remove what the previous batch wrote (its manifest), and the per-notebook files of the
-    layout before books (``<scenario>/<NN_topic>.pdf|html|ipynb|log``) for this batch's scenarios."""
+    """Remove what the previous batch wrote (the files its manifest lists), whatever this batch
+    will write, and the per-notebook files of the layout before books
+    (``<scenario>/<NN_topic>.pdf|html|ipynb|log``) for this batch's scenarios. Never a file
+    outside ``out``, never one a batch does not write."""
     listed: list[str] = []
     manifest = out / MANIFEST
     if manifest.is_file():
@@ -297,6 +300,7 @@ def _remove_previous_outputs(out: Path, books: Sequence[BookJob]) -> None:
     legacy = [f"{b.slug}/{stem}{ext}" for b in books for stem in REPORT_NOTEBOOKS
               for ext in (".pdf", ".html", ".ipynb", ".log", ".failed.ipynb")]
     legacy += ["comparison.html", "comparison.log"]
+    legacy += [name for name in _planned_outputs(books, None) if name != MANIFEST]
     root = out.resolve()
     for rel in [*listed, *legacy]:
         target = (out / rel).resolve()
@@ -465,7 +469,7 @@ def run_batch(
         for name in _comparison_parameters(plan, scenarios, [], comp_declared):
             if name not in comp_declared:
                 raise DivaeconError(f"{comp_nb.name}: its parameters cell does not declare {name}")
-    _check_writable(out)
+    check_out_dir(out)
 
     books = [BookJob(item.slug, BOOK_TITLE, [item]) for item in scenarios]
     comp = BookJob("comparison", COMPARISON_TITLE, list(scenarios), comparison=True) if comp_nb else None

@@ -264,6 +264,16 @@ def scenario_files_for_notebook(scenario_files: str = "", scenarios_yaml: str = 
     return [(_shown_source(p), file_sha256(p)) for p in resources.scenario_files()]
 
 
+def names_for_notebook(names_yaml: str = "") -> list[str]:
+    """A YAML list of names (the comparison's ``left_out``) as a list of strings."""
+    import yaml
+
+    data = yaml.safe_load(names_yaml) if names_yaml.strip() else []
+    if not isinstance(data, list):
+        raise DivaeconError(f"left_out: a YAML list of scenario names is allowed, got {type(data).__name__}")
+    return [str(x) for x in data]
+
+
 def files_to_yaml(inputs: Sequence[ScenarioInput]) -> str:
     """The ``scenario_files`` parameter of the comparison: ``[source, sha256]`` of each input."""
     import yaml
