@@ -38,7 +38,7 @@ test: $(DEVSTAMP) system-deps
 
 ## Quick local loop: no browser, no slow runs
 test-fast: $(DEVSTAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not kernel and not browser and not dask and not batch"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -106,3 +106,17 @@ def images(pdf: Path) -> list[dict[str, float]]:
         if len(parts) >= 14 and parts[2] == "image":
             rows.append({"page": float(parts[0]), "x_ppi": float(parts[12]), "y_ppi": float(parts[13])})
     return rows
+
+
+def text_lines(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """``(text, top, bottom)`` of every text line on a page, in points from the page's top
+    (``pdftotext -bbox-layout``; figure text counts: the figures are SVG with real text)."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    lines = []
+    for m in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', out, re.S):
+        words = re.findall(r"<word[^>]*>(.*?)</word>", m.group(3), re.S)
+        lines.append((html.unescape(" ".join(words)), float(m.group(1)), float(m.group(2))))
+    return lines

@@ -19,15 +19,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
+import pdfcheck  # tests/pdfcheck.py
 import pytest
 
 from divaecon import reports
 from divaecon.cli import main
 from divaecon.params import Scenario, scenario_to_yaml
-
-import pdfcheck  # tests/pdfcheck.py
 
 pytestmark = [pytest.mark.batch, pytest.mark.kernel, pytest.mark.browser, pytest.mark.xdist_group("reports")]
 
@@ -173,16 +173,20 @@ def test_no_page_under_half_full_unless_a_section_ends(batch: tuple[Path, report
 
 
 def test_headings_are_never_last_on_a_page(batch: tuple[Path, reports.BatchResult]) -> None:
-    """A section heading keeps its text and figure or table: some content follows it on its page."""
+    """A section heading keeps its text and figure or table: at least 15 mm of content follow
+    it on its page (read back from the text's positions)."""
     out, _ = batch
+    footer_top = 297 / 25.4 * 72 - 15 / 25.4 * 72  # the bottom margin holds the page number only
     for pdf in _pdfs(out):
         for depth, title, page in pdfcheck.outline(pdf):
             if depth == 0:
                 continue
-            lines = [ln.strip() for ln in pdfcheck.page_text(pdf, page).splitlines() if ln.strip()]
-            body = [ln for ln in lines if not ln.startswith("divaecon ") and not re.match(r"page \d+ of \d+", ln)]
-            at = max(i for i, ln in enumerate(body) if title.startswith(ln) or ln.startswith(title[:20]))
-            assert len(body) - at > 3, f"{pdf.name}: {title!r} is alone at the bottom of page {page}"
+            lines = pdfcheck.text_lines(pdf, page)
+            heading = [bottom for text, _top, bottom in lines if text == title]
+            assert heading, f"{pdf.name}: {title!r} not found on page {page}"
+            below = [bottom for _text, top, bottom in lines if top > heading[0] and bottom < footer_top]
+            follows_mm = (max(below) - heading[0]) / 72 * 25.4 if below else 0.0
+            assert follows_mm >= 15, f"{pdf.name}: {title!r} is alone at the bottom of page {page}"
 
 
 def test_fonts_embedded_text_selectable_figures_vector(batch: tuple[Path, reports.BatchResult]) -> None:
@@ -264,7 +268,8 @@ def test_a_failing_book_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixtur
     for heading in ("01 · Staking APR", "09 · Fragile report", "Key figures", "APR against total ETH staked",
                     "20M ETH staked"):
         assert heading in text, heading
-    key_figures = text.split("Key figures")[1].split("APR against total ETH staked")[0]
+    chapter = text.split("What an Ethereum validator earns")[1]  # after the contents
+    key_figures = chapter.split("Key figures")[1].split("APR against total ETH staked")[0]
     assert ideal_cl_apr_text(stake) in key_figures and ideal_cl_apr_text(34_650_000) not in key_figures
     split = pdfcheck.flat(pdfcheck.page_text(out / "stake20m" / "01_staking_apr.pdf"))
     assert "APR against total ETH staked" in split and "Executive summary" not in split
@@ -347,9 +352,9 @@ def _kernels_of(pid: int) -> list[int]:
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")

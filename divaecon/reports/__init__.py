@@ -33,8 +33,8 @@ from divaecon.reports.book import assemble_book, split_book
 from divaecon.reports.export import (
     CHROMIUM_ENV,
     PAPERS,
-    Printer,
     PrintDocument,
+    Printer,
     clean_html,
     find_chromium,
     html_to_pdf,

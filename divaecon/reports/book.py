@@ -33,8 +33,8 @@ META_KEY = "divaecon"
 
 
 def _tags(cell: Any) -> list[str]:
-    tags = cell.metadata.setdefault("tags", [])
-    return tags  # type: ignore[no-any-return]
+    tags: list[str] = cell.metadata.setdefault("tags", [])
+    return tags
 
 
 def topic_parameters_source(source: str, shared: set[str], quick: bool, notebook: str) -> str:
