@@ -49,9 +49,15 @@ def _need_tools() -> None:
 
 
 def ideal_cl_apr_text(total_staked_eth: float) -> str:
-    """Computed here, independently of the package: 166.3 / sqrt(ETH staked) (consensus-specs
-    altair: 64 · 10⁹ / √(staked · 10⁹) · 82,181.25 / 10⁹), as the report prints it."""
-    return f"{100 * 166.3 / math.sqrt(total_staked_eth):.2f} %"
+    """Computed here, independently of the package, as the report prints it: the spec's floored
+    base reward per increment, 64e9 // isqrt(gwei staked) (consensus-specs altair,
+    get_base_reward_per_increment), times 82,181.25 epochs a year / 1e9."""
+    base_reward = 64 * 10**9 // math.isqrt(int(total_staked_eth) * 10**9)
+    return f"{100 * base_reward * 82_181.25 / 1e9:.2f} %"
+
+
+def shipped(name: str) -> Scenario:
+    return reports.load_scenarios([SHIPPED / f"{name}.yaml"])[0]
 
 
 def write_scenario(path: Path, scenario: Scenario) -> Path:
@@ -119,7 +125,8 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
     out, _ = batch
     pdf = out / "base.pdf"
     cover = pdfcheck.flat(pdfcheck.page_text(pdf, 1))
-    for text in ("Diva Staking — scenario report", "base", "Diva as documented", "divaecon",
+    base = shipped("base")
+    for text in ("Diva Staking — scenario report", "base", base.description[:40], "divaecon",
                  "data/scenarios/base.yaml"):
         assert text in cover, text
     import hashlib
@@ -131,12 +138,14 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
     for label in ("divETH staker APR", "Operator APR on collateral, queued", "Operator APR on collateral, assigned",
                   "Operator reward per key share", "Collateral locked", "Validator availability"):
         assert label in summary, label
-    assert "21,504 divETH" in summary  # 1,344 validators × 16 key shares × 1 divETH
+    d = base.diva  # collateral locked = validators × key shares × collateral per key share
+    assert f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" \
+        in summary
     text = pdfcheck.flat(pdfcheck.page_text(pdf))
     for heading in ("Contents", "01 · Staking APR", "02 · Collateral and operator yield", "03 · DVT fault tolerance",
                     "04 · Protocol comparison", "05 · Network growth", "Where the APR comes from"):
         assert heading in text, heading
-    assert ideal_cl_apr_text(34_650_000) in text
+    assert ideal_cl_apr_text(base.ethereum.total_staked_eth) in text
 
 
 def test_page_numbers_and_contents_read_back(batch: tuple[Path, reports.BatchResult]) -> None:
@@ -211,9 +220,10 @@ def test_comparison_book(batch: tuple[Path, reports.BatchResult]) -> None:
         assert heading in text, heading
     assert "base" in text and "low-collateral" in text
     # collateral locked = validators × 16 key shares × collateral per key share, from the files
-    for path in (SHIPPED / "base.yaml", SHIPPED / "low-collateral.yaml"):
-        s = reports.load_scenarios([path])[0].diva
-        assert f"{s.network_validators * 16 * s.collateral_per_key_share_eth:,.0f} divETH" in text
+    for name in ("base", "low-collateral"):
+        d = shipped(name).diva
+        assert f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" \
+            in text
     index = (out / "index.html").read_text()
     assert index.count('class="ok"') == 3 and 'href="comparison.pdf"' in index and 'href="base.pdf"' in index
     assert result.comparison is not None and result.comparison.status == "ok"
@@ -270,7 +280,8 @@ def test_a_failing_book_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert heading in text, heading
     chapter = text.split("What an Ethereum validator earns")[1]  # after the contents
     key_figures = chapter.split("Key figures")[1].split("APR against total ETH staked")[0]
-    assert ideal_cl_apr_text(stake) in key_figures and ideal_cl_apr_text(34_650_000) not in key_figures
+    assert ideal_cl_apr_text(stake) in key_figures
+    assert ideal_cl_apr_text(Scenario().ethereum.total_staked_eth) not in key_figures
     split = pdfcheck.flat(pdfcheck.page_text(out / "stake20m" / "01_staking_apr.pdf"))
     assert "APR against total ETH staked" in split and "Executive summary" not in split
 
