@@ -425,3 +425,19 @@ def test_hostile_strings_are_shown_as_text_and_nothing_runs_or_loads(tmp_path: P
         pdfcheck.page_text(book))
     index = (out / "index.html").read_text()
     assert "<script>document" not in index and "&lt;script&gt;document.write" in index
+
+
+@pytest.mark.slow
+def test_default_batch_makes_every_book(tmp_path: Path) -> None:
+    """What `make report` runs: a book per shipped scenario and the comparison, full size."""
+    _need_tools()
+    out = tmp_path / "reports"
+    assert main(["report", "--out", str(out)]) == 0
+    names = [p.stem for p in sorted(SHIPPED.glob("*.yaml"))]
+    assert sorted(p.stem for p in out.glob("*.pdf")) == sorted([*names, "comparison"])
+    comparison = pdfcheck.flat(pdfcheck.page_text(out / "comparison.pdf"))
+    for name in names:
+        assert name in comparison
+        assert pdfcheck.page_count(out / f"{name}.pdf") >= 10
+    assert ideal_cl_apr_text(shipped("base").ethereum.total_staked_eth) in comparison
+    assert (out / "index.html").read_text().count('class="ok"') == len(names) + 1
