@@ -236,12 +236,13 @@ pre { white-space: pre-wrap; word-break: break-word; font-size: 8pt; }
 .celltag_summary, .celltag_chapter { break-before: page; page-break-before: always; }
 .divaecon-book .celltag_scenario-header { display: none; }
 .jp-RenderedHTMLCommon td.txt, .jp-RenderedHTMLCommon th.txt { text-align: left !important; }
+.jp-RenderedHTMLCommon td:not(.txt) { white-space: nowrap; }
 table.divaecon-summary { table-layout: fixed; }
 table.divaecon-summary th, table.divaecon-summary td { text-align: left !important; font-size: 9pt !important;
      padding: 5pt 6pt !important; }
-table.divaecon-summary th:nth-child(1) { width: 29%; }
-table.divaecon-summary th:nth-child(2) { width: 17%; }
-table.divaecon-summary th:nth-child(3) { width: 54%; }
+table.divaecon-summary th:nth-child(1) { width: 26%; }
+table.divaecon-summary th:nth-child(2) { width: 21%; }
+table.divaecon-summary th:nth-child(3) { width: 53%; }
 table.divaecon-summary td:nth-child(2) { white-space: nowrap; font-weight: bold; }
 /* contents */
 nav.toc { break-before: page; page-break-before: always; break-after: page; page-break-after: always; }
