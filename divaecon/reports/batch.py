@@ -472,8 +472,9 @@ def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, An
             write_atomic(log_path, f"book: {book.slug}\nscenario(s): {names}\n{book.error}\n\n"
                                    f"{_ANSI.sub('', tb)}\n--- kernel output ---\n{kernel_text}\n")
             book.outputs["log"] = log_path
-        if not isinstance(exc, Exception) and not interrupted:
-            raise
+        if not isinstance(exc, Exception) and (not interrupted or threading.current_thread() is
+                                               threading.main_thread()):
+            raise  # Ctrl-C in the main thread (the comparison's second run) stops the batch
     finally:
         tmp_nb.unlink(missing_ok=True)
         book.seconds = time.perf_counter() - start
@@ -606,8 +607,8 @@ def run_batch(
                         comp.seconds += first_seconds
                     else:
                         comp.status, comp.error = "skipped", "no scenario's book succeeded"
-            if plan.printer is not None:
-                result.blocked_requests = list(plan.printer.stats.blocked)
+            if printer_future is not None and printer_future.done() and printer_future.exception() is None:
+                result.blocked_requests = list(printer_future.result().stats.blocked)
     except KeyboardInterrupt:
         result.interrupted = True
         plan.cancel.set()
