@@ -151,7 +151,7 @@ def load_scenarios(paths: Sequence[str | os.PathLike[str]]) -> list[Scenario]:
 def scenario_slug(name: str) -> str:
     """A scenario name made safe as a folder name (no path separators, no leading dots)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-_")
-    return slug[:80] or "scenario"
+    return slug[:80].rstrip(".-_") or "scenario"
 
 
 def parse_formats(formats: str) -> tuple[str, ...]:
