@@ -18,6 +18,7 @@ import click
 
 from divaecon._io import check_writable, temporary_name, write_atomic
 from divaecon.errors import DivaeconError, ParameterError, one_line
+from divaecon.formatting import one_line as shortened
 from divaecon.params import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -360,15 +361,21 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
 @cli.command()
 @click.option("--scenario", "scenario_paths", multiple=True, type=click.Path(dir_okay=False),
               help="Scenario YAML file (repeatable; default: the shipped scenarios).")
-@click.option("--notebook", "notebooks", multiple=True, help="Notebook name (repeatable; default: all).")
+@click.option("--notebook", "notebooks", multiple=True,
+              help="Topic notebook a book holds (repeatable; default: all report notebooks).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
-@click.option("--jobs", type=int, default=None, help="Parallel notebook runs (default: CPU count).")
+@click.option("--jobs", type=int, default=None, help="Books run in parallel (default: CPU count).")
 @click.option("--format", "formats", default="pdf,html", show_default=True, help="Output formats.")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="Paper size of the PDFs.")
+@click.option("--split", is_flag=True, help="Also one PDF per topic notebook, beside each book.")
 @click.option("--quick", is_flag=True, help="Small parameters (fewer draws, shorter horizon).")
 def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str, jobs: int | None,
-           formats: str, quick: bool) -> None:
-    """Run the notebooks for each scenario and build PDF reports and a comparison."""
-    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick)
+           formats: str, paper: str, split: bool, quick: bool) -> None:
+    """One PDF book per scenario (cover, executive summary, contents, a chapter per notebook) and
+    the comparison of all scenarios, with index.html."""
+    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick, paper=paper.lower(),
+                split=split)
 
 
 @cli.command()
@@ -420,35 +427,36 @@ def init(folder: Path, force: bool) -> None:
 
 
 def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,
-                formats: str, quick: bool) -> None:
+                formats: str, quick: bool, paper: str = "a4", split: bool = False) -> None:
     """``divaecon report``: validate the inputs, run the batch, print a summary.
 
-    Bad input raises :class:`DivaeconError` (exit status 2); when any report fails the others
-    are still delivered, a summary is printed and the command exits with status 1
-    (``SystemExit(1)``).
+    Bad input raises :class:`DivaeconError` (exit status 2); when any book fails the others
+    (and the comparison of the scenarios that succeeded) are still delivered, a summary is
+    printed and the command exits with status 1 (``SystemExit(1)``).
     """
-    from divaecon.reports import load_scenarios, parse_formats, pdf_engine, resolve_notebooks, run_batch
+    from divaecon.reports import load_scenario_inputs, parse_formats, resolve_notebooks, run_batch
+    from divaecon.reports.batch import check_out_dir
 
     # SystemExit, not click's Exit: divaecon.cli.main runs click with standalone_mode=False and
     # would drop Exit's code.
     if jobs is not None and jobs < 1:
         raise DivaeconError(f"--jobs {jobs}: must be at least 1")
     fmts = parse_formats(formats)
-    scenarios = load_scenarios(scenario_paths)
+    scenarios = load_scenario_inputs(scenario_paths)
     nbs = resolve_notebooks(notebooks)
-    if "pdf" in fmts:
-        pdf_engine()
-    click.echo(f"divaecon report: {len(nbs)} notebook(s) × {len(scenarios)} scenario(s) "
-               f"({', '.join(s.name for s in scenarios)}) → {out_dir}" + (" [quick]" if quick else ""),
-               err=True)
-    result = run_batch(scenarios, nbs, out_dir, jobs=jobs, formats=fmts, quick=quick,
+    check_out_dir(Path(out_dir).absolute())
+    names = ", ".join(shortened(s.scenario.name, 40) for s in scenarios)
+    click.echo(f"divaecon report: {len(scenarios)} book(s) of {len(nbs)} chapter(s) ({names}) and the comparison "
+               f"→ {out_dir}" + (" [quick]" if quick else ""), err=True)
+    result = run_batch(scenarios, nbs, out_dir, jobs=jobs, formats=fmts, quick=quick, split=split, paper=paper,
                        progress=sys.stderr.isatty() or bool(os.environ.get("DIVAECON_PROGRESS")))
-    n_ok = sum(j.status == "ok" for j in result.jobs)
     click.echo(report_summary_text(result))
     if not result.ok:
-        click.echo(f"divaecon report: {len(result.failed)} of {len(result.jobs)} report(s) failed"
-                   + ("" if result.comparison_status == "ok" else ", and the comparison")
-                   + f"; {n_ok} delivered. Logs beside each failed notebook; see {_shown(result.index)}", err=True)
+        n_ok = len(result.books) - len(result.failed)
+        comp = result.comparison
+        comp_text = "" if comp is None or comp.status == "ok" else f", and the comparison ({comp.status})"
+        click.echo(f"divaecon report: {len(result.failed)} of {len(result.books)} book(s) failed{comp_text}; "
+                   f"{n_ok} delivered. Logs beside each failed book; see {_shown(result.index)}", err=True)
         raise SystemExit(1)
 
 
@@ -460,17 +468,14 @@ def _shown(path: Path | str | None) -> str:
 
 
 def report_summary_text(result: BatchResult) -> str:
-    """A few lines: each report's status and time, the comparison, the index."""
+    """A few lines: each book's status, time and file, the comparison, the index."""
     lines = []
-    for j in result.jobs:
-        mark = "ok    " if j.status == "ok" else "FAILED"
-        where = j.outputs.get("pdf") or j.outputs.get("html") or j.outputs.get("log") or ""
-        lines.append(f"  {mark} {j.seconds:6.1f} s  {j.slug}/{j.name}  {_shown(where)}"
-                     + (f"\n         {j.error}" if j.error else ""))
-    comp = result.comparison_outputs.get("pdf") or result.comparison_outputs.get("html") or ""
-    lines.append(f"  {'ok    ' if result.comparison_status == 'ok' else result.comparison_status.upper():6} "
-                 f"{result.comparison_seconds:6.1f} s  comparison  {_shown(comp)}"
-                 + (f"\n         {result.comparison_error}" if result.comparison_error else ""))
+    everything = [*result.books, *([result.comparison] if result.comparison else [])]
+    for b in everything:
+        mark = "ok    " if b.status == "ok" else b.status.upper()[:6].ljust(6)
+        where = b.outputs.get("pdf") or b.outputs.get("html") or b.outputs.get("log") or ""
+        lines.append(f"  {mark} {b.seconds:6.1f} s  {shortened(b.slug, 40)}  {_shown(where)}"
+                     + (f"\n         {shortened(b.error, 200)}" if b.error else ""))
     lines.append(f"  index: {_shown(result.index)}   total {result.seconds:.1f} s")
     return "\n".join(lines)
 

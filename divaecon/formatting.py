@@ -69,3 +69,40 @@ def prob(x: Any) -> str:
         return "100 %"
     nines = max(2, min(8, int(-math.log10(max(1.0 - v, 1e-12))) + 1))
     return f"{100.0 * v:.{max(nines - 2, 1)}f} %"
+
+
+# --- text a reader typed (or a value) shown literally in Markdown, HTML and figures -------------
+
+_ONE_LINE = str.maketrans({c: " " for c in "\r\n\t\v\f\x85\u2028\u2029"})
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` on one line (line breaks and tabs → spaces), shortened to ``limit`` characters
+    with an ellipsis; control characters are dropped."""
+    flat = "".join(c for c in str(text).translate(_ONE_LINE) if c.isprintable() or c == " ")
+    if limit is not None and len(flat) > limit:
+        return flat[: max(limit - 1, 0)].rstrip() + "…"
+    return flat
+
+
+def markdown_literal(text: str, limit: int | None = None) -> str:
+    """``text`` for a Markdown cell or ``Markdown()`` output, shown exactly as typed.
+
+    Every ASCII punctuation character becomes a numeric character reference, which Markdown
+    (CommonMark, mistune) shows as that character and never reads as markup, and which HTML
+    shows as text (so ``<script>`` is four characters and a word). The result is wrapped in
+    ``<span class="tex2jax_ignore">``, the class MathJax 2 skips (its ``ignoreClass`` default), so
+    ``$…$`` or ``\\(…\\)`` in the text is not typeset either. One line; see :func:`one_line`.
+    """
+    flat = one_line(text, limit)
+    body = "".join(f"&#{ord(c)};" if (c.isascii() and not c.isalnum() and c != " ") else c for c in flat)
+    return f'<span class="tex2jax_ignore">{body}</span>'
+
+
+def mathtext_literal(text: str, limit: int | None = None) -> str:
+    """``text`` for a matplotlib label that may be parsed as mathtext: every ``$`` escaped.
+
+    Prefer ``parse_math=False`` on the Text itself (as :mod:`divaecon.plotting` does for titles
+    and legends); this is for places that take a plain string only.
+    """
+    return one_line(text, limit).replace("$", r"\$")

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from divaecon import dvt, ethereum, peers, protocol
+from divaecon.formatting import one_line
 from divaecon.palette import COLORS, NOTE_GREY
 from divaecon.params import Scenario
 from divaecon.quote import operator_apr_assigned_at, peer_table, quote
@@ -43,9 +44,17 @@ _FIGSIZE = (7.2, 3.9)
 
 
 def use_style() -> None:
-    """Figure defaults for notebooks and reports: legible at A4 width, crisp in PDF."""
+    """Figure defaults for notebooks and reports: legible at A4 width, crisp in PDF.
+
+    In a notebook, figures are also shown as SVG with their text kept as text
+    (``svg.fonttype: none``): vector in the PDF reports, with selectable words, and cheaper to
+    draw than a 150 dpi PNG. Images inside a figure (a heatmap's cells) are rasterised at 200 dpi.
+    """
+    _inline_svg()
     plt.rcParams.update(
         {
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
             "figure.figsize": _FIGSIZE,
             "figure.dpi": 110,
             "savefig.dpi": 150,
@@ -60,6 +69,43 @@ def use_style() -> None:
             "legend.frameon": False,
         }
     )
+
+
+def _inline_svg() -> None:
+    """Show figures as SVG in a running IPython kernel (no-op elsewhere)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    # constrained layout already fits the figure ("tight" would draw every figure twice); raster
+    # parts (a heatmap's cells) at 200 dpi stay above 150 dpi at A4 width
+    set_matplotlib_formats("svg", bbox_inches=None, dpi=200)
+
+
+def literal_text(text: Any) -> Any:
+    """Show a Text (title, label, legend entry) exactly as given: no mathtext for ``$…$``.
+
+    Scenario names and other strings a user typed pass through here; returns ``text``.
+    """
+    text.set_parse_math(False)
+    return text
+
+
+def literal_legend(ax: Any, **kwargs: Any) -> Any:
+    """``ax.legend(**kwargs)`` whose entries and title are shown literally (see :func:`literal_text`)."""
+    legend = ax.legend(**kwargs)
+    for t in [*legend.get_texts(), legend.get_title()]:
+        literal_text(t)
+    return legend
+
+
+SCENARIO_NAME_CHARS = 60
+"""Longest scenario name (or list of names) a figure title shows; longer ones end in "…"."""
 
 
 def _eth_axis(x: float, _pos: Any = None) -> str:
@@ -80,8 +126,9 @@ def new_figure(
     """A figure with a title naming the scenario and a source note under the axes."""
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize or _FIGSIZE, layout="constrained", **kwargs)
     label = "scenarios" if ", " in scenario_name else "scenario"
-    sep = "\n" if len(title) + len(scenario_name) > 70 else " — "
-    fig.suptitle(f"{title}{sep}{label}: {scenario_name}", fontsize=10.5, fontweight="bold")
+    shown = one_line(scenario_name, SCENARIO_NAME_CHARS)
+    sep = "\n" if len(title) + len(shown) > 70 else " — "
+    literal_text(fig.suptitle(f"{title}{sep}{label}: {shown}", fontsize=10.5, fontweight="bold"))
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, 0.055, 1.0, 0.945))
@@ -214,9 +261,10 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     ax.set_xlabel("collateral per key share [divETH]")
     ax.set_ylabel("APR on collateral [%/year]")
     ax.yaxis.set_major_formatter(_PCT)
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(_PCT)
-    ax.yaxis.set_minor_formatter(_PCT)
+    if np.nanmin(assigned) > 0 and q.operator_apr_queued > 0:  # a log scale needs positive rates
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(_PCT)
+        ax.yaxis.set_minor_formatter(_PCT)
     ax.legend(loc="upper right")
     ax.set_title("APR on the operator's collateral")
     reward = q.operator_reward_per_key_share_eth_per_year
@@ -256,11 +304,12 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     blended = share * assigned_apr + (1.0 - share) * q.operator_apr_queued
     fig, (ax1, ax2) = new_figure("Collateral and operator yield over collateral × network size",
                                  scenario.name, SOURCE_DIVA, ncols=2, figsize=(7.2, 3.6))
-    m1 = ax1.pcolormesh(c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm())
+    m1 = ax1.pcolormesh(c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm(),
+                        rasterized=True)
     cb1 = fig.colorbar(m1, ax=ax1)
     cb1.set_label("collateral locked [divETH, log scale]")
     ax1.set_title("collateral locked by the network")
-    m2 = ax2.pcolormesh(c, n, blended, shading="nearest", cmap="magma")
+    m2 = ax2.pcolormesh(c, n, blended, shading="nearest", cmap="magma", rasterized=True)
     cb2 = fig.colorbar(m2, ax=ax2, format=_PCT)
     cb2.set_label("APR on all posted collateral [%/year]")
     ax2.set_title(f"operator APR with {posted:,.0f} divETH posted\n(blank: not enough collateral)",
@@ -298,8 +347,14 @@ def break_even(scenario: Scenario, points: int = 80,
     ax.axvline(costs.eth_price_usd, color="grey", ls=":", lw=1)
     ax.scatter([costs.eth_price_usd], [q.break_even_key_shares], color="black", zorder=5,
                label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    if net > 0:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    else:  # nothing to plot: no number of key shares pays for a node
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "Operators earn nothing net of penalties in this scenario:\n"
+                "no number of key shares pays for a node.", transform=ax.transAxes, ha="center", va="center")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"\\${v:,.0f}"))
     ax.set_xlabel("ETH price [USD/ETH]")
     ax.set_ylabel("key shares to break even [key shares]")
@@ -416,7 +471,8 @@ def peer_apr_bars(scenario: Scenario, table: pd.DataFrame | None = None) -> Figu
         ax.xaxis.set_major_formatter(_PCT)
         ax.set_xlabel("APR [%/year]")
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(0, ax.get_xlim()[1] * 1.25)
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(min(lo, 0.0), max(hi, 0.0) * 1.25 or 0.01)
     return fig
 
 
@@ -542,7 +598,7 @@ def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Fig
     ax.yaxis.set_minor_formatter(_PCT)
     ax.set_xlabel("collateral per key share [divETH]")
     ax.set_ylabel("APR on assigned collateral [%/year]")
-    ax.legend(loc="upper right", title="scenario (dot: its collateral)")
+    literal_legend(ax, loc="upper right", title="scenario (dot: its collateral)")
     return fig
 
 
@@ -562,7 +618,7 @@ def compare_availability(scenarios: Sequence[Scenario], points: int = 101) -> Fi
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel("uptime of each node [%]")
     ax.set_ylabel("validator downtime\n[fraction of time, log scale]")
-    ax.legend(loc="lower left")
+    literal_legend(ax, loc="lower left")
     return fig
 
 
@@ -586,5 +642,5 @@ def compare_growth(timeseries: pd.DataFrame, column: str, label: str, unit: str,
     ax.set_ylabel(f"{label} [{unit}]")
     if unit not in ("divETH per wdivETH",):
         ax.yaxis.set_major_formatter(ETH_FORMATTER)
-    ax.legend(loc="upper left")
+    literal_legend(ax, loc="upper left")
     return fig

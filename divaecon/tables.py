@@ -152,6 +152,18 @@ def published_notes(table: pd.DataFrame) -> list[tuple[str, str]]:
             if v and not str(n).startswith("Diva")]
 
 
+def peer_notes_markdown(scenarios: Sequence[Scenario]) -> str:
+    """Markdown list: which node uptime each scenario's peers run on, and each peer's staker APR
+    against the one its protocol published (scenario names shown literally)."""
+    lit = fmt.markdown_literal
+    items = []
+    for s in scenarios:
+        items.append(f"- {lit(s.name)}: {lit(node_uptime_basis(s))}.")
+        for name, note in published_notes(peer_table(s)):
+            items.append(f"- {lit(s.name)}, {lit(name)}: {lit(note)}.")
+    return "Node uptime and published figures:\n\n" + "\n".join(items)
+
+
 def like_for_like_table(scenario: Scenario) -> pd.DataFrame:
     """Each set-up's staker APR on nodes of its kind and on Diva's node uptime (like for like).
 
@@ -378,13 +390,189 @@ def simulation_summary_table(summary: pd.DataFrame, order: Sequence[str] | None 
 
 
 def scenario_header(scenario: Scenario) -> str:
-    """Markdown header line for a notebook: the scenario's name and description."""
-    desc = f" — {scenario.description}" if scenario.description else ""
-    return f"**Scenario: {scenario.name}**{desc}"
+    """Markdown header line for a notebook: the scenario's name and description, shown literally
+    (:func:`divaecon.formatting.markdown_literal`: no markup, HTML or ``$math$`` in them runs)."""
+    desc = f" — {fmt.markdown_literal(scenario.description)}" if scenario.description else ""
+    return f"**Scenario: {fmt.markdown_literal(scenario.name)}**{desc}"
 
 
-def show(df: pd.DataFrame, index: bool = False) -> Any:
-    """A formatted table for notebook display (HTML, no index unless asked)."""
-    from IPython.display import HTML
+def show(df: pd.DataFrame, index: bool = False, empty: str = "", kind: str = "") -> Any:
+    """A formatted table for notebook display (HTML, no index unless asked).
 
-    return HTML(df.to_html(index=index, escape=True, border=0, na_rep="–", classes="divaecon-table"))
+    Cells are HTML-escaped; the ``tex2jax_ignore`` class keeps MathJax from typesetting a
+    ``$…$`` in a cell (a scenario name, a USD amount). A table without rows shows ``empty``
+    (as text) instead, when given. ``kind`` adds the class ``divaecon-<kind>`` (the reports'
+    style sheet lays out ``divaecon-summary``, the executive summary, as prose columns).
+    """
+    from IPython.display import HTML, Markdown
+
+    if df.empty and empty:
+        return Markdown(fmt.markdown_literal(empty))
+    return HTML(df.to_html(index=index, escape=True, border=0, na_rep="–",
+                           classes="divaecon-table tex2jax_ignore" + (f" divaecon-{kind}" if kind else "")))
+
+
+# --- the front of a report book: cover and executive summary --------------------------------
+
+
+def divaecon_version() -> str:
+    """The installed divaecon's version ("unknown" when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("divaecon")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def cover_markdown(scenario: Scenario, source: str = "", sha256: str = "", generated: str = "",
+                   version: str = "", title: str = "Diva Staking — scenario report") -> str:
+    """The cover of a scenario's report book as Markdown: title, scenario name and description,
+    date, divaecon version and the scenario file with its SHA-256.
+
+    Every string from the scenario or the command line is shown literally
+    (:func:`divaecon.formatting.markdown_literal`).
+    """
+    import datetime as dt
+
+    lit = fmt.markdown_literal
+    lines = [f"# {title}", "", f"## {lit(scenario.name)}", ""]
+    if scenario.description:
+        lines += [lit(scenario.description), ""]
+    facts = [
+        ("Generated", generated or dt.date.today().isoformat()),
+        ("divaecon", version or divaecon_version()),
+        ("Scenario file", source or "(none: the scenario was given as YAML text)"),
+    ]
+    if sha256:
+        facts.append(("SHA-256 of the file", sha256))
+    lines += ["| | |", "|---|---|"] + [f"| {k} | {lit(v)} |" for k, v in facts]
+    return "\n".join(lines)
+
+
+def scenario_inputs_markdown(scenario: Scenario) -> str:
+    """One Markdown line of the inputs that move the summary's numbers most."""
+    e, d = scenario.ethereum, scenario.diva
+    text = (f"Inputs: {fmt.eth(e.total_staked_eth)} staked on Ethereum, {e.el_reward_per_block_eth:g} ETH "
+            f"execution reward per block; Diva {d.threshold}-of-{d.key_shares_per_validator} key shares, "
+            f"{d.collateral_per_key_share_eth:g} divETH collateral per key share, "
+            f"{fmt.count(d.network_validators)} validators, operator fee {fmt.pct(d.operator_fee, 0)}, "
+            f"node uptime {fmt.pct(d.operator_uptime, 1)}, failure correlation {d.failure_correlation:g}.")
+    return fmt.markdown_literal(text)
+
+
+def comparison_cover_markdown(scenarios: Sequence[Scenario], files: Sequence[tuple[str, str]] = (),
+                              left_out: Sequence[str] = (), generated: str = "", version: str = "") -> str:
+    """The comparison's cover as Markdown: title, each scenario with its description and file
+    (path and SHA-256), the scenarios left out, date and divaecon version; user text literal."""
+    import datetime as dt
+
+    lit = fmt.markdown_literal
+    lines = ["# Diva Staking — scenario comparison", "",
+             f"{len(scenarios)} scenario(s) side by side, one column or line each.", "",
+             "| scenario | what it explores | file | SHA-256 |", "|---|---|---|---|"]
+    padded = list(files) + [("", "")] * (len(scenarios) - len(files))
+    for s, (source, sha) in zip(scenarios, padded, strict=False):
+        lines.append(f"| {lit(s.name)} | {lit(s.description or '–')} | {lit(source or '–')} | "
+                     f"{lit(sha[:16] + '…' if sha else '–')} |")
+    lines.append("")
+    if left_out:
+        lines += [f"Left out, because their reports failed: {', '.join(lit(n) for n in left_out)} "
+                  "(see the batch's index.html and the logs beside their reports).", ""]
+    lines += ["| | |", "|---|---|", f"| Generated | {lit(generated or dt.date.today().isoformat())} |",
+              f"| divaecon | {lit(version or divaecon_version())} |"]
+    return "\n".join(lines)
+
+
+def comparison_simulation_note(scenarios: Sequence[Scenario], seeds: int, days: int) -> str:
+    """One Markdown paragraph on the comparison's simulation: seeds, horizon, what is random."""
+    random = [s.name for s in scenarios if "Drawn at random" in simulation_note(s, 1, days)]
+    text = (f"{seeds:,} Monte Carlo seed(s) per scenario over {days:,} days ({days / 365.25:.1f} years); "
+            "median, with P5–P95 in brackets. ")
+    if random:
+        text += (f"Scenarios with random draws: {', '.join(random)} (their bands are narrow: over thousands of "
+                 "validators luck and outages average out).")
+    else:
+        text += ("No scenario draws anything at random (proposer luck, outages and slashings are off), so the "
+                 "bands collapse to lines.")
+    return fmt.markdown_literal(text)
+
+
+SUMMARY_FIGURES: tuple[str, ...] = (
+    "staker_apr", "operator_apr_queued", "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year",
+    "collateral_locked_eth", "validator_availability",
+)
+"""The key figures of a book's executive summary (keys of :data:`divaecon.figures.FIGURES`)."""
+
+REQUIRED_COLLATERAL_FIGURE = "required_collateral_per_key_share_eth"
+"""RISK MODEL HOOK: the executive summary shows this figure once it is registered in
+:data:`divaecon.figures.FIGURES` and ``divaecon.risk.required_collateral_per_key_share(scenario)``
+exists (the collateral per key share [divETH] the risk model requires); until then the row is
+left out. See :func:`executive_summary`."""
+
+
+def _summary_sentences(scenario: Scenario, q: Quote) -> dict[str, str]:
+    """One plain sentence per summary figure, its numbers taken from the scenario."""
+    d = scenario.diva
+    fees = [(d.operator_fee, "the operators"), (d.treasury_fee, "the treasury"), (d.insurance_fee, "insurance")]
+    paid = ", ".join(f"{fmt.pct(f, 0)} to {who}" for f, who in fees if f > 0) or "no fees"
+    avail = q.validator_availability
+    hours = (1.0 - avail) * 365.25 * 24
+    corr = (f", failing together with correlation {d.failure_correlation:g}" if d.failure_correlation > 0
+            else ", failing independently")
+    return {
+        "staker_apr": (f"What a divETH holder earns a year: the validators' gross {fmt.pct(q.gross_apr)} "
+                       f"less the rewards paid out ({paid})."),
+        "operator_apr_queued": ("What an operator's collateral earns while it waits for a validator: it is "
+                                "divETH, so it earns what stakers earn."),
+        "operator_apr_assigned": (f"What collateral earns once assigned to a validator: the staker rate plus the "
+                                  f"operators' {fmt.pct(d.operator_fee, 0)} of the validator's rewards, shared by "
+                                  f"{d.key_shares_per_validator} key shares of "
+                                  f"{d.collateral_per_key_share_eth:g} divETH each."),
+        "operator_reward_per_key_share_eth_per_year": (
+            f"ETH one key share earns its operator a year from the operator fee (before penalties), at any "
+            f"network size; a node running {fmt.count(q.break_even_key_shares)} key shares covers its costs "
+            f"of {fmt.usd(q.operator_cost_usd_per_year)} a year."),
+        "collateral_locked_eth": (f"divETH the operators of {fmt.count(d.network_validators)} validators lock: "
+                                  f"{fmt.pct(q.collateral_ratio, 1)} of the ETH those validators stake."),
+        "validator_availability": (f"Share of the time a validator signs: at least {d.threshold} of its "
+                                   f"{d.key_shares_per_validator} nodes up, each up {fmt.pct(d.operator_uptime, 1)} "
+                                   f"of the time{corr}; about {hours:,.1f} hours of downtime a year."),
+    }
+
+
+def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str] | None:
+    """RISK MODEL HOOK (see :data:`REQUIRED_COLLATERAL_FIGURE`): the risk model's required
+    collateral per key share, or None while ``divaecon.risk`` does not provide it."""
+    if REQUIRED_COLLATERAL_FIGURE not in figures.FIGURES:
+        return None
+    try:
+        from divaecon import risk  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    required = getattr(risk, "required_collateral_per_key_share", None)
+    if required is None:
+        return None
+    f = figures.get(REQUIRED_COLLATERAL_FIGURE)
+    value = required(scenario)
+    posted = scenario.diva.collateral_per_key_share_eth
+    verdict = "more than" if value > posted else "no more than"
+    return (f.label, f.text(value),
+            f"Collateral per key share the risk model requires to cover the operators' losses; the scenario "
+            f"posts {posted:g} divETH, {verdict} that.")
+
+
+def executive_summary(scenario: Scenario) -> pd.DataFrame:
+    """The handful of numbers that matter for a scenario, each with one plain sentence.
+
+    Columns ``figure``, ``value``, ``what it means``; rows :data:`SUMMARY_FIGURES` (labels and
+    formats from :mod:`divaecon.figures`), then the risk model's required collateral once it
+    exists (:data:`REQUIRED_COLLATERAL_FIGURE`).
+    """
+    q = quote(scenario)
+    sentences = _summary_sentences(scenario, q)
+    rows = [(f.label, f.text(getattr(q, f.key)), sentences[f.key]) for f in figures.select(SUMMARY_FIGURES)]
+    risk_row = _required_collateral_row(scenario)
+    if risk_row is not None:
+        rows.append(risk_row)
+    return pd.DataFrame(rows, columns=["figure", "value", "what it means"])

@@ -1,18 +1,13 @@
-"""`divaecon report`: the batch, PDF export, comparison, index, failures and refusals.
-
-The batch tests drive a real kernel (papermill) and a real Chromium, and read the PDFs back
-with ``pdftotext``. Without Chromium or poppler they are skipped locally and fail in CI.
+"""`divaecon report` without a kernel: inputs and refusals, escaping, sanitising, atomic and
+stale outputs. The batch itself (real kernels, a real Chromium, PDFs read back) is tested in
+``tests/test_report_books.py``.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from divaecon import reports, tables
@@ -24,21 +19,6 @@ from divaecon.reports import export
 
 ROOT = Path(__file__).resolve().parent.parent
 NB01 = ROOT / "notebooks" / "01_staking_apr.ipynb"
-
-
-def _need_tools() -> None:
-    missing = [t for t in ("pdftotext",) if shutil.which(t) is None]
-    if reports.find_chromium() is None:
-        missing.append("chromium")
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs {', '.join(missing)} (make system-deps)")
-        pytest.skip(f"needs {', '.join(missing)}")
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
-    return out.stdout
 
 
 def ideal_cl_apr_text(total_staked_eth: float) -> str:
@@ -55,30 +35,6 @@ DEFAULT_STAKE = 39_200_000  # the embedded default (ValidatorQueue.com via Gate 
 def write_scenario(path: Path, scenario: Scenario) -> Path:
     path.write_text(scenario_to_yaml(scenario), encoding="utf-8")
     return path
-
-
-def failing_notebook(path: Path) -> Path:
-    """A notebook that fails for the scenario named 'broken' only."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('scenario_yaml: str = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Fragile report"),
-        params,
-        nbformat.v4.new_code_cell(
-            "from divaecon import reports\n"
-            "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
-            "if scenario.name == 'broken':\n"
-            "    raise RuntimeError('boom: this scenario breaks the fragile report')\n"
-            "print('fine for', scenario.name)"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
-# --- inputs and refusals (no kernel) ----------------------------------------------------------
 
 
 def test_parse_formats() -> None:
@@ -154,8 +110,7 @@ def test_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_pdf_engine_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export, "find_chromium", lambda: None)
-    monkeypatch.setattr(export, "_have_weasyprint", lambda: False)
-    with pytest.raises(DivaeconError, match=r"apt-get install chromium.*DIVAECON_CHROMIUM.*pdf-fallback"):
+    with pytest.raises(DivaeconError, match=r"apt-get install chromium.*DIVAECON_CHROMIUM.*playwright"):
         reports.pdf_engine()
 
 
@@ -170,15 +125,17 @@ def test_chromium_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert reports.find_chromium() == str(fake)
 
 
-def test_interrupted_export_leaves_no_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    def interrupted(src: Path, out: Path, profile: Path, timeout_s: float) -> None:
-        out.write_bytes(b"%PDF-1.4 half written")
+def test_interrupted_write_leaves_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every output (PDFs included) goes through write_atomic: interrupted at the rename, neither
+    the target nor a temporary is left."""
+    import divaecon._io as io_module
+
+    def interrupted(src: object, dst: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(export, "_chromium_print", interrupted)
-    target = tmp_path / "r.pdf"
+    monkeypatch.setattr(io_module.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        reports.html_to_pdf("<html><body>x</body></html>", target, engine="chromium")
+        write_atomic(tmp_path / "book.pdf", b"%PDF-1.7 a whole book")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -204,114 +161,75 @@ def test_tables_format_numbers() -> None:
     assert staker.loc["Diva (11/16)", "base"].endswith(" %")
 
 
-# --- the batch with a real kernel and a real Chromium -----------------------------------------
+def test_previous_outputs_removed_only_if_a_batch_wrote_them(tmp_path: Path) -> None:
+    """Old books never sit beside new ones; a user's own files (and anything outside --out) stay."""
+    import json
 
-
-@pytest.mark.batch
-@pytest.mark.kernel
-@pytest.mark.browser
-@pytest.mark.xdist_group("reports")
-def test_batch_delivers_pdfs_and_survives_a_failing_scenario(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _need_tools()
-    stake = 20_000_000.0
-    good = write_scenario(tmp_path / "stake20m.yaml",
-                          Scenario().override(name="stake20m", description="20M ETH staked",
-                                              total_staked_eth=stake))
-    bad = write_scenario(tmp_path / "broken.yaml", Scenario().override(name="broken"))
-    fragile = failing_notebook(tmp_path / "09_fragile.ipynb")
-    out = tmp_path / "reports"
-    stale = out / "broken" / "09_fragile.pdf"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"%PDF- from an older run")
-
-    monkeypatch.chdir(tmp_path)  # a relative --out, as `make report` gives
-    with pytest.raises(SystemExit) as exited:
-        main(["report", "--scenario", str(good), "--scenario", str(bad), "--notebook", "01",
-              "--notebook", "04", "--notebook", str(fragile), "--out", "reports", "--quick", "--jobs", "2"])
-    captured = capsys.readouterr()
-    assert exited.value.code == 1, captured.err
-    assert Path.cwd() == tmp_path  # parallel kernels never move the process's directory
-    assert "1 of 6 report(s) failed" in captured.err
-    assert "boom" in captured.out  # the summary names the error
-
-    # every other report is delivered
-    for scen in ("stake20m", "broken"):
-        for nb in ("01_staking_apr", "04_protocol_comparison"):
-            for ext in ("pdf", "html", "ipynb"):
-                assert (out / scen / f"{nb}.{ext}").is_file(), f"{scen}/{nb}.{ext}"
-    assert (out / "stake20m" / "09_fragile.pdf").is_file()
-    # the failure keeps its executed notebook and a log; no PDF, not even an old one
-    assert (out / "broken" / "09_fragile.failed.ipynb").is_file()
-    assert "boom" in (out / "broken" / "09_fragile.log").read_text()
-    assert not stale.exists()
-    assert not list(out.rglob(".*.tmp*")), "temporary files left behind"
-
-    # the PDFs hold the headings and a number computed here, independently of the notebook
-    text = pdf_text(out / "stake20m" / "01_staking_apr.pdf")
-    for heading in ("Staking APR", "Key figures", "APR against total ETH staked", "Where the APR comes from",
-                    "Uptime's effect", "Scenario: stake20m"):
-        assert heading in text, heading
-    assert ideal_cl_apr_text(stake) in text
-    key_figures = text.split("Key figures")[1].split("APR against total ETH staked")[0]
-    assert ideal_cl_apr_text(stake) in key_figures and ideal_cl_apr_text(DEFAULT_STAKE) not in key_figures
-    text04 = pdf_text(out / "broken" / "04_protocol_comparison.pdf")
-    assert "Diva and its peers" in text04 and "Rocket Pool LEB8" in text04
-
-    comparison = pdf_text(out / "comparison.pdf")
-    for heading in ("Diva Staking — scenario comparison", "Key figures", "Where the scenarios differ",
-                    "Diva and its peers: staker APR", "Simulated network", "Reports in this batch"):
-        assert heading in comparison, heading
-    assert "stake20m" in comparison and "broken" in comparison
-    assert ideal_cl_apr_text(stake) in comparison and ideal_cl_apr_text(DEFAULT_STAKE) in comparison
-    assert "FAILED" in comparison
-
-    index = (out / "index.html").read_text()
-    assert index.count('class="ok"') == 5 + 1 and index.count('class="failed"') == 1
-    assert "boom" in index and 'href="broken/09_fragile.failed.ipynb"' in index
-    assert 'href="comparison.pdf"' in index and 'href="stake20m/01_staking_apr.pdf"' in index
-
-
-@pytest.mark.batch
-@pytest.mark.kernel
-@pytest.mark.xdist_group("reports")
-def test_scenario_name_with_code_is_only_text(tmp_path: Path) -> None:
-    """A name full of quotes and code reaches the notebook as a string and a safe folder name."""
-    _need_tools()
-    marker = tmp_path / "pwned"
-    name = f"x'\"; __import__('pathlib').Path('{marker}').touch() #"
-    path = write_scenario(tmp_path / "odd.yaml", Scenario().override(name=name))
-    out = tmp_path / "out"
-    assert main(["report", "--scenario", str(path), "--notebook", "04", "--out", str(out), "--format", "html",
-                 "--quick"]) == 0
-    assert not marker.exists()
-    folders = [p for p in out.iterdir() if p.is_dir()]
-    assert len(folders) == 1 and folders[0].parent == out
-    html_text = (folders[0] / "04_protocol_comparison.html").read_text()
-    assert "__import__" in html_text  # shown as the scenario's name, never run
-    assert not (out / "comparison.pdf").exists() and (out / "comparison.html").is_file()
-
-
-@pytest.mark.slow
-@pytest.mark.batch
-@pytest.mark.kernel
-@pytest.mark.browser
-@pytest.mark.xdist_group("reports")
-def test_default_batch_makes_every_pdf(tmp_path: Path) -> None:
-    """What `make report` runs: every notebook for every shipped scenario, full size."""
-    _need_tools()
-    from divaecon.data import scenario_paths
+    from divaecon.reports.batch import BookJob, _remove_previous_outputs
+    from divaecon.reports.inputs import ScenarioInput
 
     out = tmp_path / "reports"
-    assert main(["report", "--out", str(out)]) == 0
-    names = [p.stem for p in scenario_paths()]
-    for scen in names:
-        for nb in reports.REPORT_NOTEBOOKS:
-            pdf = out / scen / f"{nb}.pdf"
-            assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-", pdf
-    comparison = pdf_text(out / "comparison.pdf")
-    for scen in names:
-        assert scen in comparison
-    assert ideal_cl_apr_text(DEFAULT_STAKE) in comparison
-    assert (out / "index.html").read_text().count('class="ok"') == len(names) * len(reports.REPORT_NOTEBOOKS) + 1
+    (out / "old-scenario").mkdir(parents=True)
+    for rel in ("old-scenario.pdf", "old-scenario/book.ipynb", "index.html", "notes.txt", "base/01_staking_apr.pdf"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x")
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep")
+    (out / reports.MANIFEST).write_text(json.dumps({"outputs": [
+        "old-scenario.pdf", "old-scenario/book.ipynb", "index.html", "../precious.txt", "/etc/hostname"]}))
+    book = BookJob("base", "t", [ScenarioInput(Scenario(), "base.yaml", "0" * 64)])
+    _remove_previous_outputs(out, [book])
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == [reports.MANIFEST, "notes.txt"]
+    assert outside.read_text() == "keep"
+
+
+def test_reserved_scenario_names_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario named 'comparison' would overwrite the comparison's PDF: one line, exit 2."""
+    path = write_scenario(tmp_path / "c.yaml", Scenario().override(name="comparison"))
+    assert main(["report", "--scenario", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "comparison" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_unwritable_out_is_one_line_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["report", "--out", str(blocker / "reports"), "--quick", "--format", "html"]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and len(err.strip().splitlines()) == 1
+
+
+def test_user_text_is_literal_in_markdown_and_figures() -> None:
+    """The escapes themselves: Markdown shows the characters typed; matplotlib draws `$` as `$`."""
+    import html as html_module
+    import re
+
+    import matplotlib
+
+    matplotlib.use("agg")
+    from nbconvert.filters.markdown import markdown2html
+
+    from divaecon import formatting, plotting
+
+    typed = "<script>alert(1)</script> $x^2$ **b** # [l](http://x) \\(y\\) | ` & é"
+    rendered = markdown2html("**Scenario: " + formatting.markdown_literal(typed) + "**")
+    assert "<script>" not in rendered and "<strong>b</strong>" not in rendered and "<a " not in rendered
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == "Scenario: " + typed
+    assert 'class="tex2jax_ignore"' in rendered  # MathJax leaves $x^2$ alone
+    fig, _ax = plotting.new_figure("Title", "cost $5 to $x^2$", "source")
+    fig.canvas.draw()  # would raise on bad mathtext; the title is drawn as typed
+    assert fig._suptitle is not None and "$x^2$" in fig._suptitle.get_text()
+    assert fig._suptitle.get_parse_math() is False
+    assert formatting.mathtext_literal("a $b$") == r"a \$b\$"
+
+
+def test_clean_html_keeps_tables_and_drops_active_content() -> None:
+    dirty = ('<table class="divaecon-table"><tr><td onclick="x()">1</td></tr></table>'
+             '<script>alert(1)</script><iframe src="file:///etc/passwd"></iframe>'
+             '<img src="http://127.0.0.1:1/x.png"><a href="javascript:alert(1)">a</a><style>*{}</style>')
+    clean = reports.clean_html(dirty)
+    assert '<table class="divaecon-table"><tbody><tr><td>1</td></tr></tbody></table>' in clean
+    for bad in ("script", "iframe", "img", "javascript:", "onclick", "style"):
+        assert bad not in clean, bad

@@ -1,40 +1,85 @@
-"""The papermill batch: every report notebook for every scenario, in parallel, failures isolated.
+"""The batch: one book per scenario and the comparison, each run in one kernel, printed by one
+Chromium, failures isolated, nothing half-written.
 
-:func:`run_batch` writes into the output directory::
+:func:`run_batch` writes into the output folder::
 
-    <out>/<scenario>/<NN_notebook>.ipynb|.html|.pdf   executed notebook and its exports
-    <out>/<scenario>/<NN_notebook>.failed.ipynb|.log  a notebook that failed, kept with its error
-    <out>/comparison.pdf|.html                        the scenarios side by side
-    <out>/index.html                                  every output with status and run time
+    <out>/<scenario>.pdf                 the scenario's book (cover, summary, contents, chapters)
+    <out>/comparison.pdf                 the scenarios side by side (90_comparison.ipynb)
+    <out>/index.html                     every book with its status, run time and links
+    <out>/<scenario>/book.ipynb          the executed book notebook (book.html with --format html)
+    <out>/<scenario>/<NN_topic>.pdf      one PDF per topic, only with ``split``
+    <out>/<scenario>/book.failed.ipynb   a book that failed: the notebook as far as it ran ...
+    <out>/<scenario>/book.log            ... and the error with the kernel's output
+    <out>/comparison/...                 the same for the comparison
+    <out>/.divaecon-report.json          what this batch writes (the next batch removes it first)
 
-A failing notebook never stops the others: it keeps its executed notebook and a log, and an
-older run's PDF of it is removed so it cannot pass for this run's. Every output is written to a
-temporary file and renamed into place (:mod:`divaecon._io`), and temporaries an interrupted run
-left behind are removed at the start.
+Design (speed and faults):
+
+- one kernel run per book: the book notebook is assembled from the topic notebooks
+  (:mod:`divaecon.reports.book`) and papermill runs it once; books run in parallel on a thread
+  pool (``jobs``), and each worker lends its kernel to the next book it runs, namespace reset
+  and figures closed in between (:class:`_KernelSlot`), so a batch starts as many kernels as
+  it has workers and imports the scientific stack once per worker;
+- one Chromium (:class:`~divaecon.reports.export.Printer`) prints every PDF, started while the
+  first kernels start; the numba cache of the simulation is warmed in the parent meanwhile, so
+  no kernel compiles it;
+- a failing book fails alone: its log and notebook are kept, no PDF of it is left (not even an
+  older one); the comparison is then run again on the scenarios whose books succeeded;
+- outputs of the previous batch (listed in its manifest) are removed before anything runs, so an
+  old book never sits beside new ones as if current; every file is written to a temporary name
+  and renamed into place; Ctrl-C or SIGTERM stops the kernels and the browser, removes this run's
+  temporaries and writes the index with what was finished.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import copy
+import datetime as dt
+import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from divaecon._io import remove_stale_temporaries, temporary_name, write_atomic
-from divaecon.params import Scenario
-from divaecon.reports.comparison import comparison_html, comparison_sections
-from divaecon.reports.export import html_to_pdf, notebook_to_html, pdf_engine
+from divaecon import resources
+from divaecon._io import TMP_MARK, remove_stale_temporaries, temporary_name, write_atomic
+from divaecon.errors import DivaeconError
+from divaecon.formatting import one_line
+from divaecon.params import scenario_to_yaml
+from divaecon.reports.book import assemble_book, split_book
+from divaecon.reports.export import PAPERS, Printer, for_disk, notebook_to_html, pdf_engine, print_html
 from divaecon.reports.index import write_index
-from divaecon.reports.inputs import FORMATS, declared_parameters, notebook_parameters, scenario_slug
+from divaecon.reports.inputs import (
+    COMPARISON_NOTEBOOK,
+    FORMATS,
+    FRONT_NOTEBOOK,
+    QUICK_PARAMETERS,
+    REPORT_NOTEBOOKS,
+    SCENARIOS_PARAMETER,
+    ScenarioInput,
+    declared_parameters,
+    files_to_yaml,
+    notebook_parameters,
+    scenarios_to_yaml,
+)
 
 KERNEL_NAME = "python3"
 """The Jupyter kernel the notebooks run in."""
+
+MANIFEST = ".divaecon-report.json"
+"""The file listing what a batch writes into its output folder (hidden, beside index.html)."""
+
+BOOK_TITLE = "Diva Staking — scenario report"
+COMPARISON_TITLE = "Diva Staking — scenario comparison"
 
 _NOISE = (
     "Kernel is running over TCP without encryption",
@@ -42,17 +87,25 @@ _NOISE = (
     "To exit, you will have to explicitly quit this process",
 )
 
+_LIVE_KERNELS: dict[int, Any] = {}
+_LIVE_LOCK = threading.Lock()
+_CANCELLED = threading.Event()
+"""Set while an interrupted batch stops: a kernel that starts now is killed at once."""
 
-def quiet_kernel_manager(log_path: Path, cwd: Path | None = None) -> type:
-    """A KernelManager class whose kernel runs in ``cwd`` and writes stdout/stderr to
-    ``log_path``, not the terminal.
+
+def quiet_kernel_manager(log_path: Path, cwd: Path | None = None, asynchronous: bool = False) -> type:
+    """A KernelManager class whose kernel runs in ``cwd``, writes stdout/stderr to ``log_path``
+    (not the terminal) and is registered so an interrupted batch can stop it.
 
     The kernel's working directory is set here rather than with papermill's ``cwd``, which
-    changes the whole process's directory and races between threads.
+    changes the whole process's directory and races between threads. ``asynchronous``: an
+    ``AsyncKernelManager`` (what :class:`_KernelSlot` starts and lends to papermill).
     """
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
 
-    class QuietKernelManager(KernelManager):
+    base: type = AsyncKernelManager if asynchronous else KernelManager
+
+    class QuietKernelManager(base):
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             fh = open(log_path, "a", encoding="utf-8")  # closed in _async_cleanup_resources
             self._divaecon_log = fh
@@ -61,8 +114,16 @@ def quiet_kernel_manager(log_path: Path, cwd: Path | None = None) -> type:
             if cwd is not None:
                 kw["cwd"] = str(cwd)
             await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            if process is not None:
+                with _LIVE_LOCK:
+                    _LIVE_KERNELS[id(self)] = process
+                if _CANCELLED.is_set():
+                    kill_live_kernels()
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            with _LIVE_LOCK:
+                _LIVE_KERNELS.pop(id(self), None)
             await super()._async_cleanup_resources(restart=restart)
             fh = getattr(self, "_divaecon_log", None)
             if fh is not None:
@@ -71,31 +132,135 @@ def quiet_kernel_manager(log_path: Path, cwd: Path | None = None) -> type:
     return QuietKernelManager
 
 
-@dataclass
-class Job:
-    """One notebook for one scenario, and what became of it."""
+def kill_live_kernels() -> int:
+    """Kill every kernel a batch started that is still running; returns how many."""
+    with _LIVE_LOCK:
+        processes = list(_LIVE_KERNELS.values())
+        _LIVE_KERNELS.clear()
+    for p in processes:
+        try:
+            p.kill()
+        except Exception:  # already gone
+            pass
+    return len(processes)
 
-    scenario: Scenario
-    notebook: Path
+
+_RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
+          "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
+"""Run in a reused kernel before each book: the previous book's names and figures are gone."""
+
+
+class _KernelSlot:
+    """The kernel a worker thread lends to each book it runs, one after the other.
+
+    Starting a kernel and importing the scientific stack costs ~3 s of CPU; a worker reuses its
+    kernel for the next book, with the user namespace reset and every figure closed in between
+    (modules stay imported: that is the saving). A kernel that died, or that a book left
+    unresponsive, is replaced; each book still fails alone. Kernel output goes to one log per
+    slot; a failing book's log gets the part written while it ran.
+    """
+
+    def __init__(self, log_path: Path, cwd: Path) -> None:
+        self.log_path = log_path
+        self.cwd = cwd
+        self.km: Any = None
+
+    def kernel(self) -> Any:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and run_sync(self.km.is_alive)():
+            try:
+                self._run(_RESET)
+                return self.km
+            except Exception:  # not answering: replace it
+                self.shutdown()
+        self.km = quiet_kernel_manager(self.log_path, self.cwd, asynchronous=True)(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)()
+        return self.km
+
+    def _run(self, code: str) -> None:
+        from jupyter_core.utils import run_sync
+
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=60)
+            reply = run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError("the kernel could not be reset")
+        finally:
+            kc.stop_channels()
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            return
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:
+            pass
+        self.km = None
+
+
+@dataclass
+class BookJob:
+    """One book (a scenario's, or the comparison) and what became of it."""
+
+    slug: str
+    """Output name: ``<out>/<slug>.pdf`` and the folder ``<out>/<slug>/``."""
+    title: str
+    scenarios: list[ScenarioInput]
+    comparison: bool = False
     status: str = "pending"
+    """pending, running, printing, ok, failed, interrupted or skipped."""
     seconds: float = 0.0
     error: str = ""
     outputs: dict[str, Path] = field(default_factory=dict)
 
     @property
-    def slug(self) -> str:
-        return scenario_slug(self.scenario.name)
+    def name(self) -> str:
+        """The scenario's name (the comparison: ``comparison``)."""
+        return "comparison" if self.comparison else self.scenarios[0].scenario.name
 
     @property
-    def name(self) -> str:
-        return self.notebook.stem
+    def scenario_names(self) -> list[str]:
+        return [item.scenario.name for item in self.scenarios]
+
+
+@dataclass
+class BatchResult:
+    """What a batch produced: the books, the comparison, the index."""
+
+    books: list[BookJob]
+    comparison: BookJob | None
+    out_dir: Path
+    index: Path | None = None
+    seconds: float = 0.0
+    interrupted: bool = False
+    blocked_requests: list[str] = field(default_factory=list)
+    """Requests the printed pages made and the printer refused (none, for the shipped notebooks)."""
+
+    @property
+    def failed(self) -> list[BookJob]:
+        return [b for b in self.books if b.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        comp_ok = self.comparison is None or self.comparison.status == "ok"
+        return not self.failed and comp_ok and not self.interrupted
 
 
 def error_line(exc: BaseException) -> str:
+    """One line naming an error: the notebook's exception (name and value) or the Python one."""
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:
-        return f"{ename}: {evalue}".strip().splitlines()[0][:300]
+        lines = f"{ename}: {evalue}".strip().splitlines()
+        return _ANSI.sub("", lines[0] if lines else ename)[:300]
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
 
@@ -103,91 +268,252 @@ def error_line(exc: BaseException) -> str:
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def run_job(job: Job, out_dir: Path, formats: Sequence[str], quick: bool, engine: str | None,
-            execution_timeout_s: int = 1800) -> Job:
-    """Execute, export and place one report; never raises for a failing notebook."""
-    import papermill
+class _Progress:
+    """A progress bar (tqdm, on stderr) that says what each book is doing."""
 
-    start = time.perf_counter()
-    folder = out_dir / job.slug
-    folder.mkdir(parents=True, exist_ok=True)
-    final_nb = folder / f"{job.name}.ipynb"
-    failed_nb = folder / f"{job.name}.failed.ipynb"
-    log_path = folder / f"{job.name}.log"
-    tmp_nb = temporary_name(final_nb, ".ipynb")
-    kernel_log = temporary_name(log_path, ".kernel")
-    stage = "parameters"
-    try:
-        params = notebook_parameters(job.notebook, job.scenario, quick)
-        stage = "execution"
-        papermill.execute_notebook(
-            str(job.notebook), str(tmp_nb), parameters=params, kernel_name=KERNEL_NAME,
-            progress_bar=False, log_output=False, execution_timeout=execution_timeout_s,
-            kernel_manager_class=quiet_kernel_manager(kernel_log, cwd=job.notebook.parent),
-        )
-        stage = "export"
-        os.replace(tmp_nb, final_nb)
-        job.outputs["ipynb"] = final_nb
-        title = f"{job.scenario.name} — {job.name}"
-        html_text = notebook_to_html(final_nb, title=title)
-        if "html" in formats:
-            write_atomic(folder / f"{job.name}.html", html_text)
-            job.outputs["html"] = folder / f"{job.name}.html"
-        if "pdf" in formats:
-            html_to_pdf(html_text, folder / f"{job.name}.pdf", engine)
-            job.outputs["pdf"] = folder / f"{job.name}.pdf"
-        job.status = "ok"
-        failed_nb.unlink(missing_ok=True)
-        log_path.unlink(missing_ok=True)
-    except Exception as exc:
-        job.status = "failed"
-        job.error = f"{stage}: {error_line(exc)}"
-        if tmp_nb.exists():
-            os.replace(tmp_nb, failed_nb)
-            job.outputs["failed_ipynb"] = failed_nb
-        for stale in ("pdf", "html"):  # an older run's output must not pass for this run's
-            (folder / f"{job.name}.{stale}").unlink(missing_ok=True)
-        job.outputs.pop("pdf", None)
-        job.outputs.pop("html", None)
-        if stage != "export":
-            final_nb.unlink(missing_ok=True)
-        tb = "".join(traceback.format_exception(exc))
-        kernel_text = kernel_log.read_text(encoding="utf-8", errors="replace") if kernel_log.exists() else ""
-        kernel_text = "\n".join(ln for ln in kernel_text.splitlines() if not any(n in ln for n in _NOISE))
-        write_atomic(log_path, f"scenario: {job.scenario.name}\nnotebook: {job.notebook}\n{job.error}\n\n"
-                               f"{_ANSI.sub('', tb)}\n--- kernel output ---\n{kernel_text}\n")
-        job.outputs["log"] = log_path
-    finally:
-        tmp_nb.unlink(missing_ok=True)
-        kernel_log.unlink(missing_ok=True)
-        job.seconds = time.perf_counter() - start
-    return job
+    def __init__(self, total: int, enabled: bool) -> None:
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(total=total, desc="divaecon report", unit="step", disable=not enabled, file=sys.stderr,
+                         dynamic_ncols=True, bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}] {postfix}")
+        self._doing: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def doing(self, name: str, what: str | None, step: bool = False) -> None:
+        with self._lock:
+            if what is None:
+                self._doing.pop(name, None)
+            else:
+                self._doing[name] = what
+            if step:
+                self._bar.update(1)
+            self._bar.set_postfix_str(" · ".join(f"{k}: {v}" for k, v in self._doing.items())[:110])
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 @dataclass
-class BatchResult:
-    """What a batch produced: the jobs, the comparison and the index."""
+class _Plan:
+    """Everything a batch needs, checked before anything runs."""
 
-    jobs: list[Job]
-    out_dir: Path
-    comparison_status: str = "pending"
-    comparison_error: str = ""
-    comparison_seconds: float = 0.0
-    comparison_outputs: dict[str, Path] = field(default_factory=dict)
-    index: Path | None = None
-    seconds: float = 0.0
+    out: Path
+    formats: tuple[str, ...]
+    quick: bool
+    split: bool
+    notebook_dir: Path
+    book_nb: Any
+    comparison_nb: Path | None
+    topics: list[Path]
+    generated: str
+    printer: Printer | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    progress: _Progress | None = None
+    slots: list[_KernelSlot] = field(default_factory=list)
+    _local: threading.local = field(default_factory=threading.local)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @property
-    def failed(self) -> list[Job]:
-        return [j for j in self.jobs if j.status != "ok"]
+    def slot(self) -> _KernelSlot:
+        """This worker thread's kernel slot (made on first use)."""
+        slot = getattr(self._local, "slot", None)
+        if slot is None:
+            with self._lock:
+                log = self.out / f".kernel-{len(self.slots)}.{os.getpid()}{TMP_MARK}.log"
+                slot = _KernelSlot(log, self.notebook_dir)
+                self.slots.append(slot)
+            self._local.slot = slot
+        return slot
 
-    @property
-    def ok(self) -> bool:
-        return not self.failed and self.comparison_status == "ok"
+
+def _book_parameters(plan: _Plan, item: ScenarioInput) -> dict[str, Any]:
+    return {"scenario_yaml": scenario_to_yaml(item.scenario), "scenario_source": item.source,
+            "scenario_sha256": item.sha256, "generated": plan.generated}
+
+
+def _comparison_parameters(plan: _Plan, items: Sequence[ScenarioInput], left_out: Sequence[str],
+                           declared: Any) -> dict[str, Any]:
+    import yaml
+
+    values: dict[str, Any] = {SCENARIOS_PARAMETER: scenarios_to_yaml([i.scenario for i in items]),
+                              "scenario_files": files_to_yaml(items), "generated": plan.generated,
+                              "left_out": yaml.safe_dump(list(left_out)) if left_out else ""}
+    if plan.quick:
+        values.update({k: v for k, v in QUICK_PARAMETERS.items() if k in declared})
+    return values
+
+
+def check_out_dir(out: Path) -> None:
+    """The output folder exists (or is created) and takes files: else one line, before any work."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / temporary_name(out / "probe").name
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DivaeconError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
+                            "give a folder you can write to") from None
+
+
+def _planned_outputs(books: Sequence[BookJob], plan: _Plan | None) -> list[str]:
+    """Every file a batch of ``books`` may write, relative to its output folder."""
+    names = [MANIFEST, "index.html"]
+    for b in books:
+        names += [f"{b.slug}.pdf", f"{b.slug}/book.ipynb", f"{b.slug}/book.html", f"{b.slug}/book.failed.ipynb",
+                  f"{b.slug}/book.log"]
+        if plan is not None and plan.split and not b.comparison:
+            names += [f"{b.slug}/{t.stem}.pdf" for t in plan.topics]
+    return names
+
+
+def _remove_previous_outputs(out: Path, books: Sequence[BookJob]) -> None:
+    """Remove what the previous batch wrote (the files its manifest lists), whatever this batch
+    will write, and the per-notebook files of the layout before books
+    (``<scenario>/<NN_topic>.pdf|html|ipynb|log``) for this batch's scenarios. Never a file
+    outside ``out``, never one a batch does not write."""
+    listed: list[str] = []
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            listed = [str(p) for p in json.loads(manifest.read_text(encoding="utf-8")).get("outputs", [])]
+        except (ValueError, OSError, AttributeError):
+            listed = []
+    legacy = [f"{b.slug}/{stem}{ext}" for b in books for stem in REPORT_NOTEBOOKS
+              for ext in (".pdf", ".html", ".ipynb", ".log", ".failed.ipynb")]
+    legacy += ["comparison.html", "comparison.log"]
+    legacy += [name for name in _planned_outputs(books, None) if name != MANIFEST]
+    root = out.resolve()
+    for rel in [*listed, *legacy]:
+        target = (out / rel).resolve()
+        if root in target.parents and target.is_file():  # never outside the output folder
+            target.unlink(missing_ok=True)
+
+
+def _write_manifest(out: Path, names: Sequence[str]) -> None:
+    write_atomic(out / MANIFEST, json.dumps({"written_by": "divaecon report", "outputs": sorted(set(names))},
+                                            indent=1))
+
+
+def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, Any],
+             execution_timeout_s: int = 1800) -> BookJob:
+    """Run, export and print one book; never raises for a failing book (its status says)."""
+    import papermill
+
+    start = time.perf_counter()
+    folder = plan.out / book.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    final_nb, failed_nb, log_path = folder / "book.ipynb", folder / "book.failed.ipynb", folder / "book.log"
+    tmp_nb = temporary_name(final_nb, ".ipynb")
+    stage = "execution"
+    progress = plan.progress
+    slot = plan.slot()
+    log_start = 0
+    try:
+        if plan.cancel.is_set():
+            raise KeyboardInterrupt
+        if progress:
+            progress.doing(book.slug, "starting a kernel" if slot.km is None else "resetting the kernel")
+        book.status = "running"
+        km = slot.kernel()
+        log_start = slot.log_size()
+        if progress:
+            progress.doing(book.slug, "running notebooks")
+        executed = papermill.execute_notebook(
+            copy.deepcopy(notebook), str(tmp_nb), parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, execution_timeout=execution_timeout_s, km=km,
+        )
+        if plan.cancel.is_set():
+            raise KeyboardInterrupt
+        stage = "export"
+        if progress:
+            progress.doing(book.slug, "printing PDF")
+        book.status = "printing"
+        os.replace(tmp_nb, final_nb)
+        book.outputs["ipynb"] = final_nb
+        header = (one_line("scenarios: " + ", ".join(book.scenario_names), 90) if book.comparison
+                  else one_line(f"scenario: {book.name}", 90))
+        doc = print_html(notebook_to_html(executed, title=f"{book.title} — {book.name}"), book.title, header,
+                         book=not book.comparison)
+        if "html" in plan.formats:
+            write_atomic(folder / "book.html", for_disk(doc.html))
+            book.outputs["html"] = folder / "book.html"
+        if "pdf" in plan.formats and plan.printer is not None:
+            pdf = plan.out / f"{book.slug}.pdf"
+            plan.printer.print_pdf(doc, pdf)
+            book.outputs["pdf"] = pdf
+            if plan.split and not book.comparison:
+                for topic, part in split_book(executed).items():
+                    part_doc = print_html(notebook_to_html(part, title=f"{book.name} — {topic}"), book.title,
+                                          f"scenario: {book.name} · {topic}", contents=False)
+                    plan.printer.print_pdf(part_doc, folder / f"{topic}.pdf")
+                    book.outputs[f"pdf:{topic}"] = folder / f"{topic}.pdf"
+        book.status = "ok"
+        failed_nb.unlink(missing_ok=True)
+        log_path.unlink(missing_ok=True)
+    except BaseException as exc:  # a failure, or an interrupt: nothing of this book passes for done
+        interrupted = isinstance(exc, KeyboardInterrupt) or plan.cancel.is_set()
+        book.status = "interrupted" if interrupted else "failed"
+        for key, path in list(book.outputs.items()):
+            if key != "ipynb" or stage != "export" or interrupted:
+                path.unlink(missing_ok=True)
+                book.outputs.pop(key)
+        if not interrupted:
+            book.error = f"{stage}: {error_line(exc)}"
+            if tmp_nb.exists():
+                os.replace(tmp_nb, failed_nb)
+                book.outputs["failed_ipynb"] = failed_nb
+            tb = "".join(traceback.format_exception(exc))
+            kernel_text = ""
+            if slot.log_path.exists():
+                with open(slot.log_path, "rb") as fh:
+                    fh.seek(log_start)
+                    kernel_text = fh.read().decode("utf-8", errors="replace")
+            kernel_text = "\n".join(ln for ln in kernel_text.splitlines() if not any(n in ln for n in _NOISE))
+            names = ", ".join(book.scenario_names)
+            write_atomic(log_path, f"book: {book.slug}\nscenario(s): {names}\n{book.error}\n\n"
+                                   f"{_ANSI.sub('', tb)}\n--- kernel output ---\n{kernel_text}\n")
+            book.outputs["log"] = log_path
+        if not isinstance(exc, Exception) and (not interrupted or threading.current_thread() is
+                                               threading.main_thread()):
+            raise  # Ctrl-C in the main thread (the comparison's second run) stops the batch
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+        book.seconds = time.perf_counter() - start
+        if progress:
+            progress.doing(book.slug, None, step=True)
+    return book
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread while the batch runs (as Ctrl-C does)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _warm_numba() -> None:
+    """Compile the simulation once (or load numba's cache) before the kernels need it."""
+    try:
+        from divaecon.simulate import warm_up
+    except ImportError:  # pragma: no cover - the engine is part of the package
+        return
+    try:
+        warm_up()
+    except Exception:  # a kernel will report the real problem
+        pass
 
 
 def run_batch(
-    scenarios: Sequence[Scenario],
+    scenarios: Sequence[ScenarioInput],
     notebooks: Sequence[Path],
     out_dir: str | os.PathLike[str],
     jobs: int | None = None,
@@ -195,68 +521,158 @@ def run_batch(
     quick: bool = False,
     progress: bool = True,
     comparison: bool = True,
+    split: bool = False,
+    paper: str = "a4",
+    front: Path | None = None,
+    comparison_notebook: Path | None = None,
 ) -> BatchResult:
-    """Run every notebook for every scenario in parallel, then the comparison and the index."""
-    from tqdm.auto import tqdm
+    """One book per scenario (``front`` then the topic ``notebooks``) and the comparison, in
+    parallel; see the module's docstring for what lands where and how faults are handled.
 
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    notebooks = [Path(nb).resolve() for nb in notebooks]
+    Bad input (parameters a notebook does not declare, an unwritable ``out_dir``, an unknown
+    paper) raises :class:`DivaeconError` before anything runs or is removed.
+    """
+    if paper not in PAPERS:
+        raise DivaeconError(f"--paper {paper!r}: allowed: {', '.join(PAPERS)}")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise DivaeconError(f"--format {','.join(formats)!r}: allowed formats are {', '.join(FORMATS)}")
+    out = Path(out_dir).absolute()
+    nb_dir = resources.notebook_dir()
+    front = Path(front) if front else nb_dir / f"{FRONT_NOTEBOOK}.ipynb"
+    comp_nb = (Path(comparison_notebook) if comparison_notebook else nb_dir / f"{COMPARISON_NOTEBOOK}.ipynb") \
+        if comparison else None
+    topics = [Path(nb).resolve() for nb in notebooks]
+    if "pdf" in formats:
+        pdf_engine()
+    # refuse bad parameters before anything runs
+    declared = {nb: declared_parameters(nb) for nb in [front, *topics]}
+    book_nb = assemble_book(front, topics, quick=quick, declared=declared)
+    generated = dt.date.today().isoformat()
+    plan = _Plan(out, tuple(formats), quick, split, nb_dir, book_nb, comp_nb, topics, generated)
+    for item in scenarios:
+        notebook_parameters(front, item.scenario, False, extra=_book_parameters(plan, item), declared=declared[front])
+    comp_declared = declared_parameters(comp_nb) if comp_nb else {}
+    if comp_nb is not None:
+        for name in _comparison_parameters(plan, scenarios, [], comp_declared):
+            if name not in comp_declared:
+                raise DivaeconError(f"{comp_nb.name}: its parameters cell does not declare {name}")
+    check_out_dir(out)
+
+    books = [BookJob(item.slug, BOOK_TITLE, [item]) for item in scenarios]
+    comp = BookJob("comparison", COMPARISON_TITLE, list(scenarios), comparison=True) if comp_nb else None
+    everything = [*books, *([comp] if comp else [])]
     remove_stale_temporaries(out)
-    engine = pdf_engine() if "pdf" in formats else None
-    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    # refuse bad parameters before starting anything
-    declared = {nb: declared_parameters(nb) for nb in notebooks}
-    for nb in notebooks:
-        for s in scenarios:
-            notebook_parameters(nb, s, quick, declared=declared[nb])
-    all_jobs = [Job(s, nb) for s in scenarios for nb in notebooks]
-    result = BatchResult(all_jobs, out)
+    _remove_previous_outputs(out, everything)
+    planned = _planned_outputs(everything, plan)
+    _write_manifest(out, planned)
+
+    result = BatchResult(books, comp, out)
+    _CANCELLED.clear()
     start = time.perf_counter()
-    bar = tqdm(total=len(all_jobs) + (1 if comparison else 0), desc="divaecon report", unit="report",
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report") as pool:
-        futures: dict[cf.Future[Any], str] = {
-            pool.submit(run_job, j, out, formats, quick, engine): f"{j.slug}/{j.name}" for j in all_jobs
-        }
-        comp_future: cf.Future[Any] | None = None
-        if comparison:
-            comp_future = pool.submit(comparison_sections, list(scenarios), quick)
-            futures[comp_future] = "comparison"
-        try:
+    plan.progress = _Progress(len(everything), progress)
+    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="book")
+    helpers = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch-setup")
+    try:
+        with _sigterm_as_interrupt():
+            warm = helpers.submit(_warm_numba)
+            printer_future = helpers.submit(Printer, paper, 180.0, f"divaecon {_version()} · {generated}") \
+                if "pdf" in formats else None
+            if printer_future is not None:
+                plan.printer = _PrinterWhenReady(printer_future)  # type: ignore[assignment]
+            futures: list[cf.Future[BookJob]] = []
+            comp_future: cf.Future[BookJob] | None = None
+            if comp is not None and comp_nb is not None:
+                comp_future = pool.submit(run_book, comp, plan, _read(comp_nb),
+                                          _comparison_parameters(plan, scenarios, [], comp_declared))
+            for b in books:
+                futures.append(pool.submit(run_book, b, plan, book_nb, _book_parameters(plan, b.scenarios[0])))
+            warm.result()
             for fut in cf.as_completed(futures):
-                label = futures[fut]
-                if fut is not comp_future:
-                    job = fut.result()
-                    label += " ✓" if job.status == "ok" else " ✗"
-                bar.set_postfix_str(label, refresh=False)
-                bar.update(1)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            bar.close()
-            raise
-    bar.close()
-    if comp_future is not None:
-        t0 = time.perf_counter()
-        try:
-            sections, comp_seconds = comp_future.result()
-            html_text = comparison_html(list(scenarios), sections, result)
-            if "html" in formats:
-                write_atomic(out / "comparison.html", html_text)
-                result.comparison_outputs["html"] = out / "comparison.html"
-            if "pdf" in formats:
-                html_to_pdf(html_text, out / "comparison.pdf", engine)
-                result.comparison_outputs["pdf"] = out / "comparison.pdf"
-            result.comparison_status = "ok"
-        except Exception as exc:
-            result.comparison_status = "failed"
-            result.comparison_error = error_line(exc)
-            comp_seconds = 0.0
-            write_atomic(out / "comparison.log", "".join(traceback.format_exception(exc)))
-            result.comparison_outputs["log"] = out / "comparison.log"
-        result.comparison_seconds = comp_seconds + time.perf_counter() - t0
-    else:
-        result.comparison_status = "skipped"
-    result.seconds = time.perf_counter() - start
-    result.index = write_index(result)
+                fut.result()
+            if comp is not None and comp_future is not None and comp_nb is not None:
+                comp_future.result()
+                ok_items = [b.scenarios[0] for b in books if b.status == "ok"]
+                if len(ok_items) < len(books):
+                    left_out = [b.name for b in books if b.status != "ok"]
+                    comp.scenarios = ok_items
+                    comp.outputs.get("pdf", Path("/nonexistent")).unlink(missing_ok=True)
+                    comp.outputs.pop("pdf", None)
+                    if ok_items:
+                        first_seconds = comp.seconds
+                        comp.error, comp.status = "", "pending"
+                        run_book(comp, plan, _read(comp_nb),
+                                 _comparison_parameters(plan, ok_items, left_out, comp_declared))
+                        comp.seconds += first_seconds
+                    else:
+                        comp.status, comp.error = "skipped", "no scenario's book succeeded"
+            if printer_future is not None and printer_future.done() and printer_future.exception() is None:
+                result.blocked_requests = list(printer_future.result().stats.blocked)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        plan.cancel.set()
+        _CANCELLED.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + 60.0
+        while any(t.is_alive() for t in getattr(pool, "_threads", ())) and time.monotonic() < deadline:
+            kill_live_kernels()  # kernels that started after the first sweep, too
+            time.sleep(0.2)
+        for b in everything:
+            if b.status not in ("ok", "failed", "skipped"):
+                b.status = "interrupted"
+                for key, path in list(b.outputs.items()):
+                    path.unlink(missing_ok=True)
+                    b.outputs.pop(key)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        helpers.shutdown(wait=True, cancel_futures=True)
+        for slot in plan.slots:
+            slot.shutdown()
+        if isinstance(plan.printer, _PrinterWhenReady):
+            plan.printer.close()
+        if plan.progress is not None:
+            plan.progress.close()
+        remove_stale_temporaries(out)
+        result.seconds = time.perf_counter() - start
+        result.index = write_index(result)
     return result
+
+
+def _read(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(str(path), as_version=4)
+
+
+def _version() -> str:
+    from divaecon.tables import divaecon_version
+
+    return divaecon_version()
+
+
+class _PrinterWhenReady:
+    """The batch's :class:`Printer`, started in the background; the first print waits for it."""
+
+    def __init__(self, future: cf.Future[Printer]) -> None:
+        self._future = future
+        self._lock = threading.Lock()
+
+    @property
+    def printer(self) -> Printer:
+        return self._future.result()
+
+    @property
+    def stats(self) -> Any:
+        return self.printer.stats
+
+    def print_pdf(self, doc: Any, pdf_path: Path) -> Path:
+        return self.printer.print_pdf(doc, pdf_path)
+
+    def close(self) -> None:
+        try:
+            printer = self._future.result(timeout=60)
+        except Exception:
+            return
+        printer.close()

@@ -1,4 +1,4 @@
-"""``index.html``: every output of a batch with its scenario, status, run time and links."""
+"""``index.html``: every book of a batch (and the comparison) with its status, run time and links."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from divaecon._io import write_atomic
 from divaecon.palette import CSS_COLOURS
 
 if TYPE_CHECKING:
-    from divaecon.reports.batch import BatchResult
+    from divaecon.reports.batch import BatchResult, BookJob
 
 
 INDEX_CSS = Template("""
@@ -34,39 +34,50 @@ def _link(path: Path | None, base: Path, label: str) -> str:
     return f'<a href="{html.escape(Path(rel).as_posix())}">{html.escape(label)}</a>'
 
 
+_LINKS = (("pdf", "PDF"), ("html", "HTML"), ("ipynb", "notebook"), ("failed_ipynb", "failed notebook"),
+          ("log", "log"))
+
+_STATUS_TEXT = {
+    "ok": "ok",
+    "failed": "failed",
+    "interrupted": "interrupted: not made",
+    "skipped": "skipped",
+    "pending": "not run",
+}
+
+
+def _row(book: BookJob, base: Path) -> str:
+    links = [_link(book.outputs.get(k), base, label) for k, label in _LINKS]
+    links += [_link(p, base, k.split(":", 1)[1]) for k, p in book.outputs.items() if k.startswith("pdf:")]
+    status_class = "ok" if book.status == "ok" else "failed"
+    status = f'<span class="{status_class}">{html.escape(_STATUS_TEXT.get(book.status, book.status))}</span>'
+    if book.error:
+        status += f'<div class="err">{html.escape(book.error)}</div>'
+    what = (", ".join(html.escape(n) for n in book.scenario_names) if book.comparison
+            else html.escape(book.name))
+    title = "comparison" if book.comparison else "book"
+    return (f"<tr><td>{title}</td><td>{what}</td><td>{status}</td><td class=num>{book.seconds:.1f} s</td>"
+            f"<td>{' · '.join(filter(None, links))}</td></tr>")
+
+
 def write_index(result: BatchResult) -> Path:
-    """Write ``index.html``: every output with its scenario, status, run time and links."""
+    """Write ``index.html``: every book and the comparison with status, run time and links.
+
+    Every name shown is HTML-escaped (scenario names are user text).
+    """
     base = result.out_dir
-    rows = []
-    for j in result.jobs:
-        links = " · ".join(filter(None, (
-            _link(j.outputs.get(k), base, k) for k in ("pdf", "html", "ipynb", "failed_ipynb", "log"))))
-        status = f'<span class="{"ok" if j.status == "ok" else "failed"}">{html.escape(j.status)}</span>'
-        if j.error:
-            status += f'<div class="err">{html.escape(j.error)}</div>'
-        rows.append(f"<tr><td>{html.escape(j.scenario.name)}</td><td>{html.escape(j.name)}</td>"
-                    f"<td>{status}</td><td class=num>{j.seconds:.1f} s</td><td>{links}</td></tr>")
-    comp_links = " · ".join(filter(None, (_link(result.comparison_outputs.get(k), base, k)
-                                          for k in ("pdf", "html", "log"))))
-    comp_status = (f'<span class="{"ok" if result.comparison_status == "ok" else "failed"}">'
-                   f"{html.escape(result.comparison_status)}</span>")
-    if result.comparison_error:
-        comp_status += f'<div class="err">{html.escape(result.comparison_error)}</div>'
-    names = ", ".join(dict.fromkeys(html.escape(j.scenario.name) for j in result.jobs))
-    n_ok = sum(j.status == "ok" for j in result.jobs)
+    everything = [*result.books, *([result.comparison] if result.comparison else [])]
+    rows = "".join(_row(b, base) for b in everything)
+    n_ok = sum(b.status == "ok" for b in result.books)
+    state = " The batch was interrupted: only the books marked ok were made." if result.interrupted else ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>divaecon reports</title><style>{INDEX_CSS}</style></head>
 <body>
 <h1>divaecon reports</h1>
 <p>Generated {dt.datetime.now().strftime("%Y-%m-%d %H:%M")} by <code>divaecon report</code>
-({generator()}) in {result.seconds:.1f} s: {n_ok} of {len(result.jobs)} notebook report(s) ok.</p>
-<h2>Comparison of all scenarios</h2>
-<table><tr><th>scenarios</th><th>status</th><th>run time</th><th>outputs</th></tr>
-<tr><td>{names}</td><td>{comp_status}</td><td class=num>{result.comparison_seconds:.1f} s</td>
-<td>{comp_links}</td></tr></table>
-<h2>Reports per scenario</h2>
-<table><tr><th>scenario</th><th>notebook</th><th>status</th><th>run time</th><th>outputs</th></tr>
-{"".join(rows)}
+({html.escape(generator())}) in {result.seconds:.1f} s: {n_ok} of {len(result.books)} scenario book(s) ok.{state}</p>
+<table><tr><th>report</th><th>scenario(s)</th><th>status</th><th>run time</th><th>outputs</th></tr>
+{rows}
 </table>
 </body></html>
 """
@@ -76,9 +87,7 @@ def write_index(result: BatchResult) -> Path:
 
 
 def generator() -> str:
-    try:
-        from importlib.metadata import version
+    """``divaecon <version>``."""
+    from divaecon.tables import divaecon_version
 
-        return f"divaecon {version('divaecon')}"
-    except Exception:
-        return "divaecon"
+    return f"divaecon {divaecon_version()}"

@@ -9,10 +9,12 @@ notebook's ``parameters`` cell before papermill writes it into code, and values 
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,20 @@ REPORT_NOTEBOOKS: tuple[str, ...] = (
     "04_protocol_comparison",
     "05_network_growth",
 )
-"""The notebooks a report runs by default (``00_explore`` is interactive, not a report)."""
+"""The topic notebooks a scenario's book holds by default, in order (``00_explore`` is
+interactive, not a report)."""
+
+FRONT_NOTEBOOK = "10_executive_summary"
+"""The notebook that opens every book: cover and executive summary (parameters as the topics')."""
+
+COMPARISON_NOTEBOOK = "90_comparison"
+"""The comparison of all scenarios: a parameterised notebook of its own (:data:`SCENARIOS_PARAMETER`)."""
+
+SCENARIOS_PARAMETER = "scenarios_yaml"
+"""The comparison notebook's parameter: the scenarios as one YAML list of validated scenarios."""
+
+RESERVED_SLUGS = frozenset({"comparison", "index"})
+"""Output names a scenario cannot take: ``comparison.pdf`` and ``index.html`` are the batch's own."""
 
 SCENARIO_PARAMETER = "scenario_yaml"
 """The one parameter through which a scenario reaches a notebook (validated YAML text)."""
@@ -70,28 +85,73 @@ def resolve_notebooks(names: Sequence[str]) -> list[Path]:
     return out
 
 
-def load_scenarios(paths: Sequence[str | os.PathLike[str]]) -> list[Scenario]:
-    """Validated scenarios from files (default: the shipped ones); names must be distinct."""
+@dataclass(frozen=True)
+class ScenarioInput:
+    """A validated scenario and the file it came from, as a book's cover shows it."""
+
+    scenario: Scenario
+    source: str
+    """The scenario file's path as given (or the shipped file's name); shown as text."""
+    sha256: str
+    """SHA-256 of the file's bytes (hex), so a reader can tell which file a book was made from."""
+
+    @property
+    def slug(self) -> str:
+        return scenario_slug(self.scenario.name)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 (hex) of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _shown_source(path: Path) -> str:
+    """A shipped scenario by its place in the repository, any other file as given."""
+    try:
+        return (Path("data") / "scenarios" / path.relative_to(resources.scenario_dir())).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_scenario_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[ScenarioInput]:
+    """Validated scenarios from files (default: the shipped ones), each with its file's hash.
+
+    Names must give distinct output names (:func:`scenario_slug`), none of
+    :data:`RESERVED_SLUGS`; otherwise :class:`DivaeconError`.
+    """
     files = [Path(p) for p in paths] if paths else resources.scenario_files()
     if not files:
         raise DivaeconError("--scenario: no scenario files given or shipped")
-    scenarios = [load_scenario(p) for p in files]
+    inputs = []
+    for p in files:
+        scenario = load_scenario(p)
+        inputs.append(ScenarioInput(scenario, _shown_source(p), file_sha256(p)))
     slugs: dict[str, str] = {}
-    for s in scenarios:
-        slug = scenario_slug(s.name)
+    for item in inputs:
+        s, slug = item.scenario, item.slug
+        if slug in RESERVED_SLUGS:
+            raise DivaeconError(
+                f"--scenario {item.source}: name = {s.name!r}: its report would be {slug}.pdf, which the "
+                f"batch writes itself; allowed: any name but {', '.join(sorted(RESERVED_SLUGS))}"
+            )
         if slug in slugs:
             raise DivaeconError(
-                f"--scenario: scenarios {slugs[slug]!r} and {s.name!r} would share the output folder "
+                f"--scenario: scenarios {slugs[slug]!r} and {s.name!r} would share the output name "
                 f"{slug!r}; give them distinct names"
             )
         slugs[slug] = s.name
-    return scenarios
+    return inputs
+
+
+def load_scenarios(paths: Sequence[str | os.PathLike[str]]) -> list[Scenario]:
+    """Validated scenarios from files (default: the shipped ones); see :func:`load_scenario_inputs`."""
+    return [item.scenario for item in load_scenario_inputs(paths)]
 
 
 def scenario_slug(name: str) -> str:
     """A scenario name made safe as a folder name (no path separators, no leading dots)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-_")
-    return slug[:80] or "scenario"
+    return slug[:80].rstrip(".-_") or "scenario"
 
 
 def parse_formats(formats: str) -> tuple[str, ...]:
@@ -151,6 +211,74 @@ def shipped_base_scenario() -> Scenario:
         if path.stem == "base":
             return load_scenario(path)
     return Scenario()
+
+
+def scenarios_to_yaml(scenarios: Sequence[Scenario]) -> str:
+    """Scenarios as one YAML list of validated scenarios (the comparison's parameter)."""
+    import yaml
+
+    return yaml.safe_dump([s.model_dump(mode="json") for s in scenarios], sort_keys=False)
+
+
+def scenarios_for_notebook(scenarios_yaml: str = "") -> list[Scenario]:
+    """The scenarios the comparison notebook compares: the YAML list papermill passed, else the
+    shipped scenario files."""
+    import yaml
+
+    if not scenarios_yaml.strip():
+        return load_scenarios([])
+    data = yaml.safe_load(scenarios_yaml)
+    if not isinstance(data, list) or not data:
+        raise DivaeconError(f"{SCENARIOS_PARAMETER}: a YAML list of scenarios is allowed, got {type(data).__name__}")
+    return [scenario_from_dict(item, source=f"{SCENARIOS_PARAMETER}[{i}]") for i, item in enumerate(data)]
+
+
+def scenario_file_facts(scenario_yaml: str = "", scenario_path: str = "", source: str = "",
+                        sha256: str = "") -> tuple[str, str]:
+    """``(source, sha256)`` of the file a notebook's scenario came from, for its cover.
+
+    What the batch passed (``source``, ``sha256``) wins; a notebook run by hand reads
+    ``scenario_path`` or the shipped base scenario; YAML text without a source has no file
+    (``("", "")``).
+    """
+    if source or scenario_yaml.strip():
+        return source, sha256
+    if scenario_path:
+        return str(scenario_path), file_sha256(scenario_path)
+    for path in resources.scenario_files():
+        if path.stem == "base":
+            return _shown_source(path), file_sha256(path)
+    return "", ""
+
+
+def scenario_files_for_notebook(scenario_files: str = "", scenarios_yaml: str = "") -> list[tuple[str, str]]:
+    """``(source, sha256)`` of each compared scenario's file: the YAML list of ``[source, sha256]``
+    pairs the batch passed, else (shipped scenarios) the shipped files'."""
+    import yaml
+
+    if scenario_files.strip():
+        data = yaml.safe_load(scenario_files) or []
+        return [(str(a), str(b)) for a, b in data]
+    if scenarios_yaml.strip():
+        return []
+    return [(_shown_source(p), file_sha256(p)) for p in resources.scenario_files()]
+
+
+def names_for_notebook(names_yaml: str = "") -> list[str]:
+    """A YAML list of names (the comparison's ``left_out``) as a list of strings."""
+    import yaml
+
+    data = yaml.safe_load(names_yaml) if names_yaml.strip() else []
+    if not isinstance(data, list):
+        raise DivaeconError(f"left_out: a YAML list of scenario names is allowed, got {type(data).__name__}")
+    return [str(x) for x in data]
+
+
+def files_to_yaml(inputs: Sequence[ScenarioInput]) -> str:
+    """The ``scenario_files`` parameter of the comparison: ``[source, sha256]`` of each input."""
+    import yaml
+
+    return yaml.safe_dump([[item.source, item.sha256] for item in inputs])
 
 
 def scenario_for_notebook(scenario_yaml: str = "", scenario_path: str = "") -> Scenario:
