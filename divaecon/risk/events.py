@@ -293,7 +293,7 @@ class DurationClass(EventClass):
         if not self.leak:
             with np.errstate(divide="ignore"):
                 d = np.log(np.maximum(b, 1e-300) / self.penalty_eth_per_day)
-            s = stats.norm.sf((d - self.mu_log) / self.duration_sigma)
+            s = special.ndtr((self.mu_log - d) / self.duration_sigma)  # P(D > b / a), normal tail
             return np.asarray(np.where(b >= self.validator_stake_eth, 0.0, np.where(b < 0, 1.0, s)))
         loss, tail_w, _, _ = self._grid
         return np.asarray(tail_w[np.searchsorted(loss, b, side="right")])

@@ -1,0 +1,271 @@
+"""The risk model's parameter layer: a :class:`~divaecon.params.Scenario` in, figures out.
+
+:func:`risk_model` passes the scenario's ``risk`` section (and the validator's reward rate from
+:func:`divaecon.quote.quote`) to the event classes of :mod:`divaecon.risk.events`;
+:func:`peer_risk_models` builds the same events for the peers' set-ups at the same rates;
+:func:`risk_report` runs the Monte Carlo and the closed forms and collects what the CLI,
+notebook and dashboard show. No maths of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from divaecon import dvt, ethereum
+from divaecon.errors import ParameterError
+from divaecon.params import RiskParams, Scenario
+from divaecon.quote import quote
+from divaecon.risk import closed_form, events
+from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
+from divaecon.risk.events import EventClass, RiskModel
+from divaecon.risk.montecarlo import LossSample, MonteCarloSummary, simulate_losses
+from divaecon.units import DAYS_PER_YEAR, EPOCHS_PER_DAY
+
+
+def el_reward_distribution(risk: RiskParams) -> ElRewardDistribution:
+    """The fitted block-reward distribution of the scenario's ``risk`` section."""
+    return fit_el_reward_distribution(
+        risk.el_reward_mean_eth, risk.el_reward_mev_mean_eth, risk.el_reward_no_mev_share,
+        risk.el_reward_p999_eth, risk.el_reward_p9999_eth, risk.el_reward_priority_sigma,
+        risk.el_reward_cap_eth, risk.el_reward_multiplier,
+    )
+
+
+def _classes(
+    risk: RiskParams, n: int, t: int, stake: float, total: float, dvt: bool, theft: bool
+) -> tuple[tuple[EventClass, ...], float]:
+    """The event classes of a t-of-n validator and the rewards it forgoes a year [ETH/year] per
+    unit of gross APR (multiply by the APR)."""
+    per_day = events.offline_penalty_eth_per_day(total, stake)
+    sigma = risk.outage_duration_sigma
+    rho = risk.outage_fraction_correlation
+    outages = [
+        ("regional outage", risk.regional_outage_rate_per_year, risk.regional_outage_operator_fraction,
+         risk.regional_outage_duration_days),
+        ("cloud outage", risk.cloud_outage_rate_per_year, risk.cloud_outage_operator_fraction,
+         risk.cloud_outage_duration_days),
+        ("client bug", risk.client_bug_rate_per_year, risk.client_bug_operator_fraction,
+         risk.client_bug_duration_days),
+    ]
+    if dvt:
+        outages.append(("DVT software outage", risk.dvt_software_outage_rate_per_year,
+                        risk.dvt_software_outage_operator_fraction, risk.dvt_software_outage_duration_days))
+    outages.append(("mass abandonment", risk.mass_abandonment_rate_per_year,
+                    risk.mass_abandonment_operator_fraction, risk.exit_wait_days))
+    classes: list[EventClass] = [
+        events.duration_class(name, "abandonment" if name == "mass abandonment" else "outage", n, t, rate,
+                              frac, rho, days, sigma, per_day, stake)
+        for name, rate, frac, days in outages
+    ]
+    classes.append(events.duration_class(
+        "inactivity leak", "leak", n, t, risk.leak_rate_per_year, risk.leak_operator_fraction, rho,
+        risk.leak_duration_days, sigma, per_day, stake, leak=True))
+    isolated = events.slashing_loss_eth(stake, stake, total)
+    classes.append(events.isolated_class(
+        "isolated slashing", "slashing", n, t, risk.isolated_slashing_rate_per_validator_per_year, isolated))
+    client = events.slashing_loss_eth(stake, risk.client_slashing_network_fraction * total, total)
+    classes.append(events.client_slashing_class(
+        "client slashing", n, t, risk.client_slashing_rate_per_year, risk.client_slashing_operator_fraction,
+        rho, client))
+    if n - 1 >= t:  # the cluster reshares an abandoned key share
+        classes.append(events.isolated_class(
+            "abandonment", "abandonment", n, 1, n * risk.abandonment_rate_per_operator_per_year,
+            risk.replacement_cost_eth))
+    else:  # no spare share: offline until the validator exits
+        classes.append(events.duration_class(
+            "abandonment", "abandonment", n, t, risk.abandonment_rate_per_operator_per_year, 1.0, 0.0,
+            risk.exit_wait_days, sigma, per_day, stake))
+    if theft:
+        classes.append(events.theft_class(
+            n, t, risk.adversary_key_share_fraction, risk.seizable_key_shares_per_colluder,
+            el_reward_distribution(risk), float(ethereum.proposals_per_year(stake, total))))
+    offline_days = sum(c.rate_per_validator_year * c.duration_mean_days for c in classes
+                       if isinstance(c, events.DurationClass))
+    exit_days = ethereum.EPOCHS_PER_SLASHINGS_VECTOR / EPOCHS_PER_DAY
+    slashed = sum(c.rate_per_validator_year for c in classes if c.kind == "slashing")
+    forgone_per_apr = (offline_days + slashed * exit_days) / DAYS_PER_YEAR * stake
+    return tuple(classes), forgone_per_apr
+
+
+def risk_model(scenario: Scenario, figures: Any = None) -> RiskModel:
+    """Diva's validator under ``scenario``: 16 shares, threshold 11, 32 ETH of divETH at risk.
+
+    ``figures``: a :func:`divaecon.quote.quote` of the scenario, if already computed.
+    """
+    q = figures if figures is not None else quote(scenario)
+    diva, eth = scenario.diva, scenario.ethereum
+    gross = float(_get(q, "gross_apr"))
+    classes, forgone = _classes(scenario.risk, diva.key_shares_per_validator, diva.threshold,
+                                diva.validator_stake_eth, eth.total_staked_eth, dvt=True, theft=True)
+    return RiskModel(
+        name=f"Diva ({diva.threshold}/{diva.key_shares_per_validator})",
+        n_operators=diva.key_shares_per_validator, threshold=diva.threshold,
+        validator_stake_eth=diva.validator_stake_eth, staker_eth=diva.validator_stake_eth,
+        total_staked_eth=eth.total_staked_eth, gross_apr=gross, classes=classes,
+        forgone_eth_per_year=forgone * gross,
+    )
+
+
+def _get(figures: Any, key: str) -> Any:
+    """A field of a quote, whether it is a mapping or an object with attributes."""
+    return figures[key] if isinstance(figures, dict) else getattr(figures, key)
+
+
+@dataclass(frozen=True)
+class PeerRisk:
+    """A peer's set-up on the risk frontier: its validator model and its operators' bond."""
+
+    name: str
+    model: RiskModel
+    bond_per_operator_eth: float
+    """Collateral each operator puts up (the model's ``c``); 0 for a cluster without a bond."""
+    operator_apr: float
+    """Operator APR on the bond before losses [1/year] (NaN: no bond, or not modelled)."""
+
+
+def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
+    """Solo staking, a Rocket Pool megapool, a Lido CSM validator and a 3-of-4 SSV/Obol cluster
+    without a bond, under the same event rates as Diva.
+
+    Each validator's gross APR is :func:`divaecon.ethereum.gross_apr` at its cluster's
+    availability on the scenario's nodes (like :func:`divaecon.quote.peer_table`); the operator
+    APR on the bond comes from :func:`divaecon.peers.setup_table` (solo, megapool); the CSM
+    operator's APR is not modelled here (NaN). Solo staking has no stakers to steal from or to
+    fall short on: its theft class is left out.
+    """
+    from divaecon import peers
+
+    eth, diva, risk = scenario.ethereum, scenario.diva, scenario.risk
+    stake = ethereum.VALIDATOR_STAKE_ETH
+    table = peers.setup_table(peers.peer_setups(scenario.peers), eth.total_staked_eth,
+                              eth.el_reward_per_block_eth, diva.operator_uptime, diva.failure_correlation,
+                              eth.network_participation)
+
+    def row(prefix: str) -> Any:
+        hit = table[table["name"].str.startswith(prefix)]
+        return hit.iloc[0] if len(hit) else None
+
+    out = []
+    specs = [
+        ("Solo staking (32 ETH)", 1, 1, stake, stake, False, "Solo"),
+        (f"Rocket Pool megapool ({scenario.peers.rocketpool_megapool_bond_eth:g} ETH bond)", 1, 1,
+         scenario.peers.rocketpool_megapool_bond_eth, stake - scenario.peers.rocketpool_megapool_bond_eth, True,
+         "Rocket Pool megapool"),
+        (f"Lido CSM ({risk.lido_csm_bond_eth:g} ETH bond)", 1, 1, risk.lido_csm_bond_eth, stake, True, None),
+        ("SSV/Obol 3-of-4, no bond", 4, 3, 0.0, stake, True, None),
+    ]
+    for name, n, t, bond, staker_eth, theft, prefix in specs:
+        r = row(prefix) if prefix else None
+        avail = dvt.availability(n, t, diva.operator_uptime, diva.failure_correlation)
+        gross = float(ethereum.gross_apr(eth.total_staked_eth, eth.el_reward_per_block_eth, avail,
+                                         eth.network_participation))
+        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=theft)
+        model = RiskModel(name=name, n_operators=n, threshold=t, validator_stake_eth=stake, staker_eth=staker_eth,
+                          total_staked_eth=eth.total_staked_eth, gross_apr=gross, classes=classes,
+                          forgone_eth_per_year=forgone * gross)
+        apr = float(r["operator_apr"]) if r is not None else float("nan")
+        out.append(PeerRisk(name, model, bond / n, apr))
+    return out
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    """What ``divaecon risk`` reports for one scenario at one collateral per key share."""
+
+    scenario: str
+    collateral_per_key_share_eth: float
+    monte_carlo: MonteCarloSummary
+    exact: dict[str, float]
+    required_collateral: dict[str, dict[str, float]]
+    yields: dict[str, float]
+    by_class: list[dict[str, Any]]
+    sample: LossSample
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready figures (the sample itself left out; NaN and infinity become null)."""
+        return _json_ready({
+            "scenario": self.scenario,
+            "collateral_per_key_share_eth": self.collateral_per_key_share_eth,
+            "monte_carlo": self.monte_carlo.as_dict(),
+            "exact": self.exact,
+            "required_collateral_per_key_share_eth": self.required_collateral,
+            "yields": self.yields,
+            "by_class": self.by_class,
+        })
+
+
+def _json_ready(value: Any) -> Any:
+    """Nested dicts and lists with non-finite floats replaced by None, numpy scalars by Python's."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def risk_report(
+    scenario: Scenario,
+    collateral_per_key_share_eth: float | None = None,
+    target_loss_probability: float | None = None,
+    target_shortfall_apr: float | None = None,
+    validator_years: int | None = None,
+    seed: int | None = None,
+) -> RiskReport:
+    """Loss distribution, shortfall, required collateral and risk-adjusted yields of Diva.
+
+    Defaults come from the scenario: ``diva.collateral_per_key_share_eth``, both targets of the
+    ``risk`` section (a target given here replaces that one only), ``risk.mc_validator_years``
+    and ``risk.mc_seed``. The required collateral is reported by the Monte Carlo (with its 95 %
+    interval) and by the closed forms.
+    """
+    from divaecon.risk.yields import risk_adjusted_yields
+
+    risk = scenario.risk
+    c = scenario.diva.collateral_per_key_share_eth if collateral_per_key_share_eth is None else float(
+        collateral_per_key_share_eth)
+    if not (np.isfinite(c) and 0.0 <= c <= 32.0):
+        raise ParameterError([f"collateral_per_key_share_eth = {c!r}: must be between 0 and 32"])
+    p_target = risk.target_loss_probability_per_year if target_loss_probability is None else target_loss_probability
+    x_target = risk.target_shortfall_apr if target_shortfall_apr is None else target_shortfall_apr
+    for name, value in (("target_loss_probability", p_target), ("target_shortfall_apr", x_target)):
+        if not 0.0 < float(value) < 1.0:
+            raise ParameterError([f"{name} = {value!r}: must be strictly between 0 and 1"])
+    q = quote(scenario)
+    model = risk_model(scenario, q)
+    sample = simulate_losses(model, validator_years or risk.mc_validator_years,
+                             risk.mc_seed if seed is None else seed)
+    mc = sample.summary(c)
+    req_mc_p = sample.required_collateral(target_loss_probability=p_target)
+    req_mc_x = sample.required_collateral(target_shortfall_apr=x_target)
+    required = {
+        "loss_probability": {
+            "target": float(p_target),
+            "monte_carlo": req_mc_p.value, "monte_carlo_low": req_mc_p.low, "monte_carlo_high": req_mc_p.high,
+            "exact": closed_form.required_collateral(model, target_loss_probability=p_target),
+        },
+        "shortfall_apr": {
+            "target": float(x_target),
+            "monte_carlo": req_mc_x.value, "monte_carlo_low": req_mc_x.low, "monte_carlo_high": req_mc_x.high,
+            "exact": closed_form.required_collateral(model, target_shortfall_apr=x_target),
+        },
+    }
+    exact = closed_form.figures_at(model, c)
+    parts = closed_form.model_figures(model, c).by_class
+    by_class = [
+        {"event": cls.name, "kind": cls.kind, "harmful_rate_per_validator_year": cls.rate_per_validator_year,
+         "mean_loss_eth": float(p.mean_loss_eth[0]), "expected_shortfall_eth": float(p.expected_shortfall_eth[0]),
+         "shortfall_probability": float(p.shortfall_probability[0])}
+        for cls, p in zip(model.classes, parts, strict=True)
+    ]
+    return RiskReport(
+        scenario=scenario.name, collateral_per_key_share_eth=c, monte_carlo=mc, exact=exact,
+        required_collateral=required, yields=risk_adjusted_yields(scenario, model, c, q), by_class=by_class,
+        sample=sample,
+    )
