@@ -9,7 +9,7 @@ from divaecon.errors import DivaeconError
 from divaecon.params import Scenario
 from divaecon.risk import closed_form
 from divaecon.risk.api import risk_model
-from divaecon.risk.montecarlo import BLOCK_SIZE, simulate_losses
+from divaecon.risk.montecarlo import BLOCK_SIZE, _ExcessCurve, _TailIndex, simulate_losses
 
 Z = 4.0  # |MC − exact| ≤ 4 standard errors: a fixed seed, so this never flakes, yet it can fail
 
@@ -136,3 +136,44 @@ def test_dask_gives_the_same_numbers(model):
     remote = simulate_losses(model, n, seed=9, client="local", chunk_blocks=2)
     for field in ("sample", "loss_eth", "weight"):
         assert np.array_equal(getattr(local, field), getattr(remote, field)), field
+
+
+def test_tail_structures_agree_with_brute_force():
+    # the binned inversions (no full sort) against plain sums over every value
+    rng = np.random.default_rng(0)
+    for _ in range(60):
+        n = int(rng.integers(1, 3_000))
+        c_star = np.exp(rng.normal(0, 3, n))
+        c_star[rng.random(n) < 0.1] = 0.0
+        seizable = rng.integers(0, 5, n).astype(float)
+        loss = c_star * np.where(seizable > 0, seizable, 1.0)
+        c_event = np.where(seizable > 0, c_star, np.inf)
+        w = rng.random(n) * 1e-3
+        curve = _ExcessCurve(c_event, seizable, loss, w)
+
+        def shortfall(c, w=w, seizable=seizable, loss=loss, c_event=c_event):
+            covered = seizable > 0
+            return np.sum(w[~covered] * loss[~covered]) + np.sum(
+                (w * seizable)[covered] * np.maximum(c_event[covered] - c, 0.0))
+
+        for target in (1e-6, 1e-4, 1e-2, 1.0):
+            c = curve.solve(target)
+            if np.isinf(c):
+                assert shortfall(1e12) > target
+                continue
+            assert shortfall(c) <= target * (1 + 1e-9) + 1e-15
+            if c > 0:
+                assert shortfall(c * (1 - 1e-7)) > target * (1 - 1e-9)
+        values = np.where(rng.random(n) < 0.2, 0.0, np.exp(rng.normal(0, 2, n)))
+        values[rng.random(n) < 0.01] = np.inf
+        weight = rng.random(n)
+        index = _TailIndex(values, weight, 3 * n)
+        for target in (1e-4, 1e-2, 0.2, 0.9):
+            x, mass, second = index.upper_quantile(target)
+            if np.isinf(x):
+                assert np.sum(weight[np.isinf(values)]) / (3 * n) > target
+                continue
+            assert mass == pytest.approx(np.sum(weight[values > x]) / (3 * n), abs=1e-12) and mass <= target
+            assert second == pytest.approx(np.sum(weight[values > x] ** 2) / (3 * n), abs=1e-12)
+            if x > 0:  # and x is the smallest such value
+                assert np.sum(weight[values >= x]) / (3 * n) > target

@@ -165,11 +165,11 @@ def tail_uniforms(rng: np.random.Generator, size: int) -> tuple[FloatArray, Floa
     Hesterberg (1995), "Weighted average importance sampling and defensive mixture
     distributions", Technometrics 37(2).
     """
-    levels = np.asarray(TAIL_LEVELS)
-    beta0 = 1.0 - TAIL_SHARE * levels.size
-    cum = np.cumsum([beta0] + [TAIL_SHARE] * levels.size)
-    which = np.minimum(np.searchsorted(cum, rng.random(size), side="right"), levels.size)
-    top = np.concatenate([[1.0], levels])[which]
+    beta0 = 1.0 - TAIL_SHARE * len(TAIL_LEVELS)
+    pick = rng.random(size)
+    top = np.ones(size)
+    for i, level in enumerate(TAIL_LEVELS):  # component i + 1 when pick ≥ β₀ + i · share
+        top = np.where(pick >= beta0 + i * TAIL_SHARE, level, top)
     u = top * (1.0 - rng.random(size))  # uniform on (0, top]
     return u, -np.log(tail_density(u))
 
@@ -177,14 +177,13 @@ def tail_uniforms(rng: np.random.Generator, size: int) -> tuple[FloatArray, Floa
 def tail_density(u: FloatArray) -> FloatArray:
     """The density of :func:`tail_uniforms`' mixture at ``u`` (relative to the uniform).
 
-    ``β₀ + TAIL_SHARE · Σ_{i: u < s_i} 1/s_i``; the levels are nested, so the sum runs over the
-    first ``m`` of them, ``m`` found by one binary search.
+    ``β₀ + TAIL_SHARE · Σ_{i: u < s_i} 1/s_i``.
     """
-    levels = np.asarray(TAIL_LEVELS)
-    beta0 = 1.0 - TAIL_SHARE * levels.size
-    inverse_sums = np.concatenate([[0.0], np.cumsum(1.0 / levels)])
-    m = levels.size - np.searchsorted(levels[::-1], u, side="right")  # levels above u
-    return np.asarray(beta0 + TAIL_SHARE * inverse_sums[m])
+    beta0 = 1.0 - TAIL_SHARE * len(TAIL_LEVELS)
+    density = np.full(np.shape(u), beta0)
+    for level in TAIL_LEVELS:
+        density += (TAIL_SHARE / level) * (u < level)
+    return density
 
 
 # --- the event classes -------------------------------------------------------------------------

@@ -116,8 +116,13 @@ def _draw_block(model: RiskModel, entropy: int, block: int, size: int, floor: fl
             idx = rng.integers(0, size, count)
             const += rate_draw - rate
             log_event = float(np.log(rate / rate_draw))
-        cdf = np.cumsum(cls.responsible_pmf)
-        k = np.minimum(np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right"), n).astype(np.int16)
+        support = np.nonzero(cls.responsible_pmf > 0)[0]
+        if support.size == 1:
+            k = np.full(count, support[0], dtype=np.int16)
+        else:
+            cdf = np.cumsum(cls.responsible_pmf[support])
+            pos = np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right")
+            k = support[np.minimum(pos, support.size - 1)].astype(np.int16)
         loss, log_marks = cls.sample_losses(rng, count)
         hit = rng.random(count) * n < k
         idx_parts.append(np.asarray(idx, dtype=np.int64))
@@ -251,28 +256,16 @@ class LossSample:
     def quantiles(self, values: FloatArray, qs: tuple[float, ...]) -> list[Estimate]:
         """Weighted quantiles of a per-validator-year value (non-negative, 0 without events).
 
-        Each interval inverts the 95 % interval of the exceedance probability at the estimate.
-        One sort serves every level.
+        Each interval inverts the 95 % interval of the exceedance probability at the estimate
+        (:class:`_TailIndex`: no full sort).
         """
-        n = self.validator_years
-        order = np.argsort(-values)
-        v = values[order]
-        w = self.weight[order] / n
-        cw = np.cumsum(w)
-        cw2 = np.cumsum(w * self.weight[order])
-
-        def at(exceed: float) -> float:
-            j = int(np.searchsorted(cw, exceed, side="right"))
-            return float(max(v[j], 0.0)) if j < v.size else 0.0
-
+        index = _TailIndex(values, self.weight, self.validator_years)
         out = []
         for q in qs:
-            value = at(1.0 - q)
-            above = int(np.searchsorted(-v, -value, side="left"))  # values strictly above
-            p = float(cw[above - 1]) if above else 0.0
-            second = float(cw2[above - 1]) if above else 0.0
-            se = float(np.sqrt(max(second - p * p, 0.0) / n))
-            low, high = at(min(1.0 - q + Z95 * se, 1.0)), at(max(1.0 - q - Z95 * se, 0.0))
+            value, p, second = index.upper_quantile(1.0 - q)
+            se = float(np.sqrt(max(second - p * p, 0.0) / self.validator_years))
+            low = index.upper_quantile(min(1.0 - q + Z95 * se, 1.0))[0]
+            high = index.upper_quantile(max(1.0 - q - Z95 * se, 0.0))[0]
             out.append(Estimate(value, (high - low) / (2 * Z95), low, high))
         return out
 
@@ -331,11 +324,10 @@ class LossSample:
             p = float(target_loss_probability)
             if not 0.0 < p < 1.0:
                 raise ParameterError([f"target_loss_probability = {p!r}: must be strictly between 0 and 1"])
-            v, cum = self._c_star_sorted
+            index = self._c_star_index
 
             def exceed_at(target: float) -> float:
-                j = int(np.searchsorted(cum, target, side="right"))
-                return float(max(v[j], 0.0)) if j < v.size else 0.0
+                return index.upper_quantile(target)[0]
 
             value = exceed_at(p)
             se = self.shortfall_probability(value).standard_error if np.isfinite(value) else float("nan")
@@ -363,16 +355,12 @@ class LossSample:
         return np.asarray(np.where(self.loss_eth > 0, c, 0.0))
 
     @cached_property
-    def _c_star_sorted(self) -> tuple[FloatArray, FloatArray]:
-        """Per validator-year ``c*`` (the largest of its events'), in decreasing order, with the
-        cumulated weights / N: ``P(c* > v[j]) ≤ cum[j − 1]``."""
-        order = np.argsort(self.sample, kind="stable")
-        ordered = self.sample[order]
-        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) if ordered.size else (
-            np.zeros(0, np.int64))
-        c_star = np.maximum.reduceat(self._c_event[order], starts) if ordered.size else np.zeros(0)
-        rank = np.argsort(-c_star, kind="stable")
-        return np.asarray(c_star[rank]), np.cumsum(self.weight[rank] / self.validator_years)
+    def _c_star_index(self) -> _TailIndex:
+        """Per validator-year ``c*``, the largest of its events' (``np.maximum.at``), indexed for
+        weighted exceedance queries."""
+        c_star = np.zeros(self.weight.size)
+        np.maximum.at(c_star, self.sample, self._c_event)
+        return _TailIndex(c_star, self.weight, self.validator_years)
 
     @cached_property
     def _shortfall_curve(self) -> _ExcessCurve:
@@ -384,33 +372,117 @@ def _scale(e: Estimate, k: float) -> Estimate:
     return Estimate(e.value * k, e.standard_error * k, e.low * k, e.high * k)
 
 
-class _ExcessCurve:
-    """``S(c) = Σ wₑ · (lossₑ − seizableₑ · c)⁺``, piecewise linear and decreasing; inverted exactly.
+_BINS: Final[int] = 4096
+"""Logarithmic bins of the tail indexes: a query sorts one bin, never the whole sample."""
 
-    Events nobody's collateral covers (``seizable = 0``) add a constant; the rest have their
-    breakpoints at ``c*ₑ = lossₑ / seizableₑ``. Sorting them once makes each inversion a binary
-    search.
+
+def _log_bins(values: FloatArray) -> tuple[NDArray[np.int64], FloatArray]:
+    """Bin index of each positive finite value on ``_BINS`` log-spaced bins, and the lower edges.
+
+    The bin of a larger value is never lower (floor of a monotone map)."""
+    lv = np.log(values)
+    lo, hi = float(lv.min()), float(lv.max())
+    width = (hi - lo) / _BINS if hi > lo else 1e-9
+    b = np.minimum(((lv - lo) / width).astype(np.int64), _BINS - 1)
+    edges = np.exp(lo + width * np.arange(_BINS + 1))
+    return b, edges
+
+
+class _TailIndex:
+    """Weighted exceedance of non-negative per-sample values (``inf`` allowed), O(n) to build.
+
+    ``upper_quantile(t)``: the smallest ``x ≥ 0`` with ``Σ ω[values > x] ≤ t`` (``ω = w / N``),
+    with that exceedance mass and its second moment ``Σ w² [values > x] / N`` (for standard
+    errors). Values are binned on a log scale; a query sorts only the bin that holds the answer.
+    """
+
+    def __init__(self, values: FloatArray, weight: FloatArray, n: int) -> None:
+        omega = weight / n
+        finite = np.isfinite(values)
+        self.inf_mass = float(omega[~finite].sum())
+        self.inf_second = float((omega * weight)[~finite].sum())
+        pos = finite & (values > 0)
+        self.v = values[pos]
+        self.w = omega[pos]
+        self.w2 = (omega * weight)[pos]
+        if self.v.size:
+            self.bin, _ = _log_bins(self.v)
+            self.tail = self.inf_mass + np.concatenate(
+                [np.cumsum(np.bincount(self.bin, self.w, _BINS)[::-1])[::-1], [0.0]])
+            self.tail2 = self.inf_second + np.concatenate(
+                [np.cumsum(np.bincount(self.bin, self.w2, _BINS)[::-1])[::-1], [0.0]])
+
+    def upper_quantile(self, target: float) -> tuple[float, float, float]:
+        if self.inf_mass > target:
+            return float("inf"), self.inf_mass, self.inf_second
+        if self.v.size == 0 or self.tail[0] <= target:
+            return 0.0, (self.tail[0] if self.v.size else self.inf_mass), (
+                self.tail2[0] if self.v.size else self.inf_second)
+        j = int(np.count_nonzero(self.tail > target)) - 1  # tail[j] > target >= tail[j + 1]
+        in_bin = self.bin == j
+        vb, wb, w2b = self.v[in_bin], self.w[in_bin], self.w2[in_bin]
+        order = np.argsort(-vb, kind="stable")
+        vb, cum, cum2 = vb[order], self.tail[j + 1] + np.cumsum(wb[order]), self.tail2[j + 1] + np.cumsum(w2b[order])
+        k = int(np.searchsorted(cum, target, side="right"))  # < vb.size, since cum[-1] = tail[j]
+        x = float(vb[k])
+        above = int(np.searchsorted(-vb, -x, side="left"))  # values in the bin strictly above x
+        if above:
+            return x, float(cum[above - 1]), float(cum2[above - 1])
+        return x, float(self.tail[j + 1]), float(self.tail2[j + 1])
+
+
+class _ExcessCurve:
+    """``S(c) = fixed + Σ Aₑ · (c*ₑ − c)⁺`` (``Aₑ = wₑ · seizableₑ``), piecewise linear and
+    decreasing; inverted exactly in O(events).
+
+    Events nobody's collateral covers (``seizable = 0``) make the constant ``fixed``. The rest
+    are binned by ``c*ₑ`` on a log scale: ``S`` at every bin edge comes from per-bin sums of
+    ``A`` and ``A · c*``, and only the bin holding the answer is sorted.
     """
 
     def __init__(self, c_event: FloatArray, seizable: FloatArray, loss: FloatArray, w: FloatArray) -> None:
         uncovered = seizable <= 0
         self.fixed = float(np.sum(w[uncovered] * loss[uncovered]))
-        order = np.argsort(c_event[~uncovered])[::-1]
-        self.cs = c_event[~uncovered][order]
-        a = (w * seizable)[~uncovered][order]
-        self.cum_a = np.cumsum(a)
-        self.cum_ac = np.cumsum(a * self.cs)
-        # S at the breakpoints: S(cs[0]) = fixed, S(cs[j]) = fixed + cum_ac[j-1] − cum_a[j-1] · cs[j]
-        self.s_at = self.fixed + np.concatenate([[0.0], self.cum_ac[:-1] - self.cum_a[:-1] * self.cs[1:]])
+        keep = ~uncovered & (c_event > 0)
+        self.cs = c_event[keep]
+        self.a = (w * seizable)[keep]
+        if self.cs.size:
+            self.bin, self.edges = _log_bins(self.cs)
+            sa = np.bincount(self.bin, self.a, _BINS)
+            sac = np.bincount(self.bin, self.a * self.cs, _BINS)
+            # sums over the bins from j up: events whose c* ≥ edges[j]
+            self.tail_a = np.concatenate([np.cumsum(sa[::-1])[::-1], [0.0]])
+            self.tail_ac = np.concatenate([np.cumsum(sac[::-1])[::-1], [0.0]])
+
+    def value(self, c: float) -> float:
+        """S(c), exactly (for tests)."""
+        return self.fixed + float(np.sum(self.a * np.maximum(self.cs - c, 0.0)))
 
     def solve(self, target: float) -> float:
         """Smallest ``c ≥ 0`` with ``S(c) ≤ target``; ``inf`` if none."""
         if self.fixed > target:
             return float("inf")
-        if self.cs.size == 0 or self.fixed + self.cum_ac[-1] <= target:  # S(0) within the target
+        if self.cs.size == 0 or self.fixed + self.tail_ac[0] <= target:  # S(0) within the target
             return 0.0
-        j = int(np.searchsorted(self.s_at, target, side="right"))  # S(cs[j]) > target ≥ S(cs[j-1])
-        return float(max((self.fixed + self.cum_ac[j - 1] - target) / self.cum_a[j - 1], 0.0))
+        # S at the lower edges (all of a bin's events are at or above its lower edge)
+        s_edges = self.fixed + self.tail_ac[:_BINS] - self.tail_a[:_BINS] * self.edges[:_BINS]
+        over = np.nonzero(s_edges > target)[0]
+        j = int(over[-1]) if over.size else 0  # the answer lies in bin j: S(edge_j) > target
+        in_bin = self.bin == j
+        order = np.argsort(-self.cs[in_bin], kind="stable")
+        cs, a = self.cs[in_bin][order], self.a[in_bin][order]
+        base_a, base_ac = self.tail_a[j + 1], self.tail_ac[j + 1]  # the bins above: c* above any c here
+        if cs.size == 0:  # an empty bin: S is linear across it
+            return float((self.fixed + base_ac - target) / base_a)
+        cum_a = base_a + np.cumsum(a)
+        cum_ac = base_ac + np.cumsum(a * cs)
+        # S at the bin's breakpoints (rising as c falls): S(cs[0]) from the bins above alone, then
+        # S(cs[i]) = fixed + cum_ac[i-1] − cum_a[i-1] · cs[i]
+        s_at = self.fixed + np.concatenate([[base_ac - base_a * cs[0]], cum_ac[:-1] - cum_a[:-1] * cs[1:]])
+        i = int(np.searchsorted(s_at, target, side="right"))  # first breakpoint with S > target
+        if i == 0:  # above the bin's largest c*: only the bins above count
+            return float((self.fixed + base_ac - target) / base_a) if base_a > 0 else float(cs[0])
+        return float(max((self.fixed + cum_ac[i - 1] - target) / cum_a[i - 1], 0.0))
 
 
 @dataclass(frozen=True)
