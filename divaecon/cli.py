@@ -11,13 +11,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from divaecon import formatting as fmt
+from divaecon._io import write_atomic
 from divaecon.errors import DivaeconError, ParameterError
 from divaecon.params import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from divaecon.reports import BatchResult
 
 # CLI option -> scenario field, so errors can name the option the user typed.
 QUOTE_OPTIONS: dict[str, str] = {
@@ -52,61 +55,18 @@ def scenario_with_options(scenario_path: str | None, options: dict[str, Any]) ->
         raise ParameterError(problems) from None
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def quote_csv(scenario: Scenario) -> str:
+    """``divaecon quote --csv``: the key figures (``Diva: <key>``, value, unit), then the peer table."""
+    import pandas as pd
 
-
-def quote_text(scenario: Scenario) -> str:
-    """The readable quote: key figures, then Diva beside its peers."""
+    from divaecon.figures import QUOTE_FIGURES
     from divaecon.quote import peer_table, quote
 
     q = quote(scenario)
-    table = peer_table(scenario, q)
-    d = scenario.diva
-    lines = [
-        f"Scenario: {scenario.name}" + (f" — {scenario.description}" if scenario.description else ""),
-        f"Ethereum: {fmt.eth(scenario.ethereum.total_staked_eth)} staked, "
-        f"{scenario.ethereum.el_reward_per_block_eth:g} ETH execution reward per block",
-        f"Diva: {d.threshold}/{d.key_shares_per_validator} key shares, "
-        f"{d.collateral_per_key_share_eth:g} divETH collateral per key share, "
-        f"{fmt.count(d.network_validators)} validators, operator uptime {fmt.pct(d.operator_uptime, 1)}, "
-        f"failure correlation {d.failure_correlation:g}",
-        "",
-    ]
-    rows = [
-        ("Consensus APR (Diva validator)", fmt.pct(q["consensus_apr"])),
-        ("Execution APR", fmt.pct(q["execution_apr"])),
-        ("Gross APR", fmt.pct(q["gross_apr"])),
-        ("divETH staker APR", fmt.pct(q["staker_apr"])),
-        ("Operator APR on collateral, queued", fmt.pct(q["operator_apr_queued"])),
-        ("Operator APR on collateral, assigned", fmt.pct(q["operator_apr_assigned"])),
-        ("Operator reward per key share", fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year"),
-        ("Validator availability", fmt.prob(q["validator_availability"])),
-        ("Collateral locked", fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")),
-        ("Collateral ratio (of stake)", fmt.pct(q["collateral_ratio"], 1)),
-        ("Operator cost per node", fmt.usd(q["operator_cost_usd_per_year"]) + "/year"),
-        ("Break-even key shares", fmt.count(q["break_even_key_shares"])),
-    ]
-    width = max(len(k) for k, _ in rows)
-    lines += [f"  {k:<{width}}  {v:>18}" for k, v in rows]
-    lines += ["", "Diva and its peers (same node uptime for every set-up):"]
-    header = (
-        f"  {'set-up':<32} {'staker APR':>10} {'operator APR':>12} {'capital':>10} {'faults':>6} "
-        f"{'availability':>12}"
-    )
-    lines.append(header)
-    for row in table.itertuples():
-        lines.append(
-            f"  {row.name:<32} {fmt.pct(row.staker_apr):>10} {fmt.pct(row.operator_apr):>12} "
-            f"{fmt.eth(row.capital_eth, 2):>10} {row.faults_tolerated:>6} {fmt.prob(row.availability):>12}"
-        )
-    lines.append("")
-    lines.append("Rates are simple APRs. Sources and defaults: ASSUMPTIONS.md.")
-    return "\n".join(lines)
+    key = pd.DataFrame({"name": ["Diva: " + f.key for f in QUOTE_FIGURES],
+                        "value": [getattr(q, f.key) for f in QUOTE_FIGURES],
+                        "unit": [f.unit for f in QUOTE_FIGURES]})
+    return "# key figures\n" + key.to_csv(index=False) + "# peers\n" + peer_table(scenario, q).to_csv(index=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -135,19 +95,12 @@ _scenario_option = click.option(
               help="Also write the key figures and the peer table as CSV here.")
 def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **options: Any) -> None:
     """Key figures of Diva and its peers for one scenario."""
-    from divaecon.quote import peer_table, quote_json
-    from divaecon.quote import quote as quote_figures
+    from divaecon.quote import quote_json
+    from divaecon.tables import quote_text
 
     scenario = scenario_with_options(scenario_path, options)
     if csv_path:
-        import pandas as pd
-
-        q = quote_figures(scenario)
-        table = peer_table(scenario, q)
-        key = pd.DataFrame({"name": ["Diva: " + k for k in q if k != "scenario"],
-                            "value": [q[k] for k in q if k != "scenario"]})
-        text = "# key figures\n" + key.to_csv(index=False) + "# peers\n" + table.to_csv(index=False)
-        write_text_atomic(Path(csv_path), text)
+        write_atomic(csv_path, quote_csv(scenario))
     if as_json:
         click.echo(json.dumps(quote_json(scenario), indent=2, allow_nan=False))
     else:
@@ -228,8 +181,6 @@ def write_table_atomic(df: Any, path: Path) -> None:
     """Write a DataFrame as .csv or .parquet, whole or not at all (:func:`divaecon._io.write_atomic`)."""
     import io
 
-    from divaecon._io import write_atomic
-
     suffix = path.suffix.lower()
     if suffix == ".csv":
         write_atomic(path, df.to_csv(index=False))
@@ -250,11 +201,17 @@ def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> 
 
 
 def simulation_summary_text(res: Any, base: Scenario) -> str:
-    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote."""
+    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote.
+
+    Labels and formats come from :data:`divaecon.figures.SIMULATION_FIGURES`.
+    """
     import math
 
     import numpy as np
 
+    from divaecon import formatting as fmt
+    from divaecon.figures import SIMULATION_FIGURES
+    from divaecon.figures import text as shown_as
     from divaecon.quote import quote
     from divaecon.simulate import SUMMARY_COLUMNS
     from divaecon.units import DAYS_PER_YEAR, apr_to_apy
@@ -267,35 +224,27 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
         f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
         "",
     ]
-    cols = [
-        ("staker_apy", "Staker APY (realised)", fmt.pct),
-        ("operator_apy_queued", "Operator APY, queued (TWR)", fmt.pct),
-        ("operator_apy_assigned", "Operator APY, assigned (TWR)", fmt.pct),
-        ("cash_drag", "Cash drag (unstaked share)", fmt.pct),
-        ("queue_wait_mean_days", "Queue wait, mean [days]", lambda x: f"{x:,.1f}"),
-        ("queue_wait_p95_days", "Queue wait, P95 [days]", lambda x: f"{x:,.0f}"),
-        ("peak_collateral_locked_eth", "Peak collateral locked", lambda x: fmt.eth(x).replace("ETH", "divETH")),
-        ("final_active_validators", "Active validators at the end", fmt.count),
-    ]
-    width = max(len(label) for _, label, _ in cols)
+    shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
+    width = max(len(f.label) for f in shown)
     for name, group in s.groupby("scenario", observed=True, sort=False):
         sc = _grid_point(base, group.iloc[0], grid_names)
         q = quote(sc)
         lines.append(f"Scenario {name}")
-        for key, label, f in cols:
-            vals = group[key].to_numpy(dtype=float)
+        for figure in shown:
+            vals = group[figure.key].to_numpy(dtype=float)
             if np.all(np.isnan(vals)):
-                shown = "–"
+                text = "–"
             else:
-                shown = f(float(np.nanmedian(vals)))
-                if len(vals) > 1:
-                    lo, hi = np.nanpercentile(vals, [5, 95])
-                    shown += f"  (P5–P95 {f(lo)} – {f(hi)})"
-            lines.append(f"  {label:<{width}}  {shown}")
+                text = figure.text(float(np.nanmedian(vals)))
+                lo, hi = (figure.text(x) for x in np.nanpercentile(vals, [5, 95]))
+                if lo != hi:  # seeds that agree (nothing drawn at random) need no band
+                    text += f"  (P5–P95 {lo} – {hi})"
+            lines.append(f"  {figure.label:<{width}}  {text}")
         lines.append(
-            f"  {'Quote (no cash drag)':<{width}}  staker APR {fmt.pct(q['staker_apr'])} = APY "
-            f"{fmt.pct(apr_to_apy(q['staker_apr']))}; operator APR queued "
-            f"{fmt.pct(q['operator_apr_queued'])}, assigned {fmt.pct(q['operator_apr_assigned'])}"
+            f"  {'Quote (no cash drag)':<{width}}  staker APR {shown_as('staker_apr', q.staker_apr)} = APY "
+            f"{fmt.pct(apr_to_apy(q.staker_apr))}; operator APR queued "
+            f"{shown_as('operator_apr_queued', q.operator_apr_queued)}, assigned "
+            f"{shown_as('operator_apr_assigned', q.operator_apr_assigned)}"
         )
         end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
         lines.append(
@@ -325,9 +274,7 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
 def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str, jobs: int | None,
            formats: str, quick: bool) -> None:
     """Run the notebooks for each scenario and build PDF reports and a comparison."""
-    from divaecon.reports import run_cli
-
-    run_cli(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick)
+    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick)
 
 
 @cli.command()
@@ -336,9 +283,66 @@ def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str
 @click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
 def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
-    from divaecon.widgets import serve_app
+    from divaecon.app import serve_app
 
     serve_app(port=port, token=token, scenario_path=scenario_path)
+
+
+def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,
+                formats: str, quick: bool) -> None:
+    """``divaecon report``: validate the inputs, run the batch, print a summary.
+
+    Bad input raises :class:`DivaeconError` (exit status 2); when any report fails the others
+    are still delivered, a summary is printed and the command exits with status 1
+    (``SystemExit(1)``).
+    """
+    from divaecon.reports import load_scenarios, parse_formats, pdf_engine, resolve_notebooks, run_batch
+
+    # SystemExit, not click's Exit: divaecon.cli.main runs click with standalone_mode=False and
+    # would drop Exit's code.
+    if jobs is not None and jobs < 1:
+        raise DivaeconError(f"--jobs {jobs}: must be at least 1")
+    fmts = parse_formats(formats)
+    scenarios = load_scenarios(scenario_paths)
+    nbs = resolve_notebooks(notebooks)
+    if "pdf" in fmts:
+        pdf_engine()
+    click.echo(f"divaecon report: {len(nbs)} notebook(s) × {len(scenarios)} scenario(s) "
+               f"({', '.join(s.name for s in scenarios)}) → {out_dir}" + (" [quick]" if quick else ""),
+               err=True)
+    result = run_batch(scenarios, nbs, out_dir, jobs=jobs, formats=fmts, quick=quick,
+                       progress=sys.stderr.isatty() or bool(os.environ.get("DIVAECON_PROGRESS")))
+    n_ok = sum(j.status == "ok" for j in result.jobs)
+    click.echo(report_summary_text(result))
+    if not result.ok:
+        click.echo(f"divaecon report: {len(result.failed)} of {len(result.jobs)} report(s) failed"
+                   + ("" if result.comparison_status == "ok" else ", and the comparison")
+                   + f"; {n_ok} delivered. Logs beside each failed notebook; see {_shown(result.index)}", err=True)
+        raise SystemExit(1)
+
+
+def _shown(path: Path | str | None) -> str:
+    if not path:
+        return ""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def report_summary_text(result: BatchResult) -> str:
+    """A few lines: each report's status and time, the comparison, the index."""
+    lines = []
+    for j in result.jobs:
+        mark = "ok    " if j.status == "ok" else "FAILED"
+        where = j.outputs.get("pdf") or j.outputs.get("html") or j.outputs.get("log") or ""
+        lines.append(f"  {mark} {j.seconds:6.1f} s  {j.slug}/{j.name}  {_shown(where)}"
+                     + (f"\n         {j.error}" if j.error else ""))
+    comp = result.comparison_outputs.get("pdf") or result.comparison_outputs.get("html") or ""
+    lines.append(f"  {'ok    ' if result.comparison_status == 'ok' else result.comparison_status.upper():6} "
+                 f"{result.comparison_seconds:6.1f} s  comparison  {_shown(comp)}"
+                 + (f"\n         {result.comparison_error}" if result.comparison_error else ""))
+    lines.append(f"  index: {_shown(result.index)}   total {result.seconds:.1f} s")
+    return "\n".join(lines)
+
 
 
 _NO_ARGS_IS_HELP: type[click.UsageError] = getattr(

@@ -17,14 +17,29 @@ def pct(x: Any, digits: int = 2) -> str:
     return f"{100.0 * float(x):,.{digits}f} %"
 
 
-def eth(x: Any, digits: int | None = None) -> str:
-    """An amount of ETH with thousands separators: ``21504 → '21,504 ETH'``."""
+def missing(x: Any) -> bool:
+    """True for a value shown as '–': None or NaN."""
+    return _bad(x)
+
+
+def eth(x: Any, digits: int | None = None, unit: str = "ETH") -> str:
+    """An amount of ETH with thousands separators: ``21504 → '21,504 ETH'``.
+
+    ``digits`` defaults to 0 from 100 up, 2 from 1 up, else 4; ``unit="divETH"`` for divETH.
+    """
     if _bad(x):
         return "–"
     v = float(x)
     if digits is None:
         digits = 0 if abs(v) >= 100 else (2 if abs(v) >= 1 else 4)
-    return f"{v:,.{digits}f} ETH"
+    return f"{v:,.{digits}f} {unit}"
+
+
+def number(x: Any, digits: int = 0) -> str:
+    """A plain number with thousands separators: ``1234.5 → '1,234.5'`` (``digits=1``)."""
+    if _bad(x):
+        return "–"
+    return f"{float(x):,.{digits}f}"
 
 
 def usd(x: Any) -> str:

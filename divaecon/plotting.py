@@ -21,28 +21,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from divaecon import dvt, ethereum, peers, protocol
+from divaecon.palette import COLORS, NOTE_GREY
 from divaecon.params import Scenario
 from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 
-SOURCE_CL = "consensus-specs altair (rewards), MODEL.md §2"
-SOURCE_DIVA = "Diva docs 21-economics, 40-staking-rewards (MODEL.md §1)"
-SOURCE_DVT = "binomial / beta-binomial availability, MODEL.md §3"
-SOURCE_PEERS = "MODEL.md §3–§4 (Lido, Rocket Pool, SSV, Obol, exchanges)"
-SOURCE_DATA = "data: data/staking_data_points.csv (MODEL.md §5)"
-
-COLORS = {
-    "diva": "#5b2a86",
-    "solo": "#444444",
-    "ssv": "#1f77b4",
-    "obol": "#2ca02c",
-    "lido": "#17becf",
-    "rocketpool": "#ff7f0e",
-    "exchange": "#8c564b",
-    "attestation": "#4c72b0",
-    "sync": "#55a868",
-    "proposer": "#c44e52",
-    "execution": "#dd8452",
-}
+SOURCE_CL = "consensus-specs specs/altair/beacon-chain.md"
+SOURCE_DIVA = "Diva docs 21-economics.md, 40-staking-rewards.md"
+SOURCE_DVT = "Diva docs 06-dvt.md; P(≥ t of n nodes up), beta-binomial"
+SOURCE_PEERS = "peers' fees and bonds: ASSUMPTIONS.md"
+SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
 _FIGSIZE = (7.2, 3.9)
@@ -91,7 +78,7 @@ def new_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, 0.055, 1.0, 0.945))
-    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color="#555555",
+    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color=NOTE_GREY,
              ha="left", va="bottom")
     return fig, axes
 
@@ -213,7 +200,7 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     fig, (ax, ax2) = new_figure("Operator yield against collateral per key share", scenario.name,
                                 SOURCE_DIVA + "; " + SOURCE_CL, ncols=2)
     ax.plot(c, assigned, color=COLORS["diva"], lw=2, label="collateral assigned to key shares")
-    ax.plot(c, np.full_like(c, q["operator_apr_queued"]), color="grey", lw=1.5, ls="--",
+    ax.plot(c, np.full_like(c, q.operator_apr_queued), color="grey", lw=1.5, ls="--",
             label="collateral queued (= divETH APR)")
     ax.axvline(scenario.diva.collateral_per_key_share_eth, color="black", ls=":", lw=1)
     ax.set_xlabel("collateral per key share [divETH]")
@@ -224,9 +211,9 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     ax.yaxis.set_minor_formatter(_PCT)
     ax.legend(loc="upper right")
     ax.set_title("APR on the operator's collateral")
-    reward = q["operator_reward_per_key_share_eth_per_year"]
-    penalty = q["collateral_penalty_per_key_share_eth_per_year"]
-    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    reward = q.operator_reward_per_key_share_eth_per_year
+    penalty = q.collateral_penalty_per_key_share_eth_per_year
+    net = q.operator_net_reward_per_key_share_eth_per_year
     ax2.bar(["reward", "expected penalty", "net"], [reward, -penalty, net],
             color=[COLORS["diva"], COLORS["proposer"], "black"])
     for i, v in enumerate([reward, -penalty, net]):
@@ -258,7 +245,7 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     locked = np.asarray(protocol.collateral_locked_eth(nn, cc, d.key_shares_per_validator))
     assigned_apr = np.asarray(operator_apr_assigned_at(q, cc))
     share = np.where(locked <= posted, locked / posted, np.nan)
-    blended = share * assigned_apr + (1.0 - share) * q["operator_apr_queued"]
+    blended = share * assigned_apr + (1.0 - share) * q.operator_apr_queued
     fig, (ax1, ax2) = new_figure("Collateral and operator yield over collateral × network size",
                                  scenario.name, SOURCE_DIVA, ncols=2, figsize=(7.2, 3.6))
     m1 = ax1.pcolormesh(c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm())
@@ -289,7 +276,7 @@ def break_even(scenario: Scenario, points: int = 80,
     q = quote(scenario)
     costs = scenario.costs
     price = np.linspace(500.0, 10_000.0, points)
-    net = q["operator_net_reward_per_key_share_eth_per_year"]
+    net = q.operator_net_reward_per_key_share_eth_per_year
     fig, ax = new_figure("Break-even key shares per node", scenario.name,
                          SOURCE_DIVA + "; costs: scenario's costs section", figsize=(7.2, 3.6))
     for i, running in enumerate(running_costs_usd_per_month):
@@ -301,8 +288,8 @@ def break_even(scenario: Scenario, points: int = 80,
             label=f"\\${running:,.0f}/month running + \\${costs.hardware_cost_usd:,.0f} hardware "
                   f"over {costs.hardware_lifetime_years:g} years")
     ax.axvline(costs.eth_price_usd, color="grey", ls=":", lw=1)
-    ax.scatter([costs.eth_price_usd], [q["break_even_key_shares"]], color="black", zorder=5,
-               label=f"scenario: {q['break_even_key_shares']:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
+    ax.scatter([costs.eth_price_usd], [q.break_even_key_shares], color="black", zorder=5,
+               label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"\\${v:,.0f}"))
@@ -460,7 +447,7 @@ GROWTH_PANELS: list[tuple[str, str, str]] = [
     ("buffer_eth", "buffer (unstaked deposits)", "ETH"),
     ("queued_collateral_eth", "collateral queued", "divETH"),
     ("assigned_collateral_eth", "collateral locked (assigned)", "divETH"),
-    ("wdiveth_rate", "wdivETH exchange rate", "ETH per wdivETH"),
+    ("wdiveth_rate", "wdivETH exchange rate", "divETH per wdivETH"),
     ("diveth_supply", "divETH supply", "divETH"),
 ]
 
@@ -489,7 +476,7 @@ def network_growth(timeseries: pd.DataFrame, scenario_name: str, seeds: int | No
         ax.plot(years, b["p50"], color=COLORS["diva"], lw=1.6, label="median")
         ax.set_title(title)
         ax.set_ylabel(f"[{unit}]")
-        if unit != "ETH per wdivETH":
+        if unit != "divETH per wdivETH":
             ax.yaxis.set_major_formatter(ETH_FORMATTER)
     for ax in flat[len(present):]:
         ax.set_visible(False)
@@ -540,7 +527,7 @@ def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Fig
         c = collateral_grid(s, points)
         apr = np.asarray(operator_apr_assigned_at(q, c))
         ax.plot(c, apr, color=color, lw=1.6, label=s.name, ls=LINESTYLES[i % len(LINESTYLES)])
-        ax.scatter([s.diva.collateral_per_key_share_eth], [q["operator_apr_assigned"]], color=color,
+        ax.scatter([s.diva.collateral_per_key_share_eth], [q.operator_apr_assigned], color=color,
                    zorder=5, edgecolor="black", lw=0.5)
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_PCT)
@@ -561,7 +548,7 @@ def compare_availability(scenarios: Sequence[Scenario], points: int = 101) -> Fi
         a = np.asarray(dvt.availability(d.key_shares_per_validator, d.threshold, u, d.failure_correlation))
         ax.plot(u, 1.0 - a, color=color, lw=1.6, ls=LINESTYLES[i % len(LINESTYLES)],
                 label=f"{s.name} ({d.threshold}/{d.key_shares_per_validator}, ρ = {d.failure_correlation:g})")
-        ax.scatter([d.operator_uptime], [1.0 - quote(s)["validator_availability"]], color=color, zorder=5,
+        ax.scatter([d.operator_uptime], [1.0 - quote(s).validator_availability], color=color, zorder=5,
                    edgecolor="black", lw=0.5)
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
@@ -589,7 +576,7 @@ def compare_growth(timeseries: pd.DataFrame, column: str, label: str, unit: str,
         ax.plot(years, b["p50"], color=color, lw=1.6, label=name, ls=LINESTYLES[i % len(LINESTYLES)])
     ax.set_xlabel("time [years]")
     ax.set_ylabel(f"{label} [{unit}]")
-    if unit not in ("ETH per wdivETH",):
+    if unit not in ("divETH per wdivETH",):
         ax.yaxis.set_major_formatter(ETH_FORMATTER)
     ax.legend(loc="upper left")
     return fig

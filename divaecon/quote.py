@@ -2,13 +2,16 @@
 
 :func:`quote` passes a :class:`~divaecon.params.Scenario`'s fields to the pure functions of
 :mod:`divaecon.ethereum`, :mod:`divaecon.dvt`, :mod:`divaecon.protocol` and
-:mod:`divaecon.peers` and returns plain numbers; it adds no maths of its own. CLI, notebooks,
-widgets and reports all read their numbers from here.
+:mod:`divaecon.peers` and returns them as a :class:`Quote`, a frozen, typed result with one
+documented field per figure; it adds no maths of its own. CLI, notebooks, widgets and reports
+all read their numbers from here; their labels and formats come from :mod:`divaecon.figures`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -19,17 +22,83 @@ from divaecon.params import Scenario
 DIVA_NAME = "Diva (11/16)"
 
 
-def quote(scenario: Scenario) -> dict[str, Any]:
-    """Key figures of Diva under ``scenario``; rates are fractions per year, amounts in ETH.
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Key figures of Diva under one scenario (what :func:`quote` returns).
 
-    Keys: ``consensus_apr``, ``execution_apr``, ``gross_apr`` (of a Diva validator, whose
-    uptime is its availability), ``staker_apr``, ``operator_apr_queued``,
-    ``operator_apr_assigned``, ``operator_reward_per_key_share_eth_per_year``,
-    ``collateral_penalty_per_key_share_eth_per_year``,
-    ``operator_net_reward_per_key_share_eth_per_year`` (reward − penalty), ``validator_availability``,
-    ``collateral_locked_eth``, ``collateral_ratio``, ``operator_cost_usd_per_year``,
-    ``break_even_key_shares``, ``ideal_consensus_apr``.
+    Rates are fractions per year (``0.031`` is 3.1 % a year), simple (APR, not compounded);
+    amounts of ETH and divETH are in whole units (not gwei). Each field says its unit in
+    brackets. Read a field by name (``q.staker_apr``); make a variant by quoting another
+    scenario, never by changing a quote.
     """
+
+    scenario_name: str
+    """Name of the scenario quoted [text]."""
+
+    total_staked_eth: float
+    """Total ETH staked on Ethereum, the scenario's input [ETH]."""
+
+    ideal_consensus_apr: float
+    """Consensus APR of a perfect validator in a perfect network, ≈ 166.3 / √(ETH staked)
+    [fraction/year] (consensus-specs ``specs/altair/beacon-chain.md``)."""
+
+    consensus_apr: float
+    """Consensus APR of a Diva validator, whose uptime is its availability [fraction/year]."""
+
+    execution_apr: float
+    """Execution-layer APR (priority fees + MEV) of a Diva validator [fraction/year]."""
+
+    gross_apr: float
+    """Consensus + execution APR of a Diva validator, before fees [fraction/year]."""
+
+    staker_apr: float
+    """APR of a divETH holder: gross APR less fees and cash drag [fraction/year]."""
+
+    operator_apr_queued: float
+    """APR of operator collateral waiting in the queue (what divETH earns) [fraction/year]."""
+
+    operator_apr_assigned: float
+    """APR of operator collateral backing key shares: divETH's APR plus the net operator
+    reward per divETH of collateral [fraction/year]."""
+
+    operator_reward_per_key_share_eth_per_year: float
+    """Operator reward one key share earns in a year [ETH/year]."""
+
+    collateral_penalty_per_key_share_eth_per_year: float
+    """Expected penalties one key share's collateral covers in a year [ETH/year]."""
+
+    operator_net_reward_per_key_share_eth_per_year: float
+    """Operator reward less expected penalties, per key share [ETH/year]."""
+
+    validator_availability: float
+    """Share of time a Diva validator has enough key shares online to sign [fraction]."""
+
+    collateral_locked_eth: float
+    """divETH collateral locked by the scenario's network of validators [divETH]."""
+
+    collateral_ratio: float
+    """Collateral per validator as a share of the validator's stake [fraction]."""
+
+    network_validators: int
+    """Diva validators in the network, the scenario's input [validators]."""
+
+    operator_cost_usd_per_year: float
+    """Yearly cost of one operator node: hardware write-off + running costs [USD/year]."""
+
+    break_even_key_shares: float
+    """Key shares one node must run for its net rewards to cover its cost; ``inf`` when a
+    key share earns nothing [key shares]."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Field name → value, in field order."""
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Quote))
+
+
+def quote(scenario: Scenario) -> Quote:
+    """Key figures of Diva under ``scenario`` (see :class:`Quote` for each field and its unit)."""
     eth, diva, costs = scenario.ethereum, scenario.diva, scenario.costs
     avail = dvt.availability(
         diva.key_shares_per_validator, diva.threshold, diva.operator_uptime, diva.failure_correlation
@@ -55,65 +124,65 @@ def quote(scenario: Scenario) -> dict[str, Any]:
         costs.hardware_cost_usd, costs.hardware_lifetime_years, costs.running_cost_usd_per_month
     )
     net = reward - penalty  # what a key share leaves its operator once penalties are covered
-    return {
-        "scenario": scenario.name,
-        "total_staked_eth": eth.total_staked_eth,
-        "ideal_consensus_apr": ethereum.ideal_consensus_apr(eth.total_staked_eth),
-        "consensus_apr": cl,
-        "execution_apr": el,
-        "gross_apr": gross,
-        "staker_apr": staker,
-        "operator_apr_queued": protocol.operator_apr_queued(staker),
-        "operator_apr_assigned": protocol.operator_apr_assigned(
+    return Quote(
+        scenario_name=scenario.name,
+        total_staked_eth=float(eth.total_staked_eth),
+        ideal_consensus_apr=float(ethereum.ideal_consensus_apr(eth.total_staked_eth)),
+        consensus_apr=float(cl),
+        execution_apr=float(el),
+        gross_apr=float(gross),
+        staker_apr=float(staker),
+        operator_apr_queued=float(protocol.operator_apr_queued(staker)),
+        operator_apr_assigned=float(protocol.operator_apr_assigned(
             staker, reward, diva.collateral_per_key_share_eth, penalty
-        ),
-        "operator_reward_per_key_share_eth_per_year": reward,
-        "collateral_penalty_per_key_share_eth_per_year": penalty,
-        "operator_net_reward_per_key_share_eth_per_year": net,
-        "validator_availability": avail,
-        "collateral_locked_eth": protocol.collateral_locked_eth(
+        )),
+        operator_reward_per_key_share_eth_per_year=float(reward),
+        collateral_penalty_per_key_share_eth_per_year=float(penalty),
+        operator_net_reward_per_key_share_eth_per_year=float(net),
+        validator_availability=float(avail),
+        collateral_locked_eth=float(protocol.collateral_locked_eth(
             diva.network_validators, diva.collateral_per_key_share_eth, diva.key_shares_per_validator
-        ),
-        "collateral_ratio": protocol.collateral_ratio(
+        )),
+        collateral_ratio=float(protocol.collateral_ratio(
             diva.collateral_per_key_share_eth, diva.key_shares_per_validator, diva.validator_stake_eth
-        ),
-        "network_validators": diva.network_validators,
-        "operator_cost_usd_per_year": cost,
-        "break_even_key_shares": protocol.break_even_key_shares(
-            net, costs.eth_price_usd, cost
-        ),
-    }
-
-
-def operator_apr_assigned_at(figures: dict[str, Any], collateral_per_key_share_eth: Any) -> Any:
-    """The assigned operator APR of a :func:`quote` at other collateral levels (scalar or array).
-
-    :func:`divaecon.protocol.operator_apr_assigned` with the quote's staker APR, reward and
-    penalty per key share: what the figures and tables that vary the collateral draw.
-    """
-    return protocol.operator_apr_assigned(
-        figures["staker_apr"], figures["operator_reward_per_key_share_eth_per_year"],
-        collateral_per_key_share_eth, figures["collateral_penalty_per_key_share_eth_per_year"],
+        )),
+        network_validators=int(diva.network_validators),
+        operator_cost_usd_per_year=float(cost),
+        break_even_key_shares=float(protocol.break_even_key_shares(net, costs.eth_price_usd, cost)),
     )
 
 
-def peer_table(scenario: Scenario, figures: dict[str, Any] | None = None) -> pd.DataFrame:
+def operator_apr_assigned_at(q: Quote, collateral_per_key_share_eth: Any) -> Any:
+    """The assigned operator APR of a :class:`Quote` at other collateral levels [fraction/year].
+
+    :func:`divaecon.protocol.operator_apr_assigned` with the quote's staker APR, reward and
+    penalty per key share; ``collateral_per_key_share_eth`` [divETH] is a scalar or an array.
+    What the figures and tables that vary the collateral draw.
+    """
+    return protocol.operator_apr_assigned(
+        q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
+        collateral_per_key_share_eth, q.collateral_penalty_per_key_share_eth_per_year,
+    )
+
+
+def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
     """Diva and its peers side by side (columns of :data:`divaecon.peers.COLUMNS`).
 
     Every set-up runs on nodes of the scenario's ``diva.operator_uptime`` with its
     ``failure_correlation``, so the comparison is like for like. Diva's operator APR is the
-    assigned APR; its capital to start is one key share's collateral.
+    assigned APR; its capital to start is one key share's collateral. ``q`` is the scenario's
+    :func:`quote` when the caller has it already.
     """
     eth, diva = scenario.ethereum, scenario.diva
-    q = figures if figures is not None else quote(scenario)
+    q = q if q is not None else quote(scenario)
     diva_row = {
         "name": DIVA_NAME if (diva.threshold, diva.key_shares_per_validator) == (11, 16)
         else f"Diva ({diva.threshold}/{diva.key_shares_per_validator})",
-        "staker_apr": q["staker_apr"],
-        "operator_apr": q["operator_apr_assigned"],
+        "staker_apr": q.staker_apr,
+        "operator_apr": q.operator_apr_assigned,
         "capital_eth": diva.collateral_per_key_share_eth,
         "faults_tolerated": diva.key_shares_per_validator - diva.threshold,
-        "availability": q["validator_availability"],
+        "availability": q.validator_availability,
         "n_operators": diva.key_shares_per_validator,
         "threshold": diva.threshold,
         "permissionless": True,
@@ -136,15 +205,24 @@ def _json_number(x: Any) -> Any:
     return x
 
 
+PEER_JSON_COLUMNS: tuple[str, ...] = (
+    "name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
+)
+"""Columns of :func:`peer_table` that ``divaecon quote --json`` gives for each peer."""
+
+
 def quote_json(scenario: Scenario) -> dict[str, Any]:
-    """:func:`quote` plus ``peers`` as JSON-ready values (NaN and inf become null)."""
+    """``scenario_name``, each figure of :data:`divaecon.figures.QUOTE_FIGURES` under its key, then
+    ``peers``, as JSON-ready values (NaN and inf become null)."""
+    from divaecon.figures import QUOTE_FIGURES
+
     q = quote(scenario)
     table = peer_table(scenario, q)
     peer_rows = [
         {k: _json_number(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in table[["name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated",
-                          "availability"]].to_dict(orient="records")
+        for row in table[list(PEER_JSON_COLUMNS)].to_dict(orient="records")
     ]
-    out = {k: _json_number(v) for k, v in q.items()}
+    out: dict[str, Any] = {"scenario_name": q.scenario_name}
+    out.update({f.key: _json_number(getattr(q, f.key)) for f in QUOTE_FIGURES})
     out["peers"] = peer_rows
     return out

@@ -1,16 +1,16 @@
 """The interactive dashboard: drag a slider, watch Diva's key figures move against its peers.
 
-Presentation only (STYLE.md §1): every callback builds a :class:`~divaecon.params.Scenario`
-with :meth:`~divaecon.params.Scenario.override` and reads its numbers from
+Presentation only: every callback builds a :class:`~divaecon.params.Scenario` with
+:meth:`~divaecon.params.Scenario.override` and reads its numbers from
 :func:`divaecon.quote.quote`, :func:`divaecon.quote.peer_table` and the pure functions of
-:mod:`divaecon.protocol`; this module adds no model maths, only unit scaling for the sliders
-(million ETH, whole validators) and drawing.
+:mod:`divaecon.protocol`; labels and formats of the key figures come from
+:mod:`divaecon.figures`, colours from :mod:`divaecon.palette`. This module adds no model
+maths, only unit scaling for the sliders (million ETH, whole validators) and drawing.
 
 Three ways in:
 
 - ``Dashboard(scenario)`` / :func:`dashboard` in a notebook (``notebooks/00_explore.ipynb``);
-- ``divaecon app`` → :func:`serve_app`, which serves :func:`app_notebook` with Voilà on
-  127.0.0.1 behind a token;
+- ``divaecon app`` (:mod:`divaecon.app`), which serves that notebook with Voilà;
 - tests and benchmarks set ``dashboard.sliders[name].value`` and read ``figures_table``,
   ``images`` and ``figures`` without a browser (callbacks run synchronously).
 
@@ -23,26 +23,13 @@ cached bitmap of its static part (axes, ticks, labels) and only redraws the movi
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import html
+import io
 import math
 import os
-import re
-import secrets
-import signal
-import socket
-import struct
-import subprocess
-import sys
-import tempfile
-import threading
 import time
-import zlib
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import ipywidgets as W
@@ -52,21 +39,22 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
+from PIL import Image
 
+from divaecon import figures, protocol
 from divaecon import formatting as fmt
-from divaecon import protocol
 from divaecon.errors import DivaeconError
+from divaecon.palette import COLORS, DIVA_PURPLE, FAILED_RED, NOTE_GREY
 from divaecon.params import DivaParams, Scenario, load_scenario
-from divaecon.quote import operator_apr_assigned_at, peer_table, quote
+from divaecon.quote import Quote, operator_apr_assigned_at, peer_table, quote
+from divaecon.tables import quote_rows
 
 __all__ = [
     "KEY_FIGURES",
     "SLIDERS",
     "Dashboard",
     "SliderSpec",
-    "app_notebook",
     "dashboard",
-    "serve_app",
 ]
 
 DPI = 100
@@ -167,26 +155,25 @@ def _make_slider(spec: SliderSpec, scenario_value: float) -> W.FloatSlider | W.F
 # ---------------------------------------------------------------------------------------------
 
 
-def _collateral(q: dict[str, Any]) -> str:
-    return (fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")
-            + f" ({fmt.pct(q['collateral_ratio'], 1)} of stake)")
-
-
-KEY_FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
-    ("staker_apr", "divETH staker APR", lambda q: fmt.pct(q["staker_apr"])),
-    ("operator_apr_queued", "Operator APR on collateral, queued", lambda q: fmt.pct(q["operator_apr_queued"])),
-    ("operator_apr_assigned", "Operator APR on collateral, assigned",
-     lambda q: fmt.pct(q["operator_apr_assigned"])),
-    ("operator_reward_per_key_share_eth_per_year", "Operator reward per key share",
-     lambda q: fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year"),
-    ("collateral_locked_eth", "Collateral locked", _collateral),
-    ("validator_availability", "Validator availability", lambda q: fmt.prob(q["validator_availability"])),
-    ("break_even_key_shares", "Break-even key shares",
-     lambda q: fmt.count(q["break_even_key_shares"])
-     + f" (node cost {fmt.usd(q['operator_cost_usd_per_year'])}/year)"),
-    ("gross_apr", "Gross APR of a Diva validator", lambda q: fmt.pct(q["gross_apr"])),
+KEY_FIGURES: tuple[str, ...] = (
+    "staker_apr",
+    "operator_apr_queued",
+    "operator_apr_assigned",
+    "operator_reward_per_key_share_eth_per_year",
+    "collateral_locked_eth",
+    "validator_availability",
+    "break_even_key_shares",
+    "gross_apr",
 )
-"""Rows of the key-figures table: the :func:`~divaecon.quote.quote` key, label and formatter."""
+"""Rows of the key-figures table: keys of :data:`divaecon.figures.FIGURES`, whose labels and
+formats the table shows."""
+
+_CONTEXT: dict[str, Callable[[Quote], str]] = {
+    "collateral_locked_eth": lambda q: f" ({figures.text('collateral_ratio', q.collateral_ratio)} of stake)",
+    "break_even_key_shares":
+        lambda q: f" (node cost {figures.text('operator_cost_usd_per_year', q.operator_cost_usd_per_year)})",
+}
+"""A related figure shown after a row's value, in brackets."""
 
 _TABLE_STYLE = """<style>
 .divaecon-kf table {border-collapse: collapse; font-size: 14px; min-width: 430px;}
@@ -197,12 +184,13 @@ _TABLE_STYLE = """<style>
 </style>"""
 
 
-def key_figures_html(q: dict[str, Any], caption: str = "Key figures") -> str:
-    """The key-figures table; each value cell carries ``data-key`` = its :func:`quote` key."""
+def key_figures_html(q: Quote, caption: str = "Key figures") -> str:
+    """The key-figures table; each value cell carries ``data-key`` = its :class:`~divaecon.quote.Quote` field."""
     rows = "".join(
-        f'<tr><th scope="row">{html.escape(label)}</th>'
-        f'<td class="divaecon-value" id="divaecon-{key}" data-key="{key}">{html.escape(show(q))}</td></tr>'
-        for key, label, show in KEY_FIGURES
+        f'<tr><th scope="row">{html.escape(f.label)}</th>'
+        f'<td class="divaecon-value" id="divaecon-{f.key}" data-key="{f.key}">'
+        f"{html.escape(value + _CONTEXT.get(f.key, _no_context)(q))}</td></tr>"
+        for f, value in quote_rows(q, KEY_FIGURES)
     )
     return (
         f'{_TABLE_STYLE}<div class="divaecon-kf"><table><caption>{html.escape(caption)}</caption>'
@@ -212,15 +200,19 @@ def key_figures_html(q: dict[str, Any], caption: str = "Key figures") -> str:
     )
 
 
+def _no_context(_q: Quote) -> str:
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures: matplotlib without pyplot, blitted, encoded to PNG bytes
 # ---------------------------------------------------------------------------------------------
 
 _NICE = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-STAKER_COLOUR = "#3b6fb6"
-OPERATOR_COLOUR = "#e08a1e"
-DIVA_COLOUR = "#7b3fb4"
-SOURCE_STYLE: dict[str, Any] = {"fontsize": 7, "color": "#777777"}
+SOURCE_STYLE: dict[str, Any] = {"fontsize": 7, "color": NOTE_GREY}
+PNG_COMPRESS_LEVEL = 1
+"""zlib level of the figures' PNGs: 1 is the fastest that still compresses these mostly white
+figures to about 40 KB (level 6, Pillow's default, costs more time for a few per cent)."""
 
 
 def nice_ceiling(x: float) -> float:
@@ -235,21 +227,13 @@ def nice_ceiling(x: float) -> float:
     return 10.0 ** (exp + 1)  # pragma: no cover - _NICE ends at 10
 
 
-def _png_chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-
-def _png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as an RGB PNG: no row filter, zlib level 1 (about twice as fast as PIL's
-    defaults on these mostly white figures, and about as small)."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    h, w = rgba.shape[:2]
-    rows = np.empty((h, 3 * w + 1), dtype=np.uint8)
-    rows[:, 0] = 0  # filter type "None" for every scanline
-    rows[:, 1:].reshape(h, w, 3)[...] = rgba[..., :3]  # a view: one copy, no temporary
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit truecolour, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+def png_bytes(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as an RGB PNG, encoded by Pillow at :data:`PNG_COMPRESS_LEVEL`."""
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombytes("RGB", (width, height), canvas.buffer_rgba(), "raw", "RGBX")  # drops alpha
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
 
 
 class _Panel:
@@ -292,7 +276,7 @@ class _Panel:
         for artist in sorted(self.moving, key=lambda a: a.get_zorder()):
             if artist.get_visible():
                 artist.draw(renderer)
-        self.png = _png(self.canvas)
+        self.png = png_bytes(self.canvas)
         return self.png
 
     def invalidate(self) -> None:
@@ -328,15 +312,15 @@ class PeersPanel(_Panel):
         self.names = tuple(names)
         y = np.arange(len(names))[::-1].astype(float)
         h = 0.38
-        self.staker_bars = list(ax.barh(y + h / 2, np.zeros(len(y)), h, color=STAKER_COLOUR,
+        self.staker_bars = list(ax.barh(y + h / 2, np.zeros(len(y)), h, color=COLORS["staker"],
                                         label="staker APR"))
-        self.operator_bars = list(ax.barh(y - h / 2, np.zeros(len(y)), h, color=OPERATOR_COLOUR,
+        self.operator_bars = list(ax.barh(y - h / 2, np.zeros(len(y)), h, color=COLORS["operator"],
                                           label="operator APR on own capital"))
         ax.set_yticks(y, [str(n) for n in names], fontsize=8)
         ax.set_ylim(-0.7, len(names) - 0.3)
-        ax.axhspan(y[0] - 0.5, y[0] + 0.5, color=DIVA_COLOUR, alpha=0.08, zorder=0)
+        ax.axhspan(y[0] - 0.5, y[0] + 0.5, color=DIVA_PURPLE, alpha=0.08, zorder=0)
         ax.get_yticklabels()[0].set_fontweight("bold")
-        ax.get_yticklabels()[0].set_color(DIVA_COLOUR)
+        ax.get_yticklabels()[0].set_color(DIVA_PURPLE)
         ax.set_xlabel("APR [% per year]", fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
         _pct_axis(ax, "x")
@@ -377,39 +361,39 @@ class CollateralPanel(_Panel):
                       fontsize=10, fontweight="bold", va="top")
         self.fig.text(0.01, 0.012, "Source: divaecon.quote, protocol.operator_apr_assigned "
                       f"(scenario '{scenario_name}'); Diva docs.", **SOURCE_STYLE)
-        (self.assigned,) = ax.plot(self.grid, np.zeros_like(self.grid), color=OPERATOR_COLOUR, lw=2,
+        (self.assigned,) = ax.plot(self.grid, np.zeros_like(self.grid), color=COLORS["operator"], lw=2,
                                    label="operator APR, assigned")
-        (self.queued,) = ax.plot(self.grid[[0, -1]], [0.0, 0.0], color=STAKER_COLOUR, lw=1.5,
+        (self.queued,) = ax.plot(self.grid[[0, -1]], [0.0, 0.0], color=COLORS["staker"], lw=1.5,
                                  label="operator APR, queued (= staker APR)")
-        (self.reward,) = ax2.plot(self.grid[[0, -1]], [0.0, 0.0], color="#555555", lw=1.2, ls="--",
+        (self.reward,) = ax2.plot(self.grid[[0, -1]], [0.0, 0.0], color=NOTE_GREY, lw=1.2, ls="--",
                                   label="reward per key share (right axis)")
-        self.vline = ax.axvline(1.0, color=DIVA_COLOUR, lw=1, ls=":")
-        (self.marker,) = ax.plot([1.0], [0.0], "o", color=DIVA_COLOUR, ms=7, zorder=5)
-        self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_COLOUR, va="bottom", zorder=6)
+        self.vline = ax.axvline(1.0, color=DIVA_PURPLE, lw=1, ls=":")
+        (self.marker,) = ax.plot([1.0], [0.0], "o", color=DIVA_PURPLE, ms=7, zorder=5)
+        self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_PURPLE, va="bottom", zorder=6)
         ax.set_xlim(0, c_max * 1.02)
         ax.set_xlabel("collateral per key share [divETH]", fontsize=9)
         ax.set_ylabel("APR on collateral [% per year]", fontsize=9)
-        ax2.set_ylabel("operator reward per key share [ETH/year]", fontsize=8, color="#555555")
+        ax2.set_ylabel("operator reward per key share [ETH/year]", fontsize=8, color=NOTE_GREY)
         ax.tick_params(labelsize=8)
-        ax2.tick_params(labelsize=8, colors="#555555")
+        ax2.tick_params(labelsize=8, colors=NOTE_GREY)
         _pct_axis(ax)
         ax.grid(alpha=0.3)
         handles = [self.assigned, self.queued, self.reward]
         ax.legend(handles=handles, loc="upper right", fontsize=7.5, framealpha=0.9)
         self.moving = [self.assigned, self.queued, self.reward, self.vline, self.marker, self.label]
 
-    def update(self, q: dict[str, Any], collateral: float) -> bytes:
+    def update(self, q: Quote, collateral: float) -> bytes:
         """Curves through :func:`divaecon.protocol.operator_apr_assigned` for the quote's rates."""
         assigned = np.asarray(operator_apr_assigned_at(q, self.grid), dtype=float)
-        queued = float(protocol.operator_apr_queued(q["staker_apr"]))
-        reward = float(q["operator_reward_per_key_share_eth_per_year"])
+        queued = float(protocol.operator_apr_queued(q.staker_apr))
+        reward = float(q.operator_reward_per_key_share_eth_per_year)
         self.assigned.set_ydata(assigned)
         self.queued.set_ydata([queued, queued])
         self.reward.set_ydata([reward, reward])
         self.vline.set_xdata([collateral, collateral])
-        self.marker.set_data([collateral], [q["operator_apr_assigned"]])
-        self.label.set_position((collateral, q["operator_apr_assigned"]))
-        self.label.set_text(f"  {fmt.pct(q['operator_apr_assigned'])}  ")
+        self.marker.set_data([collateral], [q.operator_apr_assigned])
+        self.label.set_position((collateral, q.operator_apr_assigned))
+        self.label.set_text(f"  {figures.text('operator_apr_assigned', q.operator_apr_assigned)}  ")
         self.label.set_horizontalalignment("left" if collateral < 0.6 * self.grid[-1] else "right")
         return self.render(nice_ceiling(float(np.nanmax(assigned)) * 1.08))
 
@@ -443,11 +427,11 @@ class NetworkPanel(_Panel):
                 label=f"{reference_collateral:g} divETH per key share (Diva's default)")
         if committed_eth > 0:
             ax.axhline(committed_eth, color="#2a9d55", lw=1, ls="-.",
-                       label=f"pre-launch commitment, {fmt.eth(committed_eth).replace('ETH', 'divETH')}")
-        (self.line,) = ax.plot(self.grid, np.zeros_like(self.grid), color=DIVA_COLOUR, lw=2,
+                       label=f"pre-launch commitment, {fmt.eth(committed_eth, unit='divETH')}")
+        (self.line,) = ax.plot(self.grid, np.zeros_like(self.grid), color=DIVA_PURPLE, lw=2,
                                label="at the chosen collateral")
-        (self.marker,) = ax.plot([n_min], [1.0], "o", color=DIVA_COLOUR, ms=7, zorder=5)
-        self.label = ax.text(n_min, 1.0, "", fontsize=8, color=DIVA_COLOUR, va="top", zorder=6)
+        (self.marker,) = ax.plot([n_min], [1.0], "o", color=DIVA_PURPLE, ms=7, zorder=5)
+        self.label = ax.text(n_min, 1.0, "", fontsize=8, color=DIVA_PURPLE, va="top", zorder=6)
         ax.set_xlabel("Diva validators", fontsize=9)
         ax.set_ylabel("collateral locked [divETH]", fontsize=9)
         comma = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}")
@@ -458,14 +442,14 @@ class NetworkPanel(_Panel):
         ax.legend(loc="upper left", fontsize=7.5, framealpha=0.9)
         self.moving = [self.line, self.marker, self.label]
 
-    def update(self, q: dict[str, Any], collateral: float, validators: int) -> bytes:
+    def update(self, q: Quote, collateral: float, validators: int) -> bytes:
         """The line through :func:`divaecon.protocol.collateral_locked_eth` and the current point."""
         self.line.set_ydata(np.asarray(protocol.collateral_locked_eth(self.grid, collateral, self.key_shares)))
         n = max(float(validators), float(self.grid[0]))
-        locked = max(float(q["collateral_locked_eth"]), float(self.ax.get_ylim()[0]))
+        locked = max(float(q.collateral_locked_eth), float(self.ax.get_ylim()[0]))
         self.marker.set_data([n], [locked])
         self.label.set_position((n, locked))
-        self.label.set_text(fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH") + "  ")
+        self.label.set_text(figures.text("collateral_locked_eth", q.collateral_locked_eth) + "  ")
         self.label.set_horizontalalignment("right")
         return self.render("fixed")
 
@@ -533,7 +517,7 @@ class Dashboard:
         self._drawn: dict[str, Any] = {}
         self._suspended = False
         self.scenario = self.base
-        self.figures: dict[str, Any] = {}
+        self.figures: Quote | None = None
         self.peers = pd.DataFrame()
         self.last_update_s = 0.0
         self.updates = 0
@@ -594,7 +578,7 @@ class Dashboard:
         try:
             scenario = self.scenario_from_sliders()
         except DivaeconError as exc:
-            self.status.value = f"<span style='color:#b00020'>{html.escape(str(exc))}</span>"
+            self.status.value = f"<span style='color:{FAILED_RED}'>{html.escape(str(exc))}</span>"
             return
         q = quote(scenario)
         table = peer_table(scenario, q)
@@ -604,8 +588,8 @@ class Dashboard:
         d = scenario.diva
         self._redraw("peers", table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(),
                      lambda: self.panels["peers"].update(table))
-        self._redraw("collateral", (q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"],
-                                    q["collateral_penalty_per_key_share_eth_per_year"],
+        self._redraw("collateral", (q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
+                                    q.collateral_penalty_per_key_share_eth_per_year,
                                     d.collateral_per_key_share_eth),
                      lambda: self.panels["collateral"].update(q, d.collateral_per_key_share_eth))
         self._redraw("network", (d.collateral_per_key_share_eth, d.network_validators),
@@ -643,178 +627,3 @@ def dashboard(scenario: Scenario | str | os.PathLike[str] | None = None, **overr
     if overrides:
         base = base.override(**overrides)
     return Dashboard(base)
-
-
-# ---------------------------------------------------------------------------------------------
-# The notebook and the Voilà app
-# ---------------------------------------------------------------------------------------------
-
-APP_NOTEBOOK_NAME = "divaecon.ipynb"
-
-_INTRO = """# divaecon — explore Diva Staking
-
-Drag a slider — collateral per key share, network size, ETH staked, operator uptime, failure
-correlation, execution reward, operator fee, ETH price, node costs — and watch the staker APR,
-the operators' APR and reward per key share and the collateral locked move, next to Diva's
-peers. The same dashboard is served by `divaecon app` (Voilà)."""
-
-_PARAMETERS = """# parameters
-scenario_path = None  # a scenario YAML file, or None for the shipped base scenario"""
-
-_DASHBOARD = """from divaecon.widgets import dashboard
-
-dashboard(scenario_path)"""
-
-
-def app_notebook(scenario_path: str | os.PathLike[str] | None = None) -> Any:
-    """The notebook behind the dashboard (``notebooks/00_explore.ipynb`` holds the same cells).
-
-    ``scenario_path`` (made absolute) is written into the parameters cell as a Python string
-    literal (``repr``), so a path full of quotes stays text and never becomes code.
-    """
-    import nbformat
-
-    parameters = _PARAMETERS
-    if scenario_path is not None:
-        literal = repr(str(Path(scenario_path).resolve()))
-        parameters = _PARAMETERS.replace("scenario_path = None", f"scenario_path = {literal}", 1)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(_INTRO),
-        nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(_DASHBOARD),
-    ]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = ("intro", "parameters", "dashboard")[i]
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python"},
-    }
-    return nb
-
-
-_TOKEN_RE = re.compile(r"[A-Za-z0-9._~-]{8,256}")
-_NOISE = ("running over TCP without encryption", "KeyboardInterrupt caught in kernel", "is not trusted")
-
-
-def _check_port(port: int) -> None:
-    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65_535:
-        raise DivaeconError(f"--port = {port!r}: must be a whole number from 1 to 65535")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise DivaeconError(
-                f"--port = {port}: 127.0.0.1:{port} is not available ({exc.strerror}); choose another port"
-            ) from None
-
-
-def _listening(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: have the kernel send SIGTERM to Voilà if ``divaecon app`` dies (even by SIGKILL)."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _stop(proc: subprocess.Popen[str], timeout_s: float = 15.0) -> None:
-    """Ask Voilà to stop (it shuts its kernels down), then insist."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        proc.wait()
-
-
-def _pump(stream: Any, tail: deque[str], echo: bool) -> None:
-    for line in stream:
-        tail.append(line.rstrip())
-        if echo and not any(n in line for n in _NOISE):
-            sys.stderr.write(line)
-            sys.stderr.flush()
-
-
-def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str | os.PathLike[str] | None = None,
-              ready_timeout_s: float = 120.0, echo_log: bool = True) -> None:
-    """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
-
-    Writes :func:`app_notebook` to a temporary directory, starts ``voila`` on it (no browser,
-    no port retries), waits until it listens and prints the URL with the token. Ctrl-C or
-    SIGTERM stops Voilà and its kernels. ``scenario_path`` sets the sliders' starting values
-    (validated here, before anything starts). A bad or busy port, a malformed token, an invalid
-    scenario or a Voilà that fails to start raise :class:`~divaecon.errors.DivaeconError`.
-    """
-    if scenario_path is not None:
-        load_scenario(scenario_path)  # every invalid field reported now, not inside the kernel
-    _check_port(port)
-    if token is None:
-        token = secrets.token_urlsafe(24)
-    elif not _TOKEN_RE.fullmatch(token):
-        raise DivaeconError(
-            "--token: use 8 to 256 letters, digits or . _ ~ - (or leave it out for a random one)"
-        )
-    import importlib.util
-
-    if importlib.util.find_spec("voila") is None:
-        raise DivaeconError("Voilà is not installed: pip install 'voila>=0.5,<0.6'")
-    import nbformat
-
-    previous_term: Any = None
-    in_main = threading.current_thread() is threading.main_thread()
-
-    def _on_term(_sig: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    with tempfile.TemporaryDirectory(prefix="divaecon-app-") as tmp:
-        notebook = Path(tmp) / APP_NOTEBOOK_NAME
-        nbformat.write(app_notebook(scenario_path), notebook)
-        cmd = [
-            sys.executable, "-m", "voila", str(notebook), "--no-browser",
-            "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
-            f"--Voila.token={token}", "--Voila.log_level=WARN",
-        ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"}
-        tail: deque[str] = deque(maxlen=20)
-        if in_main:
-            previous_term = signal.signal(signal.SIGTERM, _on_term)
-        proc: subprocess.Popen[str] | None = None
-        try:
-            proc = subprocess.Popen(
-                cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-            )
-            pump = threading.Thread(target=_pump, args=(proc.stdout, tail, echo_log), daemon=True)
-            pump.start()
-            deadline = time.monotonic() + ready_timeout_s
-            while not _listening(port):
-                if proc.poll() is not None:
-                    last = next((ln for ln in reversed(tail) if ln.strip()), "no output")
-                    raise DivaeconError(f"Voilà exited with status {proc.returncode} before serving: {last}")
-                if time.monotonic() > deadline:
-                    raise DivaeconError(f"Voilà did not start listening on 127.0.0.1:{port} "
-                                        f"within {ready_timeout_s:g} s")
-                time.sleep(0.2)
-            url = f"http://127.0.0.1:{port}/?token={token}"
-            print(f"divaecon dashboard (Voilà): {url}", flush=True)
-            print("Open it in a browser; press Ctrl-C to stop.", flush=True)
-            status = proc.wait()
-            if status != 0:
-                raise DivaeconError(f"Voilà stopped with status {status}")
-        except KeyboardInterrupt:
-            print("Stopping the dashboard ...", file=sys.stderr, flush=True)
-        finally:
-            if proc is not None:
-                _stop(proc)
-            if in_main:
-                signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)

@@ -136,13 +136,13 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
         start = _readout_value(page)
         assert start == pytest.approx(base.diva.collateral_per_key_share_eth)
         before = apr.inner_text().strip()
-        assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+        assert before == fmt.pct(quote(base).operator_apr_assigned)
 
         def shown_matches_package(expected_collateral: float) -> str:
             value = _readout_value(page)
             assert value == pytest.approx(expected_collateral)
             shown = apr.inner_text().strip()
-            assert shown == fmt.pct(quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            assert shown == fmt.pct(quote(base.override(collateral_per_key_share_eth=value)).operator_apr_assigned)
             return str(shown)
 
         # One step right with the keyboard: 1.00 → 1.05 divETH per key share.
@@ -226,7 +226,7 @@ def test_notebook_in_jupyterlab(lab_url: str) -> None:
         apr.wait_for(state="visible")
         base = Scenario()
         before = apr.inner_text().strip()
-        assert before == fmt.pct(quote(base)["operator_apr_assigned"])
+        assert before == fmt.pct(quote(base).operator_apr_assigned)
         handle = page.locator(COLLATERAL_HANDLE)
         handle.focus()
         handle.press("ArrowLeft")
@@ -234,7 +234,7 @@ def test_notebook_in_jupyterlab(lab_url: str) -> None:
         value = _readout_value(page)
         assert value == pytest.approx(0.95)
         assert apr.inner_text().strip() == fmt.pct(
-            quote(base.override(collateral_per_key_share_eth=value))["operator_apr_assigned"])
+            quote(base.override(collateral_per_key_share_eth=value)).operator_apr_assigned)
         # One output in the dashboard cell: updates replace, they do not pile up.
         assert page.locator(".jp-OutputArea-child").count() == 1
         page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))

@@ -86,14 +86,14 @@ def test_quote_reference_issue_2():
     # gives a consensus APR of 166.3 / sqrt(34.65e6) ≈ 2.8255 %.
     s = Scenario().override(total_staked_eth=34_650_000, operator_uptime=1.0, el_reward_per_block_eth=0.0)
     q = quote(s)
-    assert q["consensus_apr"] == pytest.approx(166.3 / math.sqrt(34.65e6), rel=1e-3)
-    assert q["execution_apr"] == 0.0
-    r = q["gross_apr"]
-    assert q["staker_apr"] == pytest.approx(0.9 * r)
-    assert q["operator_reward_per_key_share_eth_per_year"] == pytest.approx(0.2 * r)
-    assert q["operator_apr_assigned"] == pytest.approx(1.1 * r)
-    assert q["collateral_locked_eth"] == pytest.approx(21_504)
-    assert q["validator_availability"] == 1.0
+    assert q.consensus_apr == pytest.approx(166.3 / math.sqrt(34.65e6), rel=1e-3)
+    assert q.execution_apr == 0.0
+    r = q.gross_apr
+    assert q.staker_apr == pytest.approx(0.9 * r)
+    assert q.operator_reward_per_key_share_eth_per_year == pytest.approx(0.2 * r)
+    assert q.operator_apr_assigned == pytest.approx(1.1 * r)
+    assert q.collateral_locked_eth == pytest.approx(21_504)
+    assert q.validator_availability == 1.0
 
 
 @given(st.floats(0.05, 2.0), st.floats(0.05, 2.0))
@@ -101,18 +101,18 @@ def test_lower_collateral_raises_assigned_apr(c1, c2):
     lo, hi = sorted((c1, c2))
     qa = quote(Scenario().override(collateral_per_key_share_eth=lo))
     qb = quote(Scenario().override(collateral_per_key_share_eth=hi))
-    assert qa["operator_apr_assigned"] >= qb["operator_apr_assigned"] - 1e-15
-    assert qa["staker_apr"] == pytest.approx(qb["staker_apr"])  # stakers are not affected
+    assert qa.operator_apr_assigned >= qb.operator_apr_assigned - 1e-15
+    assert qa.staker_apr == pytest.approx(qb.staker_apr)  # stakers are not affected
 
 
 def test_operator_apr_assigned_at_other_collateral() -> None:
     from divaecon.quote import operator_apr_assigned_at
 
     q = quote(Scenario())
-    assert operator_apr_assigned_at(q, 1.0) == pytest.approx(q["operator_apr_assigned"], rel=1e-12)
+    assert operator_apr_assigned_at(q, 1.0) == pytest.approx(q.operator_apr_assigned, rel=1e-12)
     # README: 0.9 r + (0.2 r − penalty) / c for the same quote, at c = 0.5 and 2
-    r = q["gross_apr"]
-    net = q["operator_reward_per_key_share_eth_per_year"] - q["collateral_penalty_per_key_share_eth_per_year"]
-    assert net == pytest.approx(q["operator_net_reward_per_key_share_eth_per_year"], rel=1e-12)
+    r = q.gross_apr
+    net = q.operator_reward_per_key_share_eth_per_year - q.collateral_penalty_per_key_share_eth_per_year
+    assert net == pytest.approx(q.operator_net_reward_per_key_share_eth_per_year, rel=1e-12)
     got = operator_apr_assigned_at(q, np.array([0.5, 2.0]))
     assert got == pytest.approx(0.9 * r + net / np.array([0.5, 2.0]), rel=1e-9)

@@ -15,10 +15,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from divaecon import reports
+from divaecon import reports, tables
+from divaecon._io import write_atomic
 from divaecon.cli import main
 from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, scenario_to_yaml
+from divaecon.reports import export
 
 ROOT = Path(__file__).resolve().parent.parent
 NB01 = ROOT / "notebooks" / "01_staking_apr.ipynb"
@@ -145,8 +147,8 @@ def test_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_pdf_engine_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reports, "find_chromium", lambda: None)
-    monkeypatch.setattr(reports, "_have_weasyprint", lambda: False)
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    monkeypatch.setattr(export, "_have_weasyprint", lambda: False)
     with pytest.raises(DivaeconError, match=r"apt-get install chromium.*DIVAECON_CHROMIUM.*pdf-fallback"):
         reports.pdf_engine()
 
@@ -167,7 +169,7 @@ def test_interrupted_export_leaves_no_pdf(monkeypatch: pytest.MonkeyPatch, tmp_p
         out.write_bytes(b"%PDF-1.4 half written")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reports, "_chromium_print", interrupted)
+    monkeypatch.setattr(export, "_chromium_print", interrupted)
     target = tmp_path / "r.pdf"
     with pytest.raises(KeyboardInterrupt):
         reports.html_to_pdf("<html><body>x</body></html>", target, engine="chromium")
@@ -176,22 +178,22 @@ def test_interrupted_export_leaves_no_pdf(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
     target = tmp_path / "index.html"
-    reports.write_atomic(target, "old")
-    reports.write_atomic(target, "new")
+    write_atomic(target, "old")
+    write_atomic(target, "new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
 
 
 def test_tables_format_numbers() -> None:
     s = Scenario()
-    kf = reports.key_figures_comparison([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
+    kf = tables.key_figures_comparison([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
     assert list(kf.columns) == ["base", "other"]
     assert kf.loc["Total ETH staked", "base"] == "34,650,000 ETH"
     assert kf.loc["Ideal consensus APR (≈ 166.3 / √staked)", "base"] == ideal_cl_apr_text(34_650_000)
     assert kf.loc["Collateral locked", "other"] == "10,752 divETH"
-    diff = reports.parameter_differences([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
+    diff = tables.parameter_differences([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
     assert list(diff.index) == ["diva.collateral_per_key_share_eth"]
-    staker, operator = reports.peer_comparison([s])
+    staker, operator = tables.peer_comparison([s])
     assert operator.loc["Lido (curated)", "base"] == "–"
     assert staker.loc["Diva (11/16)", "base"].endswith(" %")
 

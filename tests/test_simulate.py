@@ -310,8 +310,8 @@ def test_large_steady_network_reproduces_the_quote() -> None:
     res = simulate(sc, days=days, record_every_days=1, record=["queued_collateral_eth"])
     s = res.summary.iloc[0]
     assert s["cash_drag"] < 1e-5
-    assert s["staker_apy"] == pytest.approx(_apy_after_first_day(q["staker_apr"], days), rel=1e-5)
-    assert s["operator_apy_assigned"] == pytest.approx(apr_to_apy(q["operator_apr_assigned"]), rel=1e-5)
+    assert s["staker_apy"] == pytest.approx(_apy_after_first_day(q.staker_apr, days), rel=1e-5)
+    assert s["operator_apy_assigned"] == pytest.approx(apr_to_apy(q.operator_apr_assigned), rel=1e-5)
     # Collateral is queued at the start of every day (Q0 on day 0, then what creation leaves),
     # so one divETH of it earns exactly what one divETH of a staker does: the same product.
     queued = res.timeseries["queued_collateral_eth"].to_numpy()
@@ -414,11 +414,11 @@ def test_steady_network_with_penalties_is_within_the_penalty_of_the_quote() -> N
     q = quote(sc)
     days = 365
     s = simulate(sc, days=days).summary.iloc[0]
-    pen = ethereum.offline_penalty_apr(sc.ethereum.total_staked_eth) * (1 - q["validator_availability"])
+    pen = ethereum.offline_penalty_apr(sc.ethereum.total_staked_eth) * (1 - q.validator_availability)
     assert pen > 0
-    assert s["staker_apy"] == pytest.approx(_apy_after_first_day(q["staker_apr"] + 0.9 * pen, days), rel=1e-5)
+    assert s["staker_apy"] == pytest.approx(_apy_after_first_day(q.staker_apr + 0.9 * pen, days), rel=1e-5)
     # ... and the operator fee is 10 % of rewards before penalties: 0.1 · 32 / 16 = 0.2 pen more.
-    expected = apr_to_apy(q["operator_apr_assigned"] + (0.9 + 0.2) * pen)
+    expected = apr_to_apy(q.operator_apr_assigned + (0.9 + 0.2) * pen)
     assert s["operator_apy_assigned"] == pytest.approx(expected, rel=1e-5)
 
 
@@ -438,7 +438,7 @@ def test_shipped_scenarios_run_and_make_sense() -> None:
     res = simulate(base, days=730)
     s = res.summary.iloc[0]
     q = quote(base)
-    assert 0 < s["staker_apy"] < apr_to_apy(q["staker_apr"])  # cash drag only lowers it
+    assert 0 < s["staker_apy"] < apr_to_apy(q.staker_apr)  # cash drag only lowers it
     assert 0 < s["cash_drag"] < 1
     assert s["queue_wait_mean_days"] >= 0
     assert s["queue_wait_p95_days"] >= s["queue_wait_mean_days"] * 0.5

@@ -20,7 +20,7 @@ def test_cli_prints_a_summary_beside_the_quote(capsys: pytest.CaptureFixture[str
                  "--grid", "collateral_per_key_share_eth=0.5,1", "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0
-    assert "Staker APY (realised)" in text
+    assert "divETH staker APY (realised)" in text
     assert "Quote (no cash drag)" in text and "staker APR 2.81 %" in text
     assert "base[collateral_per_key_share_eth=0.5]" in text
     ts = pd.read_csv(out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import zlib
 from pathlib import Path
 
@@ -17,29 +16,27 @@ from PIL import Image
 
 from divaecon import formatting as fmt
 from divaecon import widgets
-from divaecon.cli import main
-from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, scenario_to_yaml
 from divaecon.quote import peer_table, quote
-from divaecon.widgets import KEY_FIGURES, SLIDERS, Dashboard, app_notebook, dashboard, serve_app
+from divaecon.widgets import KEY_FIGURES, SLIDERS, Dashboard, dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # What the table must show for each quote key, written out here rather than taken from
-# widgets.KEY_FIGURES, so a wrong formatter there fails.
+# divaecon.figures, so a wrong formatter there fails.
 EXPECTED_FORMAT = {
-    "staker_apr": lambda q: fmt.pct(q["staker_apr"]),
-    "operator_apr_queued": lambda q: fmt.pct(q["operator_apr_queued"]),
-    "operator_apr_assigned": lambda q: fmt.pct(q["operator_apr_assigned"]),
+    "staker_apr": lambda q: fmt.pct(q.staker_apr),
+    "operator_apr_queued": lambda q: fmt.pct(q.operator_apr_queued),
+    "operator_apr_assigned": lambda q: fmt.pct(q.operator_apr_assigned),
     "operator_reward_per_key_share_eth_per_year":
-        lambda q: fmt.eth(q["operator_reward_per_key_share_eth_per_year"], 5) + "/year",
-    "collateral_locked_eth": lambda q: fmt.eth(q["collateral_locked_eth"]).replace("ETH", "divETH")
-        + f" ({fmt.pct(q['collateral_ratio'], 1)} of stake)",
-    "validator_availability": lambda q: fmt.prob(q["validator_availability"]),
-    "break_even_key_shares": lambda q: fmt.count(q["break_even_key_shares"])
-        + f" (node cost {fmt.usd(q['operator_cost_usd_per_year'])}/year)",
-    "gross_apr": lambda q: fmt.pct(q["gross_apr"]),
+        lambda q: fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year",
+    "collateral_locked_eth": lambda q: fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH")
+        + f" ({fmt.pct(q.collateral_ratio, 1)} of stake)",
+    "validator_availability": lambda q: fmt.prob(q.validator_availability),
+    "break_even_key_shares": lambda q: fmt.count(q.break_even_key_shares)
+        + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)",
+    "gross_apr": lambda q: fmt.pct(q.gross_apr),
 }
 
 
@@ -69,7 +66,7 @@ def fresh(dash: Dashboard) -> Dashboard:
 
 
 def test_table_shows_the_required_figures() -> None:
-    assert set(EXPECTED_FORMAT) == {key for key, _, _ in KEY_FIGURES}
+    assert set(EXPECTED_FORMAT) == set(KEY_FIGURES)
     required = {"staker_apr", "operator_apr_queued", "operator_apr_assigned",
                 "operator_reward_per_key_share_eth_per_year", "collateral_locked_eth",
                 "validator_availability", "break_even_key_shares"}
@@ -82,7 +79,7 @@ def test_default_dashboard_equals_package(fresh: Dashboard) -> None:
     assert fresh.figures == quote(base)
     assert shown(fresh) == expected(base)
     pd.testing.assert_frame_equal(fresh.peers, peer_table(base))
-    # Reference value from the package's own CLI quote (MODEL.md §1: 0.9 r + 0.2 r / c).
+    # Reference value from the package's own CLI quote (Diva docs 21-economics.md: 0.9 r + 0.2 r / c).
     assert shown(fresh)["operator_apr_assigned"] == "3.44 %"
 
 
@@ -223,39 +220,7 @@ def test_nice_ceiling() -> None:
     assert widgets.nice_ceiling(0.0) == 1.0
 
 
-# -- notebook ----------------------------------------------------------------------------------
-
-
-def test_notebook_is_thin_stripped_and_matches_the_app() -> None:
-    nb = nbformat.read(ROOT / "notebooks" / "00_explore.ipynb", as_version=4)
-    app = app_notebook()
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.source for c in nb.cells] == [c.source for c in app.cells]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert "dashboard(" in code[-1].source
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-
-
-def test_app_notebook_takes_a_scenario_path_as_text_only(tmp_path: Path) -> None:
-    import ast
-
-    odd = tmp_path / "it's \"odd\"; __import__('os').system('x') #.yaml"
-    cell = app_notebook(odd).cells[1].source
-    tree = ast.parse(cell)
-    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)  # one assignment, no call
-    assert ast.literal_eval(tree.body[0].value) == str(odd.resolve())
-    assert "scenario_path = None" in app_notebook().cells[1].source
-
-
-def test_cli_app_bad_scenario_is_one_line_error_before_starting(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("diva:\n  collateral_per_key_share_eth: -1\n")
-    assert main(["app", "--scenario", str(bad), "--port", "1"]) == 2  # port 1 would fail later
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "collateral_per_key_share_eth" in err and "-1" in err
+# -- notebook ---------------------------------------------------------------------------------
 
 
 def test_notebook_runs() -> None:
@@ -266,29 +231,3 @@ def test_notebook_runs() -> None:
     outputs = nb.cells[-1].outputs
     assert len(outputs) == 1 and outputs[0].output_type == "execute_result"
     assert "application/vnd.jupyter.widget-view+json" in outputs[0].data
-
-
-# -- serve_app / divaecon app ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("port", [0, -1, 65_536])
-def test_serve_app_rejects_bad_port(port: int) -> None:
-    with pytest.raises(DivaeconError, match="--port"):
-        serve_app(port=port, token="a-good-token")
-
-
-@pytest.mark.parametrize("token", ["", "short", "has space in it", "semi;colon;token"])
-def test_serve_app_rejects_bad_token(token: str) -> None:
-    with pytest.raises(DivaeconError, match="--token"):
-        serve_app(port=8866, token=token)
-
-
-def test_cli_app_busy_port_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        port = sock.getsockname()[1]
-        assert main(["app", "--port", str(port)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert err.startswith(f"divaecon: error: --port = {port}: 127.0.0.1:{port} is not available")

@@ -1,0 +1,327 @@
+"""Formatted tables and the lines of text beside them: one module for every view.
+
+Notebooks, the reports (:mod:`divaecon.reports`), the CLI and the dashboard build their tables
+here. Numbers come from the model (:mod:`divaecon.quote` and the pure functions), labels and
+formats of key figures from the registry :mod:`divaecon.figures`, other formats from
+:mod:`divaecon.formatting`; every cell is a string as a reader expects it (3.12 %, 21,504 ETH).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from divaecon import dvt, ethereum, figures, protocol
+from divaecon import formatting as fmt
+from divaecon.figures import KeyFigure
+from divaecon.params import Scenario
+from divaecon.quote import Quote, operator_apr_assigned_at, peer_table, quote
+
+# --- key figures of a quote -------------------------------------------------------------------
+
+REPORT_KEY_FIGURES: tuple[str, ...] = (
+    "total_staked_eth", "ideal_consensus_apr", "consensus_apr", "execution_apr", "gross_apr", "staker_apr",
+    "operator_apr_queued", "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year",
+    "validator_availability", "network_validators", "collateral_locked_eth", "collateral_ratio",
+    "operator_cost_usd_per_year", "break_even_key_shares",
+)
+"""The key figures the reports show by default (keys of :data:`divaecon.figures.FIGURES`)."""
+
+CLI_KEY_FIGURES: tuple[str, ...] = (
+    "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "operator_apr_queued", "operator_apr_assigned",
+    "operator_reward_per_key_share_eth_per_year", "validator_availability", "collateral_locked_eth",
+    "collateral_ratio", "operator_cost_usd_per_year", "break_even_key_shares",
+)
+"""The key figures of ``divaecon quote``'s table (the scenario's inputs head it)."""
+
+
+def quote_rows(q: Quote, keys: Iterable[str]) -> list[tuple[KeyFigure, str]]:
+    """Each figure of ``keys`` with its value in ``q`` formatted; unknown keys are refused."""
+    return [(f, f.text(getattr(q, f.key))) for f in figures.select(keys)]
+
+
+def key_figures_table(scenario: Scenario, keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Key figures of one scenario as a two-column table (``figure``, ``value``) of formatted values."""
+    table = key_figures_comparison([scenario], keys)
+    return table.rename(columns={scenario.name: "value"}).rename_axis("figure").reset_index()
+
+
+def key_figures_comparison(scenarios: Sequence[Scenario], keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Key figures (rows, labelled) of each scenario (columns), formatted for readers.
+
+    ``keys`` (default :data:`REPORT_KEY_FIGURES`) in the order given.
+    """
+    chosen = figures.select(REPORT_KEY_FIGURES if keys is None else keys)
+    data = {}
+    for s in scenarios:
+        q = quote(s)
+        data[s.name] = [f.text(getattr(q, f.key)) for f in chosen]
+    return pd.DataFrame(data, index=[f.label for f in chosen])
+
+
+def quote_text(scenario: Scenario) -> str:
+    """The readable quote of ``divaecon quote``: the inputs, key figures, then Diva beside its peers."""
+    q = quote(scenario)
+    table = peer_table(scenario, q)
+    d = scenario.diva
+    lines = [
+        f"Scenario: {scenario.name}" + (f" — {scenario.description}" if scenario.description else ""),
+        f"Ethereum: {fmt.eth(scenario.ethereum.total_staked_eth)} staked, "
+        f"{scenario.ethereum.el_reward_per_block_eth:g} ETH execution reward per block",
+        f"Diva: {d.threshold}/{d.key_shares_per_validator} key shares, "
+        f"{d.collateral_per_key_share_eth:g} divETH collateral per key share, "
+        f"{fmt.count(d.network_validators)} validators, operator uptime {fmt.pct(d.operator_uptime, 1)}, "
+        f"failure correlation {d.failure_correlation:g}",
+        "",
+    ]
+    rows = quote_rows(q, CLI_KEY_FIGURES)
+    width = max(len(f.label) for f, _ in rows)
+    lines += [f"  {f.label:<{width}}  {value:>18}" for f, value in rows]
+    lines += ["", "Diva and its peers (same node uptime for every set-up):"]
+    header = (
+        f"  {'set-up':<32} {'staker APR':>10} {'operator APR':>12} {'capital':>10} {'faults':>6} "
+        f"{'availability':>12}"
+    )
+    lines.append(header)
+    for row in table.itertuples():
+        lines.append(
+            f"  {row.name:<32} {fmt.pct(row.staker_apr):>10} {fmt.pct(row.operator_apr):>12} "
+            f"{fmt.eth(row.capital_eth, 2):>10} {row.faults_tolerated:>6} {fmt.prob(row.availability):>12}"
+        )
+    lines.append("")
+    lines.append("Rates are simple APRs. Sources and defaults: ASSUMPTIONS.md.")
+    return "\n".join(lines)
+
+
+# --- scenarios side by side -------------------------------------------------------------------
+
+def _flatten(scenario: Scenario) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for section, values in scenario.model_dump(mode="json").items():
+        if isinstance(values, dict):
+            for k, v in values.items():
+                out[f"{section}.{k}"] = v
+    return out
+
+
+def _fmt_param(v: Any) -> str:
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    if isinstance(v, list | tuple):
+        return ", ".join(_fmt_param(x) for x in v)
+    return str(v)
+
+
+def parameter_differences(scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """The parameters whose values differ between scenarios (rows), a column per scenario."""
+    flat = [_flatten(s) for s in scenarios]
+    names = [k for k in flat[0] if len({repr(f.get(k)) for f in flat}) > 1] if len(flat) > 1 else []
+    return pd.DataFrame({s.name: [_fmt_param(f.get(k)) for k in names] for s, f in zip(scenarios, flat, strict=True)},
+                        index=names)
+
+
+def peer_comparison(scenarios: Sequence[Scenario]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Staker APR and operator APR of each set-up (rows) in each scenario (columns)."""
+    staker: dict[str, pd.Series] = {}
+    operator: dict[str, pd.Series] = {}
+    for s in scenarios:
+        t = peer_table(s).set_index("name")
+        staker[s.name] = t["staker_apr"].map(fmt.pct)
+        operator[s.name] = t["operator_apr"].map(fmt.pct)
+    return (pd.DataFrame(staker).fillna("–").rename_axis(None),
+            pd.DataFrame(operator).fillna("–").rename_axis(None))
+
+
+def peer_table_formatted(scenario: Scenario) -> pd.DataFrame:
+    """Diva and its peers with formatted columns, as a reader expects them."""
+    t = peer_table(scenario)
+    return pd.DataFrame({
+        "set-up": t["name"],
+        "staker APR": t["staker_apr"].map(fmt.pct),
+        "operator APR (own capital)": t["operator_apr"].map(fmt.pct),
+        "capital to start": t["capital_eth"].map(lambda x: fmt.eth(x, 2) if x > 0 else "none"),
+        "faults tolerated": t["faults_tolerated"].map(fmt.count),
+        "availability": t["availability"].map(fmt.prob),
+        "note": t["note"],
+    })
+
+
+# --- tables of the report notebooks -----------------------------------------------------------
+
+
+def staking_data_table(scenario: Scenario) -> pd.DataFrame:
+    """The dated stakes of ``data/`` with the ideal consensus APR and the gross APR they imply."""
+    from divaecon.data import staking_data_points
+
+    d = staking_data_points()
+    e = scenario.ethereum
+    cl = ethereum.ideal_consensus_apr(d["total_staked_eth"].to_numpy(dtype=float))
+    gross = ethereum.gross_apr(d["total_staked_eth"].to_numpy(dtype=float), e.el_reward_per_block_eth)
+    return pd.DataFrame({
+        "date": d["date"].dt.strftime("%Y-%m-%d"),
+        "ETH staked": d["total_staked_eth"].map(fmt.eth),
+        "validators": d["validators"].map(fmt.count),
+        "ideal consensus APR": [fmt.pct(x) for x in cl],
+        "+ execution (scenario's ETH/block)": [fmt.pct(x) for x in gross],
+        "source": d["source"],
+    })
+
+
+def reward_split_table(scenario: Scenario) -> pd.DataFrame:
+    """An ideal 32 ETH validator's yearly reward by duty at the scenario's total stake."""
+    e = scenario.ethereum
+    split = ethereum.ideal_reward_split_eth_per_year(e.total_staked_eth)
+    stake = ethereum.VALIDATOR_STAKE_ETH
+    el = float(ethereum.execution_apr(e.el_reward_per_block_eth, e.total_staked_eth)) * stake
+    parts = {"attestation (54/64)": split["attestation"], "sync committee (2/64)": split["sync"],
+             "proposer (8/64)": split["proposer"], "execution (fees + MEV)": el}
+    total = sum(float(v) for v in parts.values())
+    rows = [(k, float(v)) for k, v in parts.items()] + [("total", total)]
+    return pd.DataFrame({
+        "reward": [k for k, _v in rows],
+        "ETH per year per 32 ETH": [f"{v:.4f}" for _k, v in rows],
+        "APR": [fmt.pct(v / stake, 3) for _k, v in rows],
+        "share": [fmt.pct(v / total, 1) for _k, v in rows],
+    })
+
+
+def uptime_table(scenario: Scenario, uptimes: Sequence[float] = (0.90, 0.95, 0.98, 0.99, 1.0)) -> pd.DataFrame:
+    """Gross APR of one node and of a Diva validator of such nodes at a few uptimes."""
+    e, d = scenario.ethereum, scenario.diva
+    u = np.unique(np.append(np.asarray(uptimes, dtype=float), d.operator_uptime))
+    avail = dvt.availability(d.key_shares_per_validator, d.threshold, u, d.failure_correlation)
+    solo = ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, u, e.network_participation)
+    diva = ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, avail, e.network_participation)
+    return pd.DataFrame({
+        "node uptime": [fmt.pct(x, 1) + (" (scenario)" if x == d.operator_uptime else "") for x in u],
+        "one node: gross APR": [fmt.pct(x, 3) for x in solo],
+        f"Diva {d.threshold}/{d.key_shares_per_validator}: availability": [fmt.prob(x) for x in avail],
+        f"Diva {d.threshold}/{d.key_shares_per_validator}: gross APR": [fmt.pct(x, 3) for x in diva],
+    })
+
+
+def collateral_table(scenario: Scenario, collaterals: Sequence[float] = (0.1, 0.25, 0.5, 1.0, 2.0)) -> pd.DataFrame:
+    """Operator APR (queued, assigned) and collateral ratio at a few collateral levels."""
+    q = quote(scenario)
+    d = scenario.diva
+    c = np.unique(np.append(np.asarray(collaterals, dtype=float), d.collateral_per_key_share_eth))
+    assigned = operator_apr_assigned_at(q, c)
+    ratio = protocol.collateral_ratio(c, d.key_shares_per_validator, d.validator_stake_eth)
+    locked = protocol.collateral_locked_eth(d.network_validators, c, d.key_shares_per_validator)
+    return pd.DataFrame({
+        "collateral per key share": [f"{x:g} divETH" + (" (scenario)" if x == d.collateral_per_key_share_eth else "")
+                                     for x in c],
+        "of the validator's stake": [fmt.pct(x, 1) for x in ratio],
+        "operator APR, queued": [figures.text("operator_apr_queued", q.operator_apr_queued)] * len(c),
+        "operator APR, assigned": [fmt.pct(x) for x in assigned],
+        f"locked by {d.network_validators:,} validators": [fmt.eth(x, unit="divETH") for x in locked],
+    })
+
+
+def break_even_table(scenario: Scenario, prices_usd: Sequence[float] = (1_000.0, 2_500.0, 5_000.0),
+                     running_usd_per_month: Sequence[float] = (20.0, 50.0, 100.0, 200.0)) -> pd.DataFrame:
+    """Break-even key shares per node: rows running cost, columns ETH price."""
+    q = quote(scenario)
+    c = scenario.costs
+    net = q.operator_net_reward_per_key_share_eth_per_year
+    prices = sorted(set(prices_usd) | {c.eth_price_usd})
+    out = {}
+    for p in prices:
+        out[f"at {fmt.usd(p)}/ETH"] = [
+            fmt.count(protocol.break_even_key_shares(
+                net, p, protocol.operator_cost_usd_per_year(c.hardware_cost_usd, c.hardware_lifetime_years, r)))
+            for r in running_usd_per_month]
+    index = [f"{fmt.usd(r)}/month + {fmt.usd(c.hardware_cost_usd)} hardware" for r in running_usd_per_month]
+    return pd.DataFrame(out, index=pd.Index(index, name="node costs")).reset_index()
+
+
+def availability_table(scenario: Scenario, correlation: float | None = None) -> pd.DataFrame:
+    """Each cluster at the scenario's node uptime: faults tolerated, availability with
+    independent and correlated failures, downtime and rewards lost per validator."""
+    from divaecon.plotting import cluster_setups
+    from divaecon.units import DAYS_PER_YEAR
+
+    e, d = scenario.ethereum, scenario.diva
+    rho = d.failure_correlation if correlation is None else correlation
+    rho = rho if rho > 0 else 0.2
+    setups = cluster_setups(scenario)
+    ind = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, 0.0)
+    cor = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, rho)
+    lost, lost_c = (ethereum.rewards_lost_eth_per_year(e.total_staked_eth, e.el_reward_per_block_eth, a,
+                                                       e.network_participation) for a in (ind, cor))
+    hours = DAYS_PER_YEAR * 24
+    return pd.DataFrame({
+        "cluster": setups["name"],
+        "faults tolerated": (setups["n"] - setups["t"]).map(fmt.count),
+        "availability, independent": [fmt.prob(x) for x in ind],
+        f"availability, ρ = {rho:g}": [fmt.prob(x) for x in cor],
+        "downtime [h/year], indep.": [f"{(1 - x) * hours:,.2f}" for x in ind],
+        f"downtime [h/year], ρ = {rho:g}": [f"{(1 - x) * hours:,.2f}" for x in cor],
+        "rewards lost [ETH/year], indep.": [f"{x:.5f}" for x in lost],
+        f"rewards lost [ETH/year], ρ = {rho:g}": [f"{x:.5f}" for x in lost_c],
+    })
+
+
+# --- the simulation ---------------------------------------------------------------------------
+
+
+def simulation_note(scenario: Scenario, seeds: int, days: int) -> str:
+    """One line on the simulation run: seeds, horizon and what (if anything) is drawn at random."""
+    sim = scenario.simulation
+    draws = [name for name, on in (("proposer luck", sim.proposer_luck),
+                                   ("operator outages", sim.outage_rate_per_operator_per_year > 0),
+                                   ("slashings", sim.slashing_rate_per_validator_per_year > 0)) if on]
+    text = f"{seeds:,} Monte Carlo seed(s) over {days:,} days ({days / 365.25:.1f} years). "
+    if draws:
+        return text + ("Drawn at random: " + ", ".join(draws) + "; bands are P5–P95 over seeds. They are "
+                       "narrow once the network runs thousands of validators: luck and outages average out "
+                       "across validators, so the spread shows mostly in the first months.")
+    return text + ("This scenario draws nothing at random (no proposer luck, outages or slashings), "
+                   "so every seed follows the same path and the P5–P95 band is a line.")
+
+
+def simulation_summary_table(summary: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Median [P5–P95] of each summary metric over seeds, a column per scenario.
+
+    Rows are the :data:`divaecon.figures.SIMULATION_FIGURES` that ``summary`` holds, labelled
+    and formatted as registered.
+    """
+    names = list(order) if order is not None else list(pd.unique(summary["scenario"]))
+    rows = [f for f in figures.SIMULATION_FIGURES if f.key in summary.columns]
+    data: dict[str, list[str]] = {}
+    for name in names:
+        sub = summary[summary["scenario"] == name]
+        col = []
+        for f in rows:
+            v = pd.to_numeric(sub[f.key], errors="coerce").dropna()
+            if v.empty:
+                col.append("–")
+            elif len(v) == 1:
+                col.append(f.text(v.iloc[0]))
+            else:
+                lo, mid, hi = f.text(v.quantile(0.05)), f.text(v.median()), f.text(v.quantile(0.95))
+                col.append(mid if lo == hi else f"{mid} [{lo} – {hi}]")
+        data[name] = col
+    return pd.DataFrame(data, index=[f.label for f in rows])
+
+# --- notebook display -------------------------------------------------------------------------
+
+
+def scenario_header(scenario: Scenario) -> str:
+    """Markdown header line for a notebook: the scenario's name and description."""
+    desc = f" — {scenario.description}" if scenario.description else ""
+    return f"**Scenario: {scenario.name}**{desc}"
+
+
+def show(df: pd.DataFrame, index: bool = False) -> Any:
+    """A formatted table for notebook display (HTML, no index unless asked)."""
+    from IPython.display import HTML
+
+    return HTML(df.to_html(index=index, escape=True, border=0, na_rep="–", classes="divaecon-table"))
