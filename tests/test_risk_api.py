@@ -41,9 +41,12 @@ def test_report_takes_the_scenario_defaults_and_overrides():
     s = Scenario()
     r = risk_report(s, collateral_per_key_share_eth=0.5, target_loss_probability=1e-3, validator_years=20_000)
     assert r.collateral_per_key_share_eth == 0.5
+    assert set(r.required_collateral) == {"loss_probability"}  # the one target asked for
     assert r.required_collateral["loss_probability"]["target"] == 1e-3
-    assert r.required_collateral["shortfall_apr"]["target"] == s.risk.target_shortfall_apr
     assert r.sample.validator_years == 20_000 and r.sample.seed == s.risk.mc_seed
+    both = risk_report(s, validator_years=20_000)
+    assert both.required_collateral["shortfall_apr"]["target"] == s.risk.target_shortfall_apr
+    assert both.required_collateral["loss_probability"]["target"] == s.risk.target_loss_probability_per_year
 
 
 def test_risk_adjusted_yields_are_the_quote_minus_expected_losses(report):
@@ -52,10 +55,10 @@ def test_risk_adjusted_yields_are_the_quote_minus_expected_losses(report):
     y = report.yields
     # with no losses the operator APR is the quote's assigned APR (same formula, same inputs)
     assert y["operator_apr"] == pytest.approx(
-        protocol.operator_apr_assigned(q["staker_apr"], q["operator_reward_per_key_share_eth_per_year"], 1.0,
-                                       q["collateral_penalty_per_key_share_eth_per_year"]))
+        protocol.operator_apr_assigned(q.staker_apr, q.operator_reward_per_key_share_eth_per_year, 1.0,
+                                       q.collateral_penalty_per_key_share_eth_per_year))
     assert y["operator_apr_net"] < y["operator_apr"]
-    assert y["staker_apr_net"] < y["staker_apr"] == pytest.approx(q["staker_apr"])
+    assert y["staker_apr_net"] < y["staker_apr"] == pytest.approx(q.staker_apr)
     exact = closed_form.model_figures(risk_model(s), 1.0)
     assert y["shortfall_apr"] == pytest.approx(float(exact.expected_shortfall_eth[0]) / 32)
 
@@ -101,6 +104,7 @@ def test_tornado_names_every_assumed_rate_and_sorts_by_swing():
         ({"collateral_per_key_share_eth": -1.0}, "collateral_per_key_share_eth = -1.0"),
         ({"target_loss_probability": 1.5}, "target_loss_probability = 1.5"),
         ({"target_shortfall_apr": 0.0}, "target_shortfall_apr = 0.0"),
+        ({"target_shortfall_apr": 1e-4, "target_loss_probability": 1e-4}, "at most one"),
     ],
 )
 def test_bad_report_input_is_named(kwargs, fragment):

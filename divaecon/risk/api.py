@@ -10,6 +10,7 @@ notebook and dashboard show. No maths of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from divaecon import dvt, ethereum
 from divaecon.errors import ParameterError
 from divaecon.params import RiskParams, Scenario
-from divaecon.quote import quote
+from divaecon.quote import Quote, quote
 from divaecon.risk import closed_form, events
 from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
 from divaecon.risk.events import EventClass, RiskModel
@@ -34,6 +35,7 @@ def el_reward_distribution(risk: RiskParams) -> ElRewardDistribution:
     )
 
 
+@lru_cache(maxsize=64)
 def _classes(
     risk: RiskParams, n: int, t: int, stake: float, total: float, dvt: bool, theft: bool
 ) -> tuple[tuple[EventClass, ...], float]:
@@ -90,14 +92,14 @@ def _classes(
     return tuple(classes), forgone_per_apr
 
 
-def risk_model(scenario: Scenario, figures: Any = None) -> RiskModel:
+def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
     """Diva's validator under ``scenario``: 16 shares, threshold 11, 32 ETH of divETH at risk.
 
-    ``figures``: a :func:`divaecon.quote.quote` of the scenario, if already computed.
+    ``q``: the scenario's :func:`divaecon.quote.quote`, if already computed.
     """
-    q = figures if figures is not None else quote(scenario)
+    q = q if q is not None else quote(scenario)
     diva, eth = scenario.diva, scenario.ethereum
-    gross = float(_get(q, "gross_apr"))
+    gross = float(q.gross_apr)
     classes, forgone = _classes(scenario.risk, diva.key_shares_per_validator, diva.threshold,
                                 diva.validator_stake_eth, eth.total_staked_eth, dvt=True, theft=True)
     return RiskModel(
@@ -107,11 +109,6 @@ def risk_model(scenario: Scenario, figures: Any = None) -> RiskModel:
         total_staked_eth=eth.total_staked_eth, gross_apr=gross, classes=classes,
         forgone_eth_per_year=forgone * gross,
     )
-
-
-def _get(figures: Any, key: str) -> Any:
-    """A field of a quote, whether it is a mapping or an object with attributes."""
-    return figures[key] if isinstance(figures, dict) else getattr(figures, key)
 
 
 @dataclass(frozen=True)
@@ -184,6 +181,38 @@ class RiskReport:
     by_class: list[dict[str, Any]]
     sample: LossSample
 
+    def figure_values(self) -> dict[str, dict[str, float]]:
+        """The registered risk figures (:data:`divaecon.figures.RISK_FIGURES`) by key:
+        ``value`` (the Monte Carlo's where it has one, else exact), and where they exist
+        ``low``/``high`` (95 % interval) and ``exact`` (closed form)."""
+        mc, ex, y = self.monte_carlo, self.exact, self.yields
+
+        def est(e: Any, exact: float | None = None) -> dict[str, float]:
+            out = {"value": e.value, "low": e.low, "high": e.high}
+            if exact is not None:
+                out["exact"] = exact
+            return out
+
+        values: dict[str, dict[str, float]] = {
+            "mean_loss_eth_per_validator_year": est(mc.mean_loss_eth, ex["mean_loss_eth_per_validator_year"]),
+            "loss_p99_eth": est(mc.loss_quantiles_eth["p99"]),
+            "loss_p999_eth": est(mc.loss_quantiles_eth["p99.9"]),
+            "key_share_loss_p999_eth": est(mc.key_share_loss_quantiles_eth["p99.9"]),
+            "key_share_loss_exceeds_collateral_probability": est(mc.key_share_loss_exceeds_collateral_probability),
+            "shortfall_probability_per_validator_year": est(
+                mc.shortfall_probability, ex["shortfall_probability_per_validator_year"]),
+            "expected_shortfall_eth_per_validator_year": est(
+                mc.expected_shortfall_eth, ex["expected_shortfall_eth_per_validator_year"]),
+            "shortfall_apr": est(mc.shortfall_apr, ex["shortfall_apr"]),
+            "staker_apr_net": {"value": y["staker_apr_net"], "exact": y["staker_apr_net"]},
+            "operator_apr_net": {"value": y["operator_apr_net"], "exact": y["operator_apr_net"]},
+        }
+        for kind, req in self.required_collateral.items():
+            values[f"required_collateral_{kind}_eth"] = {
+                "value": req["monte_carlo"], "low": req["monte_carlo_low"], "high": req["monte_carlo_high"],
+                "exact": req["exact"]}
+        return values
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready figures (the sample itself left out; NaN and infinity become null)."""
         return _json_ready({
@@ -194,6 +223,7 @@ class RiskReport:
             "required_collateral_per_key_share_eth": self.required_collateral,
             "yields": self.yields,
             "by_class": self.by_class,
+            "figures": self.figure_values(),
         })
 
 
@@ -220,9 +250,10 @@ def risk_report(
 ) -> RiskReport:
     """Loss distribution, shortfall, required collateral and risk-adjusted yields of Diva.
 
-    Defaults come from the scenario: ``diva.collateral_per_key_share_eth``, both targets of the
-    ``risk`` section (a target given here replaces that one only), ``risk.mc_validator_years``
-    and ``risk.mc_seed``. The required collateral is reported by the Monte Carlo (with its 95 %
+    Defaults come from the scenario: ``diva.collateral_per_key_share_eth``,
+    ``risk.mc_validator_years`` and ``risk.mc_seed``. The required collateral is solved for the
+    target given (at most one of ``target_loss_probability`` and ``target_shortfall_apr``), or
+    for both targets of the ``risk`` section when none is; by the Monte Carlo (with its 95 %
     interval) and by the closed forms.
     """
     from divaecon.risk.yields import risk_adjusted_yields
@@ -232,30 +263,31 @@ def risk_report(
         collateral_per_key_share_eth)
     if not (np.isfinite(c) and 0.0 <= c <= 32.0):
         raise ParameterError([f"collateral_per_key_share_eth = {c!r}: must be between 0 and 32"])
-    p_target = risk.target_loss_probability_per_year if target_loss_probability is None else target_loss_probability
-    x_target = risk.target_shortfall_apr if target_shortfall_apr is None else target_shortfall_apr
-    for name, value in (("target_loss_probability", p_target), ("target_shortfall_apr", x_target)):
-        if not 0.0 < float(value) < 1.0:
+    if target_loss_probability is not None and target_shortfall_apr is not None:
+        raise ParameterError(["give at most one of target_loss_probability and target_shortfall_apr"])
+    targets: dict[str, float] = {}
+    if target_loss_probability is not None:
+        targets["loss_probability"] = target_loss_probability
+    elif target_shortfall_apr is not None:
+        targets["shortfall_apr"] = target_shortfall_apr
+    else:
+        targets = {"loss_probability": risk.target_loss_probability_per_year,
+                   "shortfall_apr": risk.target_shortfall_apr}
+    for kind, value in targets.items():
+        name = "target_" + kind
+        if not (isinstance(value, int | float) and 0.0 < float(value) < 1.0):
             raise ParameterError([f"{name} = {value!r}: must be strictly between 0 and 1"])
     q = quote(scenario)
     model = risk_model(scenario, q)
     sample = simulate_losses(model, validator_years or risk.mc_validator_years,
                              risk.mc_seed if seed is None else seed)
     mc = sample.summary(c)
-    req_mc_p = sample.required_collateral(target_loss_probability=p_target)
-    req_mc_x = sample.required_collateral(target_shortfall_apr=x_target)
-    required = {
-        "loss_probability": {
-            "target": float(p_target),
-            "monte_carlo": req_mc_p.value, "monte_carlo_low": req_mc_p.low, "monte_carlo_high": req_mc_p.high,
-            "exact": closed_form.required_collateral(model, target_loss_probability=p_target),
-        },
-        "shortfall_apr": {
-            "target": float(x_target),
-            "monte_carlo": req_mc_x.value, "monte_carlo_low": req_mc_x.low, "monte_carlo_high": req_mc_x.high,
-            "exact": closed_form.required_collateral(model, target_shortfall_apr=x_target),
-        },
-    }
+    required: dict[str, dict[str, float]] = {}
+    for kind, value in targets.items():
+        arg = {"target_" + kind: float(value)}
+        est = sample.required_collateral(**arg)
+        required[kind] = {"target": float(value), "monte_carlo": est.value, "monte_carlo_low": est.low,
+                          "monte_carlo_high": est.high, "exact": closed_form.required_collateral(model, **arg)}
     exact = closed_form.figures_at(model, c)
     parts = closed_form.model_figures(model, c).by_class
     by_class = [

@@ -244,6 +244,10 @@ class DurationClass(EventClass):
         # Expectations over D (leaks): the loss on a fine grid of the standard normal z behind D,
         # trapezoid weights times the normal density (|z| ≤ 9; the rest is < 1e-18). The loss
         # rises with z, so tail sums answer E[(L − b)⁺] and P(L > b) by one binary search.
+        if not self.leak:  # outages have closed forms
+            empty = np.zeros(0)
+            object.__setattr__(self, "_grid", (empty, empty, empty, float(self.excess_eth(np.array([0.0]))[0])))
+            return
         z = np.linspace(-9.0, 9.0, 36_001)
         w = stats.norm.pdf(z) * (z[1] - z[0])
         w[0] *= 0.5
@@ -251,8 +255,7 @@ class DurationClass(EventClass):
         loss = np.maximum.accumulate(self._loss(self._duration_at_z(z)))
         tail_w = np.concatenate([np.cumsum(w[::-1])[::-1], [0.0]])
         tail_wl = np.concatenate([np.cumsum((w * loss)[::-1])[::-1], [0.0]])
-        mean = float(tail_wl[0]) if self.leak else float(self.excess_eth(np.array([0.0]))[0])
-        object.__setattr__(self, "_grid", (loss, tail_w, tail_wl, mean))
+        object.__setattr__(self, "_grid", (loss, tail_w, tail_wl, float(tail_wl[0])))
 
     @property
     def mu_log(self) -> float:
@@ -341,6 +344,7 @@ class TheftClass(EventClass):
     el: ElRewardDistribution | None = None
     proposals_per_year: float = 0.0
     _excess: tuple[FloatArray, FloatArray] = field(init=False, repr=False, compare=False)
+    _log_survival: tuple[FloatArray, FloatArray] = field(init=False, repr=False, compare=False)
 
     def max_survival(self, x: FloatArray) -> FloatArray:
         """P(M > x): the year's largest block reward exceeds ``x`` [fraction]."""
@@ -369,6 +373,7 @@ class TheftClass(EventClass):
         pieces = 0.5 * (f[1:] + f[:-1]) * dlog
         tail_integral = np.concatenate([np.cumsum(pieces[::-1])[::-1], [0.0]])
         object.__setattr__(self, "_excess", (x, tail_integral))
+        object.__setattr__(self, "_log_survival", (np.log(x), np.log(np.maximum(f / x, 1e-300))))
 
     def excess_eth(self, b: FloatArray) -> FloatArray:
         """E[(M − b)⁺] [ETH], from a table of ``∫_b^top P(M > x) dx`` (see ``__post_init__``)."""
@@ -379,7 +384,12 @@ class TheftClass(EventClass):
         return np.asarray(np.where(b >= x[-1], 0.0, inside + below))
 
     def survival(self, b: FloatArray) -> FloatArray:
-        return self.max_survival(b)
+        """P(M > b), by log–log interpolation of :meth:`max_survival` on the table's grid."""
+        log_x, log_s = self._log_survival
+        b = np.atleast_1d(np.asarray(b, dtype=float))
+        inside = np.exp(np.interp(np.log(np.maximum(b, np.exp(log_x[0]))), log_x, log_s))
+        below = float(self.max_survival(np.array([0.0]))[0])
+        return np.asarray(np.where(b >= np.exp(log_x[-1]), 0.0, np.where(b < np.exp(log_x[0]), below, inside)))
 
     def mean_loss_eth(self) -> float:
         """E[M] [ETH]: what the colluders would take with no collateral at stake."""

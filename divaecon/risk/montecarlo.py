@@ -269,6 +269,13 @@ class LossSample:
             out.append(Estimate(value, (high - low) / (2 * Z95), low, high))
         return out
 
+    def exceedance(self, values: FloatArray, x: Any) -> FloatArray:
+        """P(value > x) per validator-year for each ``x`` (a per-sample value; 0 where no event)."""
+        order = np.argsort(values)
+        v = values[order]
+        tail = np.concatenate([np.cumsum((self.weight[order] / self.validator_years)[::-1])[::-1], [0.0]])
+        return np.asarray(tail[np.searchsorted(v, np.asarray(x, dtype=float), side="right")])
+
     # --- figures ------------------------------------------------------------------------------
     def summary(self, collateral_per_key_share_eth: float) -> MonteCarloSummary:
         """Every figure of the issue at collateral ``c`` per key share, with Monte Carlo errors."""

@@ -101,3 +101,53 @@ def tornado(
                      "swing": abs(at_high - at_low)})
     table = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
     return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+RATE_GROUPS: dict[str, tuple[str, ...]] = {
+    "inactivity leaks": ("leak_rate_per_year",),
+    "client-wide slashing": ("client_slashing_rate_per_year",),
+    "outages (regional, cloud, client, DVT software)": (
+        "regional_outage_rate_per_year", "cloud_outage_rate_per_year", "client_bug_rate_per_year",
+        "dvt_software_outage_rate_per_year"),
+    "abandonment (single and mass)": ("abandonment_rate_per_operator_per_year", "mass_abandonment_rate_per_year"),
+    "every event rate": tuple(n for n in RiskParams.model_fields if "_rate_per_" in n),
+}
+"""Groups of event rates scaled together by :func:`required_collateral_curves`."""
+
+
+def required_collateral_curves(
+    scenario: Scenario,
+    multipliers: Any = None,
+    groups: dict[str, tuple[str, ...]] | None = None,
+    target_loss_probability: float | None = None,
+    target_shortfall_apr: float | None = None,
+) -> pd.DataFrame:
+    """Required collateral per key share as groups of event rates are scaled [divETH].
+
+    Each group's rates are multiplied by each of ``multipliers`` (default 0.1–10, 13 points,
+    log-spaced) with every other parameter at the scenario's value; closed forms. One target
+    (default: the scenario's loss-probability target). Columns: ``group``, ``multiplier``,
+    ``required_collateral_eth``.
+    """
+    import numpy as np
+
+    from divaecon.risk.api import risk_model
+
+    if target_loss_probability is not None and target_shortfall_apr is not None:
+        raise ParameterError(["give at most one of target_loss_probability and target_shortfall_apr"])
+    if target_loss_probability is None and target_shortfall_apr is None:
+        target_loss_probability = scenario.risk.target_loss_probability_per_year
+    target: dict[str, Any] = (
+        {"target_loss_probability": target_loss_probability} if target_loss_probability is not None
+        else {"target_shortfall_apr": target_shortfall_apr}
+    )
+    mult = np.geomspace(0.1, 10.0, 13) if multipliers is None else np.asarray(multipliers, dtype=float)
+    if mult.size == 0 or np.any(~np.isfinite(mult)) or np.any(mult < 0):
+        raise ParameterError([f"multipliers = {mult.tolist()!r}: must be finite and at least 0"])
+    rows = []
+    for group, names in (RATE_GROUPS if groups is None else groups).items():
+        for m in mult:
+            s = scenario.override(**{f"risk.{n}": float(getattr(scenario.risk, n)) * float(m) for n in names})
+            rows.append({"group": group, "multiplier": float(m),
+                         "required_collateral_eth": closed_form.required_collateral(risk_model(s), **target)})
+    return pd.DataFrame(rows, columns=["group", "multiplier", "required_collateral_eth"])

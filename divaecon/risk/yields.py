@@ -27,15 +27,13 @@ it covers losses first); Valdorff, ``rp-thoughts``
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from divaecon import protocol
 from divaecon.params import Scenario
-from divaecon.quote import quote
+from divaecon.quote import Quote, quote
 from divaecon.risk import closed_form
 from divaecon.risk.events import RiskModel
 
@@ -45,12 +43,8 @@ FRONTIER_COLUMNS = [
 ]
 
 
-def _q(figures: Any, key: str) -> float:
-    return float(figures[key] if isinstance(figures, dict) else getattr(figures, key))
-
-
 def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
-              figures: Any = None) -> pd.DataFrame:
+              q: Quote | None = None) -> pd.DataFrame:
     """Risk-adjusted yields at each collateral (rows, columns :data:`FRONTIER_COLUMNS`).
 
     References
@@ -58,14 +52,14 @@ def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth
     Module docstring; :func:`divaecon.protocol.operator_apr_assigned`,
     :func:`divaecon.protocol.staker_apr`.
     """
-    q = figures if figures is not None else quote(scenario)
+    q = q if q is not None else quote(scenario)
     diva = scenario.diva
     c = np.atleast_1d(np.asarray(collateral_per_key_share_eth, dtype=float))
     f = closed_form.model_figures(model, c)
     n = model.n_operators
-    staker = _q(q, "staker_apr")
-    reward = _q(q, "operator_reward_per_key_share_eth_per_year")
-    penalty = _q(q, "collateral_penalty_per_key_share_eth_per_year")
+    staker = q.staker_apr
+    reward = q.operator_reward_per_key_share_eth_per_year
+    penalty = q.collateral_penalty_per_key_share_eth_per_year
     forgone = model.forgone_eth_per_year
     fees = diva.operator_fee + diva.treasury_fee + diva.insurance_fee
     loss_per_share = f.operator_collateral_loss_eth / n
@@ -88,9 +82,9 @@ def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth
 
 
 def risk_adjusted_yields(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: float,
-                         figures: Any = None) -> dict[str, float]:
+                         q: Quote | None = None) -> dict[str, float]:
     """:func:`yields_at` at one collateral, as plain floats."""
-    row = yields_at(scenario, model, [collateral_per_key_share_eth], figures).iloc[0]
+    row = yields_at(scenario, model, [collateral_per_key_share_eth], q).iloc[0]
     return {k: float(row[k]) for k in FRONTIER_COLUMNS}
 
 
