@@ -90,10 +90,10 @@ def risk_adjusted_yields(scenario: Scenario, model: RiskModel, collateral_per_ke
 
 def frontier(scenario: Scenario, collateral_grid_eth: ArrayLike | None = None) -> pd.DataFrame:
     """Diva's frontier: :func:`yields_at` on a grid of collateral per key share (default
-    0.02–4 divETH, log-spaced, plus the scenario's own value)."""
+    0.05–4 divETH, log-spaced, plus the scenario's own value)."""
     from divaecon.risk.api import risk_model
 
-    grid = (np.unique(np.concatenate([np.geomspace(0.02, 4.0, 60), [scenario.diva.collateral_per_key_share_eth]]))
+    grid = (np.unique(np.concatenate([np.geomspace(0.05, 4.0, 60), [scenario.diva.collateral_per_key_share_eth]]))
             if collateral_grid_eth is None else np.asarray(collateral_grid_eth, dtype=float))
     q = quote(scenario)
     return yields_at(scenario, risk_model(scenario, q), grid, q)
