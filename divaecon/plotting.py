@@ -623,8 +623,9 @@ def risk_loss_distribution(report: Any) -> Figure:
         ax.set_xlabel(xlabel + ", log scale")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
         ax.legend(loc="lower left", fontsize=6.3)
-    ax1.set_ylabel("P(loss > x) per validator-year, log scale")
+    ax1.set_ylabel("P(loss > x) [per validator-year, log scale]")
     ax1.set_title(f"validator (c = {c:g} divETH per key share)")
+    ax2.set_ylabel("P(charge > x) [per validator-year, log scale]")
     ax2.set_title("one key share")
     return fig
 
@@ -656,7 +657,7 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
         ax.axhline(scenario.diva.collateral_per_key_share_eth, color=NOTE_GREY, lw=0.8, ls="--")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"× {v:g}"))
-        ax.set_xlabel("the group's rates × (log scale)")
+        ax.set_xlabel("the group's rates × multiplier [log scale]")
         ax.set_title(title, fontsize=8.5)
         ax.set_ylim(bottom=0)
     axes[0].set_ylabel("collateral per key share meeting the target [divETH]")

@@ -371,7 +371,7 @@ def risk_text(report: Any) -> str:
     for kind, req in report.required_collateral.items():
         target = (figures.text("shortfall_probability_per_validator_year", req["target"]) if kind == "loss_probability"
                   else figures.text("shortfall_apr", req["target"]))
-        lines.append(f"  target {kind.replace('_', ' ')}: {target}")
+        lines.append(f"  target: {_TARGET_NAMES[kind]} ≤ {target}")
     lines += ["", "Events (harmful ones: the validator cannot sign, or a threshold signs)"]
     events = risk_by_class_table(report)
     widths = [max(len(str(x)) for x in [c, *events[c]]) for c in events.columns]
@@ -392,11 +392,20 @@ def risk_by_class_table(report: Any) -> pd.DataFrame:
         rows.append({
             "event": r["event"],
             "harmful per validator-year": "0" if rate <= 0 else f"{rate:.3g} (1 in {1 / rate:,.0f})",
-            "mean loss [ETH/validator-year]": f"{r['mean_loss_eth']:.3g}",
-            "shortfall [ETH/validator-year]": f"{r['expected_shortfall_eth']:.3g}",
-            "P(shortfall)": f"{r['shortfall_probability']:.3g}",
+            "mean loss [ETH/validator-year]": _tiny(r["mean_loss_eth"]),
+            "shortfall [ETH/validator-year]": _tiny(r["expected_shortfall_eth"]),
+            "P(shortfall)": _tiny(r["shortfall_probability"]),
         })
     return pd.DataFrame(rows)
+
+
+def _tiny(x: float) -> str:
+    """Three significant digits; below 1e-12 (far under any Monte Carlo's reach) '< 1e-12'."""
+    return "0" if x == 0 else ("< 1e-12" if abs(x) < 1e-12 else f"{x:.3g}")
+
+
+_TARGET_NAMES = {"loss_probability": "P(stakers bear a loss) per validator-year",
+                 "shortfall_apr": "expected shortfall, APR cost to divETH"}
 
 
 def required_collateral_table(report: Any) -> pd.DataFrame:
@@ -407,7 +416,7 @@ def required_collateral_table(report: Any) -> pd.DataFrame:
         f = figures.get(key)
         target = (figures.text("shortfall_probability_per_validator_year", req["target"]) if kind == "loss_probability"
                   else figures.text("shortfall_apr", req["target"]))
-        rows.append({"target": f"{kind.replace('_', ' ')} ≤ {target}",
+        rows.append({"target": f"{_TARGET_NAMES[kind]} ≤ {target}",
                      "Monte Carlo [95 % interval]": _interval(f, {"value": req["monte_carlo"],
                                                                   "low": req["monte_carlo_low"],
                                                                   "high": req["monte_carlo_high"]}),
