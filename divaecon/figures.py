@@ -147,6 +147,8 @@ RISK_FIGURES: tuple[KeyFigure, ...] = (
               "fraction", _rare),
     KeyFigure("expected_shortfall_eth_per_validator_year", "Expected shortfall to stakers per validator-year",
               "ETH", _eth_small),
+    KeyFigure("shortfall_eth_per_eth_staked", "Expected shortfall per ETH staked [ETH/year per ETH]",
+              "ETH/year per ETH", lambda x: f"{float(x):.3g}"),
     KeyFigure("shortfall_apr", "Expected shortfall, APR cost to divETH", "fraction/year", _small_pct),
     KeyFigure("staker_apr_net", "divETH staker APR net of expected shortfall", "fraction/year", _pct(3)),
     KeyFigure("operator_apr_net", "Operator APR on collateral net of expected losses", "fraction/year", _pct(3)),

@@ -307,7 +307,8 @@ class RiskParams(_Params):
     )
     target_shortfall_apr: float = param(
         1e-4, "1/year", "assumption: at most 0.01 % a year of divETH rewards lost to shortfalls",
-        "Target for the required collateral: expected loss to divETH holders, as an APR.", gt=0, lt=1,
+        "Target for the required collateral: expected shortfall to stakers per ETH staked a year "
+        "(the APR cost to divETH when nothing waits in the buffer).", gt=0, lt=1,
     )
     # --- correlated outages (common shocks) -------------------------------------------------
     regional_outage_rate_per_year: float = param(

@@ -24,10 +24,11 @@ from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distrib
 from divaecon.risk.events import RiskModel
 from divaecon.risk.montecarlo import Estimate, LossSample, MonteCarloSummary, simulate_losses
 from divaecon.risk.sensitivity import tornado
-from divaecon.risk.yields import frontier, peer_frontier, yields_at
+from divaecon.risk.yields import frontier, peer_frontier, risk_adjusted_yields, yield_arrays, yields_at
 
 __all__ = [
     "ElRewardDistribution", "Estimate", "LossSample", "MonteCarloSummary", "PeerRisk", "RiskModel", "RiskReport",
     "fit_el_reward_distribution", "frontier", "model_figures", "peer_frontier", "peer_risk_models",
-    "required_collateral", "risk_model", "risk_report", "simulate_losses", "tornado", "yields_at",
+    "required_collateral", "risk_adjusted_yields", "risk_model", "risk_report", "simulate_losses", "tornado",
+    "yield_arrays", "yields_at",
 ]

@@ -22,7 +22,7 @@ from divaecon.quote import Quote, quote
 from divaecon.risk import closed_form, events
 from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
 from divaecon.risk.events import EventClass, RiskModel
-from divaecon.risk.montecarlo import LossSample, MonteCarloSummary, simulate_losses
+from divaecon.risk.montecarlo import LossSample, MonteCarloSummary, _scale, simulate_losses
 from divaecon.units import DAYS_PER_YEAR, EPOCHS_PER_DAY
 
 
@@ -180,6 +180,8 @@ class RiskReport:
     yields: dict[str, float]
     by_class: list[dict[str, Any]]
     sample: LossSample
+    buffered_fraction: float = 0.0
+    """Share of divETH waiting unstaked (it bears a shortfall too, but earns no rewards)."""
 
     def figure_values(self) -> dict[str, dict[str, float]]:
         """The registered risk figures (:data:`divaecon.figures.RISK_FIGURES`) by key:
@@ -203,7 +205,9 @@ class RiskReport:
                 mc.shortfall_probability, ex["shortfall_probability_per_validator_year"]),
             "expected_shortfall_eth_per_validator_year": est(
                 mc.expected_shortfall_eth, ex["expected_shortfall_eth_per_validator_year"]),
-            "shortfall_apr": est(mc.shortfall_apr, ex["shortfall_apr"]),
+            "shortfall_eth_per_eth_staked": est(mc.shortfall_apr, ex["shortfall_apr"]),
+            "shortfall_apr": est(_scale(mc.shortfall_apr, 1.0 - self.buffered_fraction),
+                                 ex["shortfall_apr"] * (1.0 - self.buffered_fraction)),
             "staker_apr_net": {"value": y["staker_apr_net"], "exact": y["staker_apr_net"]},
             "operator_apr_net": {"value": y["operator_apr_net"], "exact": y["operator_apr_net"]},
         }
@@ -299,5 +303,5 @@ def risk_report(
     return RiskReport(
         scenario=scenario.name, collateral_per_key_share_eth=c, monte_carlo=mc, exact=exact,
         required_collateral=required, yields=risk_adjusted_yields(scenario, model, c, q), by_class=by_class,
-        sample=sample,
+        sample=sample, buffered_fraction=scenario.diva.buffered_fraction,
     )

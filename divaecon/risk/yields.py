@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from divaecon import protocol
 from divaecon.params import Scenario
@@ -37,15 +37,17 @@ from divaecon.quote import Quote, quote
 from divaecon.risk import closed_form
 from divaecon.risk.events import RiskModel
 
+FloatArray = NDArray[np.float64]
+
 FRONTIER_COLUMNS = [
     "collateral_per_key_share_eth", "operator_apr", "operator_apr_net", "staker_apr", "staker_apr_net",
     "shortfall_apr", "shortfall_probability", "operator_collateral_loss_eth_per_key_share",
 ]
 
 
-def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
-              q: Quote | None = None) -> pd.DataFrame:
-    """Risk-adjusted yields at each collateral (rows, columns :data:`FRONTIER_COLUMNS`).
+def yield_arrays(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
+                 q: Quote | None = None) -> dict[str, FloatArray]:
+    """Risk-adjusted yields at each collateral, as arrays keyed by :data:`FRONTIER_COLUMNS`.
 
     References
     ----------
@@ -64,28 +66,36 @@ def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth
     fees = diva.operator_fee + diva.treasury_fee + diva.insurance_fee
     loss_per_share = f.operator_collateral_loss_eth / n
     forgone_per_share = forgone * diva.operator_fee / n
+    # divETH holders bear a shortfall per divETH; the buffer's ETH is divETH too (cash drag)
+    shortfall_apr = f.shortfall_apr * (1.0 - diva.buffered_fraction)
     gross_operator = np.asarray(protocol.operator_apr_assigned(staker, reward, c, penalty), dtype=float)
     net_operator = np.asarray(
         protocol.operator_apr_assigned(staker, reward, c, penalty + loss_per_share + forgone_per_share), dtype=float
-    ) - f.shortfall_apr
-    staker_net = staker - f.shortfall_apr - forgone * (1.0 - fees) / model.staker_eth
-    return pd.DataFrame({
+    ) - shortfall_apr
+    staker_net = staker - shortfall_apr - forgone * (1.0 - fees) / model.staker_eth * (1.0 - diva.buffered_fraction)
+    return {
         "collateral_per_key_share_eth": c,
         "operator_apr": gross_operator,
         "operator_apr_net": net_operator,
         "staker_apr": np.full_like(c, staker),
-        "staker_apr_net": staker_net,
-        "shortfall_apr": f.shortfall_apr,
+        "staker_apr_net": np.asarray(staker_net, dtype=float),
+        "shortfall_apr": shortfall_apr,
         "shortfall_probability": f.shortfall_probability,
         "operator_collateral_loss_eth_per_key_share": loss_per_share,
-    }, columns=FRONTIER_COLUMNS)
+    }
+
+
+def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
+              q: Quote | None = None) -> pd.DataFrame:
+    """:func:`yield_arrays` as a table (rows: collateral values, columns :data:`FRONTIER_COLUMNS`)."""
+    return pd.DataFrame(yield_arrays(scenario, model, collateral_per_key_share_eth, q), columns=FRONTIER_COLUMNS)
 
 
 def risk_adjusted_yields(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: float,
                          q: Quote | None = None) -> dict[str, float]:
-    """:func:`yields_at` at one collateral, as plain floats."""
-    row = yields_at(scenario, model, [collateral_per_key_share_eth], q).iloc[0]
-    return {k: float(row[k]) for k in FRONTIER_COLUMNS}
+    """:func:`yield_arrays` at one collateral, as plain floats."""
+    arrays = yield_arrays(scenario, model, [collateral_per_key_share_eth], q)
+    return {k: float(v[0]) for k, v in arrays.items()}
 
 
 def frontier(scenario: Scenario, collateral_grid_eth: ArrayLike | None = None) -> pd.DataFrame:
