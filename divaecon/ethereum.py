@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from divaecon._numeric import as_float_array, unwrap
-from divaecon.units import EPOCHS_PER_YEAR, GWEI_PER_ETH, SLOTS_PER_YEAR
+from divaecon.units import EPOCHS_PER_YEAR, GWEI_PER_ETH, SECONDS_PER_SLOT, SLOTS_PER_EPOCH, SLOTS_PER_YEAR
 
 # --- phase0 / altair beacon-chain.md, "Misc" and "Rewards and penalties" -----------------------
 EFFECTIVE_BALANCE_INCREMENT: Final[int] = 2**0 * 10**9  # gwei, phase0 "Gwei values"
@@ -53,6 +53,9 @@ MAX_EFFECTIVE_BALANCE_ELECTRA: Final[int] = 2**11 * 10**9  # gwei (2048 ETH)
 MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA: Final[int] = 2**7 * 10**9  # gwei (128 ETH)
 MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT: Final[int] = 2**8 * 10**9  # gwei (256 ETH)
 CHURN_LIMIT_QUOTIENT: Final[int] = 2**16
+CHURN_LIMIT_QUOTIENT_GLOAS: Final[int] = 2**15  # EIP-8061 (Glamsterdam draft): exit churn total / 32,768
+MIN_VALIDATOR_WITHDRAWABILITY_DELAY: Final[int] = 2**8  # epochs, phase0 configs/mainnet.yaml
+MAX_WITHDRAWALS_PER_PAYLOAD: Final[int] = 2**4  # capella beacon-chain.md, "Execution"
 
 ATTESTATION_WEIGHT: Final[int] = TIMELY_SOURCE_WEIGHT + TIMELY_TARGET_WEIGHT + TIMELY_HEAD_WEIGHT
 """54 of 64: the attestation share of an ideal base reward."""
@@ -379,6 +382,85 @@ def activation_churn_eth_per_epoch(total_staked_eth: ArrayLike) -> Any:
     churn = churn - churn % EFFECTIVE_BALANCE_INCREMENT
     out = np.minimum(MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT, churn) / GWEI_PER_ETH
     return unwrap(out, total_staked_eth)
+
+
+def churn_limit_eth(total_staked_eth: float, quotient: int = CHURN_LIMIT_QUOTIENT,
+                    cap_eth: float = MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH) -> float:
+    """Churn limit for one total stake, a plain scalar [ETH/epoch] (what the compiled simulation calls).
+
+    ``min(cap, max(128, total // quotient))`` in whole ETH: the Electra deposit and exit limit with
+    ``quotient = 2**16, cap = 256`` (:func:`activation_churn_eth_per_epoch`), EIP-8061's exit churn
+    with ``quotient = 2**15`` and no cap (``cap_eth = inf``) (:func:`exit_churn_eth_per_epoch`).
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md``, ``get_balance_churn_limit``,
+    ``get_activation_exit_churn_limit``; EIP-8061.
+    """
+    churn = max(MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA / GWEI_PER_ETH, float(math.floor(total_staked_eth / quotient)))
+    return min(cap_eth, churn)
+
+
+def epochs_per_day(seconds_per_slot: ArrayLike = SECONDS_PER_SLOT) -> Any:
+    """Epochs in a day at a given slot time [epochs/day]: ``86,400 / (32 · seconds_per_slot)`` (225 at 12 s).
+
+    References
+    ----------
+    consensus-specs ``specs/phase0/beacon-chain.md`` (``SLOTS_PER_EPOCH``), ``configs/mainnet.yaml``
+    (``SECONDS_PER_SLOT``).
+    """
+    out = 86_400.0 / (SLOTS_PER_EPOCH * as_float_array(seconds_per_slot))
+    return unwrap(out, seconds_per_slot)
+
+
+def exit_churn_eth_per_epoch(total_staked_eth: ArrayLike, rule: str = "electra") -> Any:
+    """ETH that may exit the active set per epoch [ETH/epoch].
+
+    ``"electra"``: the same limit as deposits, :func:`activation_churn_eth_per_epoch` (128 to 256
+    ETH/epoch); ``"eip8061"``: ``max(128, total / 32,768)`` ETH/epoch, not capped (EIP-8061, in the
+    Glamsterdam draft specs).
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md``, ``compute_exit_epoch_and_update_churn``
+    and ``get_activation_exit_churn_limit``; EIP-8061.
+    """
+    if rule == "electra":
+        return activation_churn_eth_per_epoch(total_staked_eth)
+    if rule != "eip8061":
+        raise ValueError(f"rule = {rule!r}: must be 'electra' or 'eip8061'")
+    total_gwei = as_float_array(total_staked_eth) * GWEI_PER_ETH
+    churn = np.maximum(MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA, total_gwei / CHURN_LIMIT_QUOTIENT_GLOAS)
+    churn = churn - churn % EFFECTIVE_BALANCE_INCREMENT
+    return unwrap(churn / GWEI_PER_ETH, total_staked_eth)
+
+
+def queue_wait_days(queue_eth: ArrayLike, churn_eth_per_epoch: ArrayLike,
+                    seconds_per_slot: ArrayLike = SECONDS_PER_SLOT) -> Any:
+    """Days an amount joining the back of a churn-limited queue waits [days].
+
+    ``queue_eth / (churn_eth_per_epoch · epochs per day)``: the queue is served first in, first
+    out, ``churn_eth_per_epoch`` ETH an epoch (4,080,985 ETH at 256 ETH/epoch = 57,600 ETH/day: 70.9 days).
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md``, ``process_pending_deposits`` (deposits) and
+    ``compute_exit_epoch_and_update_churn`` (exits).
+    """
+    per_day = as_float_array(churn_eth_per_epoch) * as_float_array(epochs_per_day(seconds_per_slot))
+    out = as_float_array(queue_eth) / per_day
+    return unwrap(out, queue_eth, churn_eth_per_epoch, seconds_per_slot)
+
+
+def withdrawability_delay_days(seconds_per_slot: ArrayLike = SECONDS_PER_SLOT) -> Any:
+    """Days from a validator's exit to when it may be withdrawn [days] (256 epochs ≈ 1.14 days at 12 s).
+
+    References
+    ----------
+    consensus-specs ``configs/mainnet.yaml``, ``MIN_VALIDATOR_WITHDRAWABILITY_DELAY``.
+    """
+    out = MIN_VALIDATOR_WITHDRAWABILITY_DELAY / as_float_array(epochs_per_day(seconds_per_slot))
+    return unwrap(out, seconds_per_slot)
 
 
 def execution_reward_eth_per_year(

@@ -95,6 +95,11 @@ QUOTE_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("network_validators", "Network size [validators]", "validators", fmt.count),
     KeyFigure("operator_cost_usd_per_year", "Operator cost per node", "USD/year", _usd_per_year),
     KeyFigure("break_even_key_shares", "Break-even key shares per node", "key shares", fmt.count),
+    KeyFigure("entry_queue_wait_days", "Ethereum entry queue, wait [days]", "days", _number(1)),
+    KeyFigure("activation_wait_days", "New Diva validator, wait to activate [days]", "days", _number(1)),
+    KeyFigure("exit_wait_days", "Exit, wait until the ETH is back [days]", "days", _number(1)),
+    KeyFigure("staker_apr_growing", "divETH staker APR, pool growing (entry-queue drag)", "fraction/year",
+              _pct()),
 )
 """Every number of a :class:`~divaecon.quote.Quote`, in reading order."""
 

@@ -56,6 +56,30 @@ class EthereumParams(_Params):
         "Fraction of the network's stake attesting timely; scales attestation and proposer "
         "rewards.", gt=0, le=1,
     )
+    seconds_per_slot: float = param(
+        12.0, "s", "consensus-specs configs/mainnet.yaml SECONDS_PER_SLOT; EIP-8198 (draft) proposes 8 s, "
+        "keeping issuance per unit of time, so rewards per year stay and only the queues move",
+        "Slot time: sets epochs per day, hence how much ETH the churn lets in or out per day.", ge=1, le=60,
+    )
+    entry_queue_eth: float = param(
+        4_080_985.0, "ETH", "validatorqueue.com via Cointelegraph, 2026-02-03 (≈ 71 days at 256 ETH/epoch)",
+        "ETH waiting in Ethereum's entry (pending deposit) queue ahead of a new deposit.", ge=0,
+    )
+    exit_queue_eth: float = param(
+        32_581.0, "ETH", "validatorqueue.com via Cointelegraph, 2026-02-03 (it peaked at 2.5–2.65M ETH, "
+        "> 46 days, in September 2025: Figment, 2025-09-12)",
+        "ETH waiting in Ethereum's exit queue ahead of a new exit.", ge=0,
+    )
+    exit_churn_rule: Literal["electra", "eip8061"] = param(
+        "electra", "-", "consensus-specs specs/electra/beacon-chain.md get_activation_exit_churn_limit "
+        "(≤ 256 ETH/epoch); EIP-8061 (Glamsterdam draft): max(128, total / 32,768) ETH/epoch, uncapped",
+        "Which rule limits the ETH that may exit per epoch.",
+    )
+    withdrawal_sweep_days: float = param(
+        4.2, "days", "consensus-specs capella MAX_WITHDRAWALS_PER_PAYLOAD = 16: 974,959 validators "
+        "(2026-02-03) / 16 per slot × 12 s ≈ 8.5 days a full sweep; a withdrawal waits half of it on average",
+        "Average wait for the withdrawal sweep once a validator is withdrawable.", ge=0, le=365,
+    )
 
 
 class DivaParams(_Params):
@@ -108,6 +132,28 @@ class DivaParams(_Params):
         1_344, "validators", "21,504 ETH pre-launch collateral / 16 divETH per validator "
         "(MODEL.md §1)",
         "Number of Diva validators (network size).", ge=0, le=10_000_000,
+    )
+
+    two_step_deposit: bool = param(
+        True, "-", "Diva docs (docs.divastaking.net, dvt/creation): a 1 ETH pre-deposit, then 31 ETH after a "
+        "Merkle proof of it. Since Electra a deposit's validator exists only once the churn-limited "
+        "pending-deposit queue reaches it (consensus-specs specs/electra/beacon-chain.md "
+        "process_pending_deposits), so the 31 ETH waits the entry queue a second time",
+        "Create validators in two deposits (1 + 31 ETH), each waiting in the entry queue.",
+    )
+    operator_rewards: Literal["minted", "paid_out"] = param(
+        "minted", "-", "Diva docs 21-economics.md: operators \"generate additional divETH\"",
+        "'minted': operators' fees are new divETH and the ETH stays in the pool; 'paid_out': ETH leaves it.",
+    )
+    ejection_margin: float = param(
+        0.25, "fraction", "assumption: Diva's notes eject operators 'below the collateral level by a safety "
+        "margin' without a figure (staking-foundation/docs notes.md)",
+        "An operator whose collateral per key share falls below (1 − margin) × the required level is "
+        "ejected and its key shares are reassigned from the queue.", gt=0, le=1,
+    )
+    pool_growth_rate_per_year: float = param(
+        0.5, "1/year", "illustrative assumption (a pool growing by half a year)",
+        "Growth of the pool's deposits the quote uses to show the cash drag of the entry queue.", ge=0, le=100,
     )
 
     @model_validator(mode="after")
@@ -265,8 +311,20 @@ class SimulationParams(_Params):
         "Daily change of total ETH staked on Ethereum.",
     )
     activation_delay_days: int = param(
-        1, "days", "model assumption (deposit processing + short activation queue)",
-        "Days from validator creation to activation.", ge=0, le=365,
+        0, "days", "consensus-specs electra: a processed deposit activates after finality (~2 epochs) and "
+        "MAX_SEED_LOOKAHEAD + 1 = 5 epochs, about 45 minutes: under a day",
+        "Days from validator creation to activation besides the entry queue's wait.", ge=0, le=365,
+    )
+    entry_queue_change_eth_per_day: float = param(
+        0.0, "ETH/day", "assumption: the entry queue keeps its latest sourced length (set it to explore a "
+        "queue that drains or grows)",
+        "Daily change of the ETH other depositors keep in Ethereum's entry queue (never below 0).",
+        ge=-10_000_000, le=10_000_000,
+    )
+    exit_queue_change_eth_per_day: float = param(
+        0.0, "ETH/day", "assumption: the exit queue keeps its latest sourced length",
+        "Daily change of the ETH others keep in Ethereum's exit queue (never below 0).",
+        ge=-10_000_000, le=10_000_000,
     )
     outage_rate_per_operator_per_year: float = param(
         0.0, "1/year", "model assumption (0: uptime alone drives downtime)",

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 
 from divaecon import dvt, ethereum
 from divaecon._numeric import as_float_array, unwrap
+from divaecon.units import DAYS_PER_YEAR
 
 
 def fee_split(
@@ -280,3 +281,43 @@ def break_even_key_shares(
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(per_share_usd > 0, np.ceil(cost / np.where(per_share_usd > 0, per_share_usd, 1.0)), np.inf)
     return unwrap(out, net_reward_per_key_share_eth_per_year, eth_price_usd, cost_usd_per_year)
+
+
+def activation_wait_days(
+    entry_wait_days: ArrayLike, two_step_deposit: ArrayLike = True, processing_days: ArrayLike = 0.0
+) -> Any:
+    """Days from a Diva validator's creation to its activation, with the entry queue held constant [days].
+
+    Diva creates a validator with a 1 ETH pre-deposit, then 31 ETH once a Merkle proof shows the
+    first on the beacon chain. Since Electra a deposit creates its validator only when the
+    churn-limited pending-deposit queue reaches it, so with two deposits the 31 ETH waits the queue
+    a second time: ``processing + entry_wait · (2 if two_step_deposit else 1)``.
+
+    References
+    ----------
+    Diva docs (docs.divastaking.net, dvt/creation: pre-deposit and Merkle proof);
+    consensus-specs ``specs/electra/beacon-chain.md``, ``process_pending_deposits``,
+    ``apply_pending_deposit`` (the validator is added to the registry there).
+    """
+    steps = np.where(np.asarray(two_step_deposit, dtype=bool), 2.0, 1.0)
+    out = as_float_array(processing_days) + as_float_array(entry_wait_days) * steps
+    return unwrap(out, entry_wait_days, two_step_deposit, processing_days)
+
+
+def staker_apr_growing_pool(
+    staker_apr_: ArrayLike, pool_growth_rate_per_year: ArrayLike, wait_days: ArrayLike
+) -> Any:
+    """APR of a divETH holder in a pool whose deposits grow at a steady rate [1/year].
+
+    A pool growing as ``e^{g t}`` whose deposits each wait ``W`` days before they earn has the
+    deposits of the last ``W`` days idle: a share ``1 − e^{−g W / 365.25}`` of it. Its holders earn
+    ``staker_apr · e^{−g W / 365.25}`` (the steady-state ``staker_apr`` at ``g = 0``).
+
+    References
+    ----------
+    The model's own derivation (exponential growth, first in first out queue); the wait from
+    :func:`activation_wait_days` and :func:`divaecon.ethereum.queue_wait_days`.
+    """
+    earning = np.exp(-as_float_array(pool_growth_rate_per_year) * as_float_array(wait_days) / DAYS_PER_YEAR)
+    out = as_float_array(staker_apr_) * earning
+    return unwrap(out, staker_apr_, pool_growth_rate_per_year, wait_days)

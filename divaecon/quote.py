@@ -89,6 +89,23 @@ class Quote:
     """Key shares one node must run for its net rewards to cover its cost; ``inf`` when a
     key share earns nothing [key shares]."""
 
+    entry_queue_wait_days: float
+    """Wait of a deposit joining Ethereum's entry queue today: queue / (churn · epochs a day) [days]
+    (consensus-specs ``specs/electra/beacon-chain.md``, ``process_pending_deposits``)."""
+
+    activation_wait_days: float
+    """Wait from a Diva validator's creation to its activation: the entry queue once, or twice
+    with Diva's two deposits (1 + 31 ETH), plus processing [days]."""
+
+    exit_wait_days: float
+    """Wait from a validator's exit request to its ETH in the pool: exit queue, 256 epochs until
+    withdrawable, then the withdrawal sweep [days]."""
+
+    staker_apr_growing: float
+    """divETH holder APR in a pool growing at the scenario's ``pool_growth_rate_per_year``, whose new
+    deposits wait ``activation_wait_days`` before they earn (``staker_apr`` is the steady state)
+    [fraction/year]."""
+
     def as_dict(self) -> dict[str, Any]:
         """Field name → value, in field order."""
         return {name: getattr(self, name) for name in _FIELD_NAMES}
@@ -124,6 +141,17 @@ def quote(scenario: Scenario) -> Quote:
         costs.hardware_cost_usd, costs.hardware_lifetime_years, costs.running_cost_usd_per_month
     )
     net = reward - penalty  # what a key share leaves its operator once penalties are covered
+    sim = scenario.simulation
+    entry_wait = ethereum.queue_wait_days(
+        eth.entry_queue_eth, ethereum.activation_churn_eth_per_epoch(eth.total_staked_eth), eth.seconds_per_slot
+    )
+    activation_wait = protocol.activation_wait_days(entry_wait, diva.two_step_deposit, sim.activation_delay_days)
+    exit_wait = (
+        ethereum.queue_wait_days(eth.exit_queue_eth,
+                                 ethereum.exit_churn_eth_per_epoch(eth.total_staked_eth, eth.exit_churn_rule),
+                                 eth.seconds_per_slot)
+        + ethereum.withdrawability_delay_days(eth.seconds_per_slot) + eth.withdrawal_sweep_days
+    )
     return Quote(
         scenario_name=scenario.name,
         total_staked_eth=float(eth.total_staked_eth),
@@ -149,6 +177,11 @@ def quote(scenario: Scenario) -> Quote:
         network_validators=int(diva.network_validators),
         operator_cost_usd_per_year=float(cost),
         break_even_key_shares=float(protocol.break_even_key_shares(net, costs.eth_price_usd, cost)),
+        entry_queue_wait_days=float(entry_wait),
+        activation_wait_days=float(activation_wait),
+        exit_wait_days=float(exit_wait),
+        staker_apr_growing=float(protocol.staker_apr_growing_pool(
+            staker, diva.pool_growth_rate_per_year, activation_wait)),
     )
 
 

@@ -24,16 +24,17 @@ from divaecon.quote import Quote, operator_apr_assigned_at, peer_table, quote
 
 REPORT_KEY_FIGURES: tuple[str, ...] = (
     "total_staked_eth", "ideal_consensus_apr", "consensus_apr", "execution_apr", "gross_apr", "staker_apr",
-    "operator_apr_queued", "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year",
+    "staker_apr_growing", "operator_apr_queued", "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year",
     "validator_availability", "network_validators", "collateral_locked_eth", "collateral_ratio",
-    "operator_cost_usd_per_year", "break_even_key_shares",
+    "activation_wait_days", "exit_wait_days", "operator_cost_usd_per_year", "break_even_key_shares",
 )
 """The key figures the reports show by default (keys of :data:`divaecon.figures.FIGURES`)."""
 
 CLI_KEY_FIGURES: tuple[str, ...] = (
-    "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "operator_apr_queued", "operator_apr_assigned",
-    "operator_reward_per_key_share_eth_per_year", "validator_availability", "collateral_locked_eth",
-    "collateral_ratio", "operator_cost_usd_per_year", "break_even_key_shares",
+    "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "staker_apr_growing", "operator_apr_queued",
+    "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year", "validator_availability",
+    "collateral_locked_eth", "collateral_ratio", "entry_queue_wait_days", "activation_wait_days",
+    "exit_wait_days", "operator_cost_usd_per_year", "break_even_key_shares",
 )
 """The key figures of ``divaecon quote``'s table (the scenario's inputs head it)."""
 
@@ -75,6 +76,10 @@ def quote_text(scenario: Scenario) -> str:
         f"{d.collateral_per_key_share_eth:g} divETH collateral per key share, "
         f"{fmt.count(d.network_validators)} validators, operator uptime {fmt.pct(d.operator_uptime, 1)}, "
         f"failure correlation {d.failure_correlation:g}",
+        f"Queues: {fmt.eth(scenario.ethereum.entry_queue_eth)} in Ethereum's entry queue, "
+        f"{fmt.eth(scenario.ethereum.exit_queue_eth)} in its exit queue; "
+        f"{'two deposits (1 + 31 ETH)' if d.two_step_deposit else 'one deposit'} per validator; "
+        f"the growing pool grows {fmt.pct(d.pool_growth_rate_per_year, 0)} a year",
         "",
     ]
     rows = quote_rows(q, CLI_KEY_FIGURES)

@@ -166,12 +166,14 @@ def _make_slider(spec: SliderSpec, scenario_value: float) -> W.FloatSlider | W.F
 
 KEY_FIGURES: tuple[str, ...] = (
     "staker_apr",
+    "staker_apr_growing",
     "operator_apr_queued",
     "operator_apr_assigned",
     "operator_reward_per_key_share_eth_per_year",
     "collateral_locked_eth",
     "validator_availability",
     "break_even_key_shares",
+    "activation_wait_days",
     "gross_apr",
 )
 """Rows of the key-figures table: keys of :data:`divaecon.figures.FIGURES`, whose labels and

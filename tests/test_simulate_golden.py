@@ -48,7 +48,9 @@ def test_engine_reproduces_the_recorded_output(name: str) -> None:
     scenario = load_scenario(GOLDEN / "scenarios" / f"{name}.yaml")
     res = simulate(scenario, seeds=seeds, days=days, record=list(RECORDABLE), record_every_days=30, rng=0)
     _assert_close(res.summary, pd.read_csv(GOLDEN / f"{name}.summary.csv"), f"{name} summary")
-    _assert_close(res.timeseries, pd.read_csv(GOLDEN / f"{name}.timeseries.csv"), f"{name} timeseries")
+    recorded = pd.read_csv(GOLDEN / f"{name}.timeseries.csv")
+    # variables added since the recording (the entry and exit queues, ejections) are not compared
+    _assert_close(res.timeseries[list(recorded.columns)], recorded, f"{name} timeseries")
 
 
 def test_the_monte_carlo_case_draws_something() -> None:

@@ -38,6 +38,8 @@ EXPECTED_FORMAT = {
     "break_even_key_shares": lambda q: fmt.count(q.break_even_key_shares)
         + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)",
     "gross_apr": lambda q: fmt.pct(q.gross_apr),
+    "staker_apr_growing": lambda q: fmt.pct(q.staker_apr_growing),
+    "activation_wait_days": lambda q: f"{q.activation_wait_days:,.1f}",
 }
 
 

@@ -20,44 +20,56 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
+from divaecon import ethereum
 from divaecon.simulate import metrics
 from divaecon.simulate.draws import DayDraws, MonteCarlo
 from divaecon.simulate.inputs import RowInputs
 from divaecon.simulate.state import Accumulators, NetworkState
 from divaecon.simulate.steps import day_inputs, run_day
+from divaecon.units import DAYS_PER_YEAR
 
 FloatArray = NDArray[np.float64]
 
 RECORDABLE: Final[dict[str, str]] = {
     "buffer_eth": "unstaked ETH in the pool [ETH]",
-    "pending_eth": "ETH in created validators not yet active [ETH]",
-    "active_validators": "active Diva validators [validators]",
+    "pending_eth": "ETH in created validators waiting in the entry queue [ETH]",
+    "active_validators": "active Diva validators, exiting ones included [validators]",
     "active_eth": "ETH staked in active validators [ETH]",
+    "exiting_validators": "active validators asked to exit, in the exit queue [validators]",
+    "withdrawing_eth": "exited stake on its way back to the pool [ETH]",
+    "withdrawals_owed_eth": "ETH owed to stakers who asked to withdraw [ETH]",
     "queued_collateral_eth": "operator collateral waiting in the queue [divETH]",
     "assigned_collateral_eth": "collateral backing key shares [divETH]",
     "collateral_locked_eth": "queued + assigned collateral [divETH]",
-    "diveth_supply": "divETH supply = buffer + pending + active [divETH]",
+    "diveth_supply": "divETH supply = buffer + pending + active + withdrawing − owed [divETH]",
     "staker_diveth": "divETH not locked as collateral [divETH]",
     "wdiveth_rate": "divETH per wdivETH (1 on day 0) [-]",
     "deposits_eth": "cumulative staker and collateral deposits [ETH]",
-    "withdrawn_eth": "cumulative staker withdrawals [ETH]",
+    "withdrawal_requests_eth": "cumulative divETH stakers asked to withdraw [ETH]",
+    "withdrawn_eth": "cumulative withdrawals paid [ETH]",
     "rewards_eth": "cumulative rewards earned (before penalties) [ETH]",
     "staker_rewards_eth": "cumulative rewards to divETH holders [ETH]",
-    "operator_rewards_eth": "cumulative operator fees [ETH]",
+    "operator_rewards_eth": "cumulative operator fees, minted or paid out [ETH]",
     "treasury_rewards_eth": "cumulative treasury + insurance fees [ETH]",
+    "paid_out_eth": "cumulative rewards that left the pool: treasury, and operators' if paid out [ETH]",
     "penalties_eth": "cumulative penalties incl. slashing [ETH]",
     "penalties_covered_eth": "cumulative penalties covered by collateral [ETH]",
     "staker_loss_eth": "cumulative penalties left to divETH holders [ETH]",
     "validators_created": "cumulative validators created [validators]",
+    "exits_requested": "cumulative validators asked to exit [validators]",
+    "ejected_validators": "cumulative validators whose operators were ejected [validators]",
+    "activation_wait_days": "wait to activation of the last validators created [days]",
+    "entry_queue_eth": "others' ETH in Ethereum's entry queue that day [ETH]",
     "total_staked_eth": "Ethereum's total stake that day [ETH]",
-    "cash_drag": "(buffer + pending) / divETH supply that day [-]",
+    "cash_drag": "divETH holders' ETH not earning (buffer + pending + withdrawing − owed) / supply [-]",
 }
 """Every variable a run can record (end-of-day values), with its unit; the order is the kernel's index."""
 
 DEFAULT_RECORD: Final[tuple[str, ...]] = (
     "buffer_eth", "pending_eth", "active_validators", "queued_collateral_eth", "assigned_collateral_eth",
     "collateral_locked_eth", "diveth_supply", "wdiveth_rate", "staker_rewards_eth", "operator_rewards_eth",
-    "treasury_rewards_eth", "penalties_covered_eth", "staker_loss_eth", "total_staked_eth",
+    "treasury_rewards_eth", "penalties_covered_eth", "staker_loss_eth", "withdrawals_owed_eth",
+    "activation_wait_days", "total_staked_eth",
 )
 """What :func:`divaecon.simulate.simulate` records unless asked otherwise."""
 
@@ -73,51 +85,71 @@ _jit = njit(cache=True, nogil=True, error_model="numpy")
 
 
 @_jit
-def recordable_value(k: int, s: Any, acc: Any, inp: Any) -> float:
-    """Variable ``k`` of :data:`RECORDABLE` for one row at the end of a day."""
-    if k == 0:
+def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
+    """Variable ``k`` of :data:`RECORDABLE` for one row at the end of day ``day``."""
+    if k == 0:  # buffer_eth
         return s.buffer_eth
-    if k == 1:
+    if k == 1:  # pending_eth
         return s.pending_eth
-    if k == 2:
+    if k == 2:  # active_validators
         return s.active_validators
-    if k == 3:
+    if k == 3:  # active_eth
         return s.active_validators * inp.validator_stake_eth
-    if k == 4:
+    if k == 4:  # exiting_validators
+        return s.exiting_validators
+    if k == 5:  # withdrawing_eth
+        return s.withdrawing_eth
+    if k == 6:  # withdrawals_owed_eth
+        return s.withdrawals_owed_eth
+    if k == 7:  # queued_collateral_eth
         return s.queued_collateral_eth
-    if k == 5:
+    if k == 8:  # assigned_collateral_eth
         return s.assigned_collateral_eth
-    if k == 6:
+    if k == 9:  # collateral_locked_eth
         return s.queued_collateral_eth + s.assigned_collateral_eth
-    if k == 7:
+    if k == 10:  # diveth_supply
         return s.diveth_supply
-    if k == 8:
+    if k == 11:  # staker_diveth
         return s.diveth_supply - s.queued_collateral_eth - s.assigned_collateral_eth
-    if k == 9:
+    if k == 12:  # wdiveth_rate
         return s.wdiveth_rate
-    if k == 10:
+    if k == 13:  # deposits_eth
         return acc.deposits_eth
-    if k == 11:
+    if k == 14:  # withdrawal_requests_eth
+        return acc.withdrawal_requests_eth
+    if k == 15:  # withdrawn_eth
         return acc.withdrawn_eth
-    if k == 12:
+    if k == 16:  # rewards_eth
         return acc.rewards_eth
-    if k == 13:
+    if k == 17:  # staker_rewards_eth
         return acc.rewards_eth * inp.staker_share
-    if k == 14:
+    if k == 18:  # operator_rewards_eth
         return acc.rewards_eth * inp.operator_share
-    if k == 15:
+    if k == 19:  # treasury_rewards_eth
         return acc.rewards_eth * inp.treasury_share
-    if k == 16:
+    if k == 20:  # paid_out_eth
+        paid_operators = acc.rewards_eth * inp.operator_share * (1.0 - inp.operator_rewards_minted)
+        return acc.rewards_eth * inp.treasury_share + paid_operators
+    if k == 21:  # penalties_eth
         return acc.penalties_covered_eth + acc.staker_loss_eth
-    if k == 17:
+    if k == 22:  # penalties_covered_eth
         return acc.penalties_covered_eth
-    if k == 18:
+    if k == 23:  # staker_loss_eth
         return acc.staker_loss_eth
-    if k == 19:
+    if k == 24:  # validators_created
         return acc.validators_created
-    if k == 20:
+    if k == 25:  # exits_requested
+        return acc.exits_requested
+    if k == 26:  # ejected_validators
+        return acc.ejected_validators
+    if k == 27:  # activation_wait_days
+        return s.activation_wait_days
+    if k == 28:  # entry_queue_eth
+        return max(inp.entry_queue_eth + inp.entry_queue_change_eth_per_day * day, 0.0)
+    if k == 29:  # total_staked_eth
         return s.ethereum_stake_today_eth
-    idle = s.buffer_eth + s.pending_eth
+    # cash_drag
+    idle = max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
     return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
 
 
@@ -143,15 +175,15 @@ def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row:
                 run_day(s, acc, inp, day_inputs[i], day, path_of_row[i], paths, rings, bin_of_wait, hists, i)
                 if slot >= 0:
                     for j in range(selected.shape[0]):
-                        out[j, i, slot] = recordable_value(selected[j], s, acc, inp)
+                        out[j, i, slot] = recordable_value(selected[j], s, acc, inp, day)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _all_recordables(states: Any, accs: Any, values: Any, out: Any) -> None:  # pragma: no cover
+def _all_recordables(states: Any, accs: Any, values: Any, day: int, out: Any) -> None:  # pragma: no cover
     """Every variable of :data:`RECORDABLE` for every row: ``out[k, row]``."""
     for i in range(states.shape[0]):
         for k in range(out.shape[0]):
-            out[k, i] = recordable_value(k, states[i], accs[i], values[i])
+            out[k, i] = recordable_value(k, states[i], accs[i], values[i], day)
 
 
 def _key_cache_on_steps(*dispatchers: Any) -> None:
@@ -235,6 +267,44 @@ def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], Float
     return inverse.reshape(-1).astype(np.int64), np.ascontiguousarray(paths)
 
 
+def ring_length(values: np.ndarray, days: int) -> int:
+    """Days a row's rings must span: a power of two above the longest wait a run can produce [days].
+
+    The longest entry wait is bounded by (the others' longest queue + the whole pool) / the smallest
+    churn a day, twice with two deposits, plus processing; exits and slashings likewise. The pool is
+    bounded by what can arrive — initial ETH, constant deposits and collateral over the horizon, the
+    logistic target — grown at twice the row's ideal reward rate. Waits longer than the horizon
+    cannot complete within it, so the horizon caps the length.
+    """
+    if len(values) == 0:
+        return 1
+    v = values
+    years = days / DAYS_PER_YEAR
+    rate = 2.0 * (v["attestation_sync_apr_at_zero"] + v["attestation_sync_apr_per_availability"]
+                  + v["proposer_apr_at_zero"] + v["proposer_apr_per_availability"]
+                  + v["execution_apr_at_zero"] + v["execution_apr_per_availability"])
+    growth_target = np.where(v["growth_rate_per_day"] > 0, 1.0 / v["one_over_target_staker_eth"], 0.0)
+    pool = (np.maximum(v["initial_staker_eth"], growth_target) + v["initial_collateral_eth"]
+            + days * (v["staker_deposit_eth_per_day"] + v["collateral_deposit_eth_per_day"]))
+    pool = pool * np.exp(np.minimum(rate * years, 50.0))
+    last_stake = v["ethereum_stake_eth"] + v["ethereum_stake_growth_eth_per_day"] * days
+    lowest_stake = np.maximum(np.minimum(v["ethereum_stake_eth"], last_stake), 1.0)
+    smallest_churn = np.array([ethereum.churn_limit_eth(x) for x in lowest_stake]) * v["epochs_per_day"]
+    smallest_exit = np.array([ethereum.churn_limit_eth(x, q, c) for x, q, c in
+                              zip(lowest_stake, v["exit_churn_quotient"], v["exit_churn_cap_eth"], strict=True)])
+    smallest_exit = smallest_exit * v["epochs_per_day"]
+
+    def longest_queue(q0: np.ndarray, change: np.ndarray) -> np.ndarray:
+        return np.maximum(q0, q0 + change * days)
+
+    entry = (longest_queue(v["entry_queue_eth"], v["entry_queue_change_eth_per_day"]) + pool) / smallest_churn
+    entry = entry * (1.0 + v["two_step_deposit"]) + v["activation_delay_days"]
+    leave = (longest_queue(v["exit_queue_eth"], v["exit_queue_change_eth_per_day"]) + pool) / smallest_exit
+    longest = np.max(np.maximum.reduce([entry, leave, v["exit_to_arrival_days"], v["slashed_to_arrival_days"]]))
+    span = int(min(max(longest, 1.0), days)) + 2
+    return 1 << span.bit_length()
+
+
 def initial_state(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The records at the start of day 0: initial staker ETH and collateral have arrived."""
     n = len(values)
@@ -261,8 +331,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
     n, days = rows.n, plan.days
     values = rows.values
     states, accs = initial_state(values)
-    longest_delay = int(values["activation_delay_days"].max(initial=0))
-    rings = np.zeros((n, 1 << longest_delay.bit_length()))  # a power of two > the longest delay
+    rings = np.zeros((n, 3, ring_length(values, days)))
     bin_of_wait, edges = metrics.wait_bin_table(days)
     hists = np.zeros((n, len(edges)))
     rec_days = record_days(days, plan.every)
@@ -297,7 +366,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
             d = mc.draw(day, states["active_validators"].copy())
             call(day, day + 1, d)
             if on_step is not None:
-                _all_recordables(states, accs, values, everything)
+                _all_recordables(states, accs, values, day, everything)
                 state = {name: everything[k].copy() for name, k in _INDEX.items()}
                 state.update({
                     "draws": d.drawn,
@@ -306,6 +375,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
                     "penalties_today": states["penalties_today_eth"].copy(),
                     "covered_today": states["covered_today_eth"].copy(),
                     "loss_today": states["staker_loss_today_eth"].copy(),
+                    "retained_rewards_today": states["retained_rewards_today_eth"].copy(),
                     "validators_created_today": states["created_today"].copy(),
                 })
                 on_step(day, state)

@@ -20,7 +20,7 @@ from divaecon import dvt, ethereum, protocol
 from divaecon.errors import ParameterError
 from divaecon.params import Scenario
 from divaecon.simulate.state import F, Record
-from divaecon.units import DAYS_PER_YEAR
+from divaecon.units import DAYS_PER_YEAR, GWEI_PER_ETH
 
 FloatArray = NDArray[np.float64]
 
@@ -51,7 +51,19 @@ class RowValues(Record):
     days_per_collateral_eth = F("1 / the collateral flow, 0 below 1e-9 divETH/day (dates queue arrivals) [day/divETH].")
     ethereum_stake_eth = F("Ethereum's total stake on day 0 [ETH].")
     ethereum_stake_growth_eth_per_day = F("Daily change of Ethereum's total stake [ETH/day].")
-    activation_delay_days = F("Days from a validator's creation to its activation [days].")
+    activation_delay_days = F("Days from a validator's creation to its activation besides the entry queue [days].")
+    two_step_deposit = F("1 when a validator is created in two deposits (1 + 31 ETH), each queueing; else 0 [-].")
+    entry_queue_eth = F("Others' ETH in Ethereum's entry queue on day 0 [ETH].")
+    entry_queue_change_eth_per_day = F("Daily change of the others' entry queue (never below 0) [ETH/day].")
+    exit_queue_eth = F("Others' ETH in Ethereum's exit queue on day 0 [ETH].")
+    exit_queue_change_eth_per_day = F("Daily change of the others' exit queue (never below 0) [ETH/day].")
+    exit_churn_quotient = F("Exit churn = max(128, stake / this) ETH/epoch: 65,536 (Electra) or 32,768 (EIP-8061) [-].")
+    exit_churn_cap_eth = F("Cap of the exit churn: 256 (Electra) or inf (EIP-8061) [ETH/epoch].")
+    epochs_per_day = F("Epochs in a day at the scenario's slot time [epochs/day].")
+    exit_to_arrival_days = F("Days from a validator's exit to its stake in the pool: withdrawability + sweep [days].")
+    slashed_to_arrival_days = F("Days from a slashing to the rest of the stake in the pool [days].")
+    operator_rewards_minted = F("1 when operators' fees are minted as divETH (the ETH stays), 0 when paid out [-].")
+    ejection_level = F("An operator is ejected below this share of the required collateral: 1 − margin [fraction].")
     availability = F("Expected availability of a validator: P(≥ threshold key shares up) [fraction].")
     operator_uptime = F("Uptime of each operator's node [fraction].")
     failure_correlation = F("Intra-class correlation of operators' outages (beta-binomial ρ) [-].")
@@ -146,7 +158,10 @@ SCENARIO_FIELDS: Final[tuple[str, ...]] = (
     "simulation.withdrawal_rate_per_year", "simulation.initial_staker_eth", "simulation.initial_collateral_eth",
     "simulation.collateral_deposit_eth_per_day", "simulation.ethereum_stake_growth_eth_per_day",
     "simulation.activation_delay_days", "simulation.outage_rate_per_operator_per_year",
-    "simulation.slashing_rate_per_validator_per_year", "simulation.proposer_luck",
+    "simulation.slashing_rate_per_validator_per_year", "simulation.proposer_luck", "diva.two_step_deposit",
+    "ethereum.entry_queue_eth", "simulation.entry_queue_change_eth_per_day", "ethereum.exit_queue_eth",
+    "simulation.exit_queue_change_eth_per_day", "ethereum.seconds_per_slot", "ethereum.withdrawal_sweep_days",
+    "diva.ejection_margin",
 )
 """The numeric scenario fields the rows are built from (ints and bools are exact as float64)."""
 
@@ -194,6 +209,23 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["ethereum_stake_eth"] = col("total_staked_eth")
     out["ethereum_stake_growth_eth_per_day"] = col("ethereum_stake_growth_eth_per_day")
     out["activation_delay_days"] = col("activation_delay_days")
+    out["two_step_deposit"] = col("two_step_deposit")
+    out["entry_queue_eth"] = col("entry_queue_eth")
+    out["entry_queue_change_eth_per_day"] = col("entry_queue_change_eth_per_day")
+    out["exit_queue_eth"] = col("exit_queue_eth")
+    out["exit_queue_change_eth_per_day"] = col("exit_queue_change_eth_per_day")
+    eip8061 = np.asarray([s.ethereum.exit_churn_rule == "eip8061" for s in scenarios], dtype=bool)[idx]
+    out["exit_churn_quotient"] = np.where(eip8061, ethereum.CHURN_LIMIT_QUOTIENT_GLOAS, ethereum.CHURN_LIMIT_QUOTIENT)
+    out["exit_churn_cap_eth"] = np.where(eip8061, np.inf,
+                                         ethereum.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH)
+    slot_time = col("seconds_per_slot")
+    out["epochs_per_day"] = ethereum.epochs_per_day(slot_time)
+    sweep = col("withdrawal_sweep_days")
+    out["exit_to_arrival_days"] = ethereum.withdrawability_delay_days(slot_time) + sweep
+    out["slashed_to_arrival_days"] = ethereum.EPOCHS_PER_SLASHINGS_VECTOR / out["epochs_per_day"] + sweep
+    minted = np.asarray([s.diva.operator_rewards == "minted" for s in scenarios], dtype=bool)[idx]
+    out["operator_rewards_minted"] = minted
+    out["ejection_level"] = 1.0 - col("ejection_margin")
     out["operator_uptime"] = col("operator_uptime")
     out["failure_correlation"] = col("failure_correlation")
     # availability once per distinct cluster (scipy is the slow part), then per row

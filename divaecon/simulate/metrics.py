@@ -10,11 +10,13 @@ its :class:`~divaecon.simulate.state.Accumulators` and its queue-wait histogram.
   day. Time-weighting keeps them independent of *how much* collateral waited on which day;
 - ``queue_wait_mean_days``: exact, amount-weighted, first in first out:
   ``(Σ_t t · served_t − ∫₀^{served} a(y) dy) / served`` with ``a(y)`` the arrival day of queue
-  position ``y`` (:func:`arrival_integral`);
+  position ``y`` (:func:`arrival_integral`) — served by validator creations and by reassigning the
+  key shares of ejected operators;
 - ``queue_wait_p95_days``: the amount-weighted 95th percentile of the waits, from their histogram
   (:func:`p95_from_histogram`): exact to the day below :data:`WAIT_EXACT_DAYS` days, from there
   on the upper end of a bin about 3 % wide (so at most 3 % high);
-- ``cash_drag``: time-averaged (buffer + pending) / divETH supply.
+- ``cash_drag``: the divETH holders' ETH not earning — buffer, entry queue (pending), exited stake on
+  its way back, less what is owed to withdrawals — over the divETH supply, averaged over days.
 """
 
 from __future__ import annotations
@@ -101,14 +103,13 @@ def twr_apy(growth: FloatArray, n_days: FloatArray) -> FloatArray:
 def summary(states: np.ndarray, accs: np.ndarray, values: np.ndarray, hists: FloatArray,
             edges: NDArray[np.int64], days: int) -> dict[str, FloatArray]:
     """The summary metrics of every row (see the module docstring), keyed as :data:`SUMMARY_COLUMNS`."""
-    kc = values["collateral_per_validator_eth"]
-    served = accs["validators_created"] * kc
+    served = accs["collateral_served_eth"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_wait = (kc * accs["creation_day_sum"]
+        mean_wait = (accs["served_day_sum"]
                      - arrival_integral(served, values["initial_collateral_eth"],
                                         values["collateral_deposit_eth_per_day"])) / served
         supply_sum = accs["supply_sum_eth"]
-        idle = supply_sum - values["validator_stake_eth"] * accs["active_validator_days"]
+        idle = accs["idle_sum_eth"]
         out = {
             "staker_apy": states["wdiveth_rate"] ** (DAYS_PER_YEAR / days) - 1.0,
             "operator_apy_queued": twr_apy(accs["queued_growth"], accs["queued_days"]),

@@ -4,9 +4,9 @@ The independent twin the compiled engine is tested against (STYLE.md §8). It fo
 :mod:`divaecon.simulate` step by step with no numpy in the day loop and shares no code with the
 engine: it calls only the maths layer (:mod:`divaecon.ethereum`, :mod:`divaecon.dvt`,
 :mod:`divaecon.protocol`), computing the day's reward rates at the day's Ethereum stake, the
-availability under an outage exactly (the engine interpolates a table), and queue waits exactly:
-it keeps every day's collateral arrival as a lot in a first-in-first-out queue and records the
-wait of every divETH served, so the engine's histogram of waits is measured against the truth.
+availability under an outage exactly (the engine interpolates a table), the queues' waits with
+:func:`divaecon.ethereum.queue_wait_days`, and the collateral queue's waits exactly: it keeps every
+day's collateral arrival as a lot, first in first out, and records the wait of every divETH served.
 
 Monte Carlo draws are not made here: pass them in (``draws(day) -> dict``, e.g. captured from the
 engine's ``on_step`` hook) so both see the same luck.
@@ -26,11 +26,12 @@ from divaecon.units import DAYS_PER_YEAR, SLOTS_PER_YEAR
 DrawFn = Callable[[int], Mapping[str, float]]
 
 RECORDED = (
-    "buffer_eth", "pending_eth", "active_validators", "active_eth", "queued_collateral_eth",
-    "assigned_collateral_eth", "collateral_locked_eth", "diveth_supply", "staker_diveth", "wdiveth_rate",
-    "deposits_eth", "withdrawn_eth", "rewards_eth", "staker_rewards_eth", "operator_rewards_eth",
-    "treasury_rewards_eth", "penalties_eth", "penalties_covered_eth", "staker_loss_eth", "validators_created",
-    "total_staked_eth", "cash_drag",
+    "buffer_eth", "pending_eth", "active_validators", "active_eth", "exiting_validators", "withdrawing_eth",
+    "withdrawals_owed_eth", "queued_collateral_eth", "assigned_collateral_eth", "collateral_locked_eth",
+    "diveth_supply", "staker_diveth", "wdiveth_rate", "deposits_eth", "withdrawal_requests_eth", "withdrawn_eth",
+    "rewards_eth", "staker_rewards_eth", "operator_rewards_eth", "treasury_rewards_eth", "paid_out_eth",
+    "penalties_eth", "penalties_covered_eth", "staker_loss_eth", "validators_created", "exits_requested",
+    "ejected_validators", "activation_wait_days", "entry_queue_eth", "total_staked_eth", "cash_drag",
 )
 
 
@@ -57,6 +58,11 @@ def _weighted_p95(waits: Mapping[int, float]) -> float:
     return float(max(waits))  # pragma: no cover - rounding only
 
 
+def _days(x: float) -> int:
+    """A wait in whole days, to the nearest day."""
+    return math.floor(x + 0.5)
+
+
 def simulate_scalar(
     scenario: Scenario,
     days: int | None = None,
@@ -79,22 +85,46 @@ def simulate_scalar(
     fees = protocol.fee_split(1.0, diva.operator_fee, diva.treasury_fee, diva.insurance_fee)
     to_stakers, to_operators = float(fees["stakers"]), float(fees["operators"])
     to_treasury = float(fees["treasury"]) + float(fees["insurance"])
+    minted = diva.operator_rewards == "minted"
+    kept = to_stakers + (to_operators if minted else 0.0)
     expected_availability = float(dvt.availability(n_keys, threshold, diva.operator_uptime, diva.failure_correlation))
     growth_mode = sim.deposit_mode == "growth"
+    slot = eth.seconds_per_slot
+    to_arrival = _days(float(ethereum.withdrawability_delay_days(slot)) + eth.withdrawal_sweep_days)
+    slashed_to_arrival = _days(ethereum.EPOCHS_PER_SLASHINGS_VECTOR / float(ethereum.epochs_per_day(slot))
+                               + eth.withdrawal_sweep_days)
+
+    def stake_on(t: float) -> float:
+        return eth.total_staked_eth + sim.ethereum_stake_growth_eth_per_day * t
+
+    def entry_wait(t: float, pending: float) -> float:
+        others = max(eth.entry_queue_eth + sim.entry_queue_change_eth_per_day * t, 0.0)
+        churn = float(ethereum.activation_churn_eth_per_epoch(stake_on(t)))
+        return float(ethereum.queue_wait_days(others + pending, churn, slot))
+
+    def exit_wait(t: float, exiting: float) -> float:
+        others = max(eth.exit_queue_eth + sim.exit_queue_change_eth_per_day * t, 0.0)
+        churn = float(ethereum.exit_churn_eth_per_epoch(stake_on(t), eth.exit_churn_rule))
+        return float(ethereum.queue_wait_days(others + exiting * stake, churn, slot))
 
     buffer = sim.initial_staker_eth + sim.initial_collateral_eth
     pending = 0.0
-    active = 0.0
+    active = exiting = 0.0
+    withdrawing = owed = 0.0
     assigned = 0.0
     supply = buffer
     rate = 1.0
+    wait_now = 0.0
     lots: deque[list[float]] = deque()  # [arrival day, divETH] in arrival order
     if sim.initial_collateral_eth > 0:
         lots.append([0.0, sim.initial_collateral_eth])
     queued = sim.initial_collateral_eth
     activating: dict[int, float] = {}
-    totals = dict.fromkeys(("deposits_eth", "withdrawn_eth", "rewards_eth", "penalties_eth",
-                            "penalties_covered_eth", "staker_loss_eth", "validators_created"), 0.0)
+    leaving: dict[int, float] = {}
+    arriving: dict[int, float] = {}
+    totals = dict.fromkeys(("deposits_eth", "withdrawal_requests_eth", "withdrawn_eth", "rewards_eth",
+                            "penalties_eth", "penalties_covered_eth", "staker_loss_eth", "validators_created",
+                            "exits_requested", "ejected_validators"), 0.0)
     totals["deposits_eth"] = buffer
     waits: dict[int, float] = {}
     idle_sum = supply_sum = 0.0
@@ -105,9 +135,30 @@ def simulate_scalar(
     series: dict[str, list[float]] = {name: [] for name in RECORDED}
     out_days: list[int] = []
 
+    def serve(t: int, amount: float) -> None:
+        """Take ``amount`` divETH from the front of the collateral queue, noting each divETH's wait."""
+        while amount > 1e-12 * per_validator_collateral and lots:
+            lot = lots[0]
+            take = min(lot[1], amount)
+            waits[t - int(lot[0])] = waits.get(t - int(lot[0]), 0.0) + take
+            lot[1] -= take
+            amount -= take
+            if lot[1] <= 1e-12 * per_validator_collateral:
+                lots.popleft()
+
+    def ask_to_exit(t: int, n: float) -> None:
+        nonlocal exiting
+        n = min(n, active - exiting)
+        if n <= 0:
+            return
+        due = t + _days(exit_wait(t, exiting))
+        leaving[due] = leaving.get(due, 0.0) + n
+        exiting += n
+        totals["exits_requested"] += n
+
     for t in range(days):
         d = dict(draws(t)) if draws is not None else {}
-        total = eth.total_staked_eth + sim.ethereum_stake_growth_eth_per_day * t
+        total = stake_on(t)
 
         # 1. rewards and penalties of the validators active at the start of the day
         availability = expected_availability
@@ -125,23 +176,28 @@ def simulate_scalar(
         execution = float(ethereum.execution_apr(eth.el_reward_per_block_eth, total, availability))
         rewards = active * stake / DAYS_PER_YEAR * (consensus_gross - proposer + (proposer + execution) * luck)
         penalties = active * stake / DAYS_PER_YEAR * penalty_rate
+        offline_penalties = penalties
 
-        # 2. fee split: fees leave the pool, the stakers' part stays
+        # 2. fee split: stakers' part stays; operators' stays too when minted
         staker_rewards = rewards * to_stakers
 
-        # 3. collateral covers penalties; slashed validators exit, their colluders' collateral pays
+        # 3. collateral covers penalties; slashed validators leave, their colluders' collateral pays
         assigned_at_start = assigned
         covered = min(penalties, assigned)
         loss = penalties - covered
         slashed = min(float(d.get("slashings", 0.0)), active)
         if slashed > 0:
-            each = float(ethereum.slashing_penalty_eth(stake, stake * slashed, total)["total"])
-            slash_penalty = slashed * min(each, stake)
-            their_collateral = slashed * ((assigned - covered) / active if active > 0 else 0.0)
+            each = min(float(ethereum.slashing_penalty_eth(stake, stake * slashed, total)["total"]), stake)
+            slash_penalty = slashed * each
+            validators_with_keys = active + pending / stake
+            their_collateral = slashed * (assigned - covered) / validators_with_keys
             slash_covered = min(slash_penalty, their_collateral * threshold / n_keys)
             assigned -= their_collateral - slash_covered
             active -= slashed
-            buffer += slashed * stake
+            exiting = min(exiting, active)
+            withdrawing += slashed * stake - slash_penalty
+            due = t + slashed_to_arrival
+            arriving[due] = arriving.get(due, 0.0) + slashed * stake - slash_penalty
             penalties += slash_penalty
             covered += slash_covered
             loss += slash_penalty - slash_covered
@@ -157,72 +213,95 @@ def simulate_scalar(
             days_assigned += 1
         assigned -= covered
 
+        # 4b. ejection of operators below (1 − margin) of the required collateral
+        validators_with_keys = active + pending / stake
+        required = validators_with_keys * per_validator_collateral
+        if validators_with_keys > 0 and assigned < (1.0 - diva.ejection_margin) * required:
+            take = min(queued, required)
+            queued -= take
+            assigned = take
+            serve(t, take)
+            totals["ejected_validators"] += validators_with_keys
+            ask_to_exit(t, math.ceil((required - take) / per_validator_collateral - 1e-9))
+
         # 5. flows
         stakers = max(supply - queued - assigned, 0.0)
         if growth_mode:
             room = max(1.0 - stakers / sim.target_staker_eth, 0.0)
-            growth = sim.growth_rate_per_year / DAYS_PER_YEAR * stakers * room
-            deposits = growth + sim.collateral_deposit_eth_per_day
+            deposits = sim.growth_rate_per_year / DAYS_PER_YEAR * stakers * room + sim.collateral_deposit_eth_per_day
         else:
             deposits = sim.staker_deposit_eth_per_day + sim.collateral_deposit_eth_per_day
-        buffer += staker_rewards - penalties + deposits
-        withdrawn = min(stakers * sim.withdrawal_rate_per_year / DAYS_PER_YEAR, buffer + active * stake)
-        buffer -= withdrawn
-        if buffer < 0:
-            exits = min(math.ceil(-buffer / stake), active)
-            assigned -= exits * (assigned / active if active > 0 else 0.0)
-            active -= exits
-            buffer += exits * stake
+        request = stakers * sim.withdrawal_rate_per_year / DAYS_PER_YEAR
+        arrived = arriving.pop(t, 0.0)
+        withdrawing -= arrived
+        buffer += rewards * kept - offline_penalties + deposits + arrived
+        owed += request
+        paid = min(owed, max(buffer, 0.0))
+        buffer -= paid
+        owed -= paid
+        queued += sim.collateral_deposit_eth_per_day
         if sim.collateral_deposit_eth_per_day > 0:
             lots.append([float(t), sim.collateral_deposit_eth_per_day])
-        queued += sim.collateral_deposit_eth_per_day
+        short = owed + max(-buffer, 0.0) - (withdrawing + exiting * stake)
+        if short > 0:
+            ask_to_exit(t, math.ceil(short / stake - 1e-9))
 
-        # 6. validator creation; the collateral served leaves the queue first in, first out
-        new = float(math.floor(min(buffer / stake, queued / per_validator_collateral)))
-        to_serve = new * per_validator_collateral
-        queued -= to_serve
-        assigned += to_serve
-        buffer -= new * stake
-        pending += new * stake
-        while to_serve > 1e-12 * per_validator_collateral and lots:
-            lot = lots[0]
-            take = min(lot[1], to_serve)
-            wait = t - int(lot[0])
-            waits[wait] = waits.get(wait, 0.0) + take
-            lot[1] -= take
-            to_serve -= take
-            if lot[1] <= 1e-12 * per_validator_collateral:
-                lots.popleft()
-        due = t + sim.activation_delay_days
-        activating[due] = activating.get(due, 0.0) + new
+        # 6. validator creation; the collateral leaves the queue first in, first out
+        new = float(math.floor(min(max(buffer, 0.0) / stake, queued / per_validator_collateral)))
+        if new > 0:
+            queued -= new * per_validator_collateral
+            assigned += new * per_validator_collateral
+            serve(t, new * per_validator_collateral)
+            buffer -= new * stake
+            wait_now = entry_wait(t, pending)
+            if diva.two_step_deposit:
+                wait_now += entry_wait(t + wait_now, pending)
+            wait_now += sim.activation_delay_days
+            pending += new * stake
+            due = t + _days(wait_now)
+            activating[due] = activating.get(due, 0.0) + new
 
-        # 7. activation
+        # 7. activation; 7b. exits
         now = activating.pop(t, 0.0)
         pending -= now * stake
         active += now
-        supply = buffer + pending + active * stake
+        out = min(leaving.pop(t, 0.0), exiting)
+        if out > 0:
+            assigned -= out * assigned / (active + pending / stake)
+            active -= out
+            exiting -= out
+            withdrawing += out * stake
+            arriving[t + to_arrival] = arriving.get(t + to_arrival, 0.0) + out * stake
 
+        # 8. the supply and running sums
+        supply = buffer + pending + active * stake + withdrawing - owed
         totals["deposits_eth"] += deposits
-        totals["withdrawn_eth"] += withdrawn
+        totals["withdrawal_requests_eth"] += request
+        totals["withdrawn_eth"] += paid
         totals["rewards_eth"] += rewards
         totals["penalties_eth"] += penalties
         totals["penalties_covered_eth"] += covered
         totals["staker_loss_eth"] += loss
         totals["validators_created"] += new
-        idle_sum += buffer + pending
+        idle = max(buffer + pending + withdrawing - owed, 0.0)
+        idle_sum += idle
         supply_sum += supply
         peak = max(peak, queued + assigned)
 
         if t in recorded_days or on_step is not None:
+            paid_out = totals["rewards_eth"] * (to_treasury + (0.0 if minted else to_operators))
             state = {
                 "buffer_eth": buffer, "pending_eth": pending, "active_validators": active,
-                "active_eth": active * stake, "queued_collateral_eth": queued,
+                "active_eth": active * stake, "exiting_validators": exiting, "withdrawing_eth": withdrawing,
+                "withdrawals_owed_eth": owed, "queued_collateral_eth": queued,
                 "assigned_collateral_eth": assigned, "collateral_locked_eth": queued + assigned,
                 "diveth_supply": supply, "staker_diveth": supply - queued - assigned, "wdiveth_rate": rate,
                 "staker_rewards_eth": totals["rewards_eth"] * to_stakers,
                 "operator_rewards_eth": totals["rewards_eth"] * to_operators,
-                "treasury_rewards_eth": totals["rewards_eth"] * to_treasury,
-                "total_staked_eth": total, "cash_drag": (buffer + pending) / supply if supply > 0 else 0.0,
+                "treasury_rewards_eth": totals["rewards_eth"] * to_treasury, "paid_out_eth": paid_out,
+                "activation_wait_days": wait_now,
+                "entry_queue_eth": max(eth.entry_queue_eth + sim.entry_queue_change_eth_per_day * t, 0.0),
+                "total_staked_eth": total, "cash_drag": idle / supply if supply > 0 else 0.0,
                 **totals,
             }
             if t in recorded_days:

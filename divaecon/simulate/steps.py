@@ -1,32 +1,41 @@
 """The daily steps of the network simulation, in the order a day runs them.
 
 Each step is a plain function of one row's records — its :class:`~divaecon.simulate.state.NetworkState`
-``s``, its :class:`~divaecon.simulate.state.Accumulators` ``acc`` and its constants
-:class:`~divaecon.simulate.inputs.RowValues` ``inp`` — compiled with numba and called by the day
-loop (:func:`divaecon.simulate.engine.run_day`), like consensus-specs' ``process_epoch(state)``::
+``s``, its :class:`~divaecon.simulate.state.Accumulators` ``acc``, its constants
+:class:`~divaecon.simulate.inputs.RowValues` ``inp`` and the day's :class:`~divaecon.simulate.state.DayInputs`
+``d`` — compiled with numba and called by the day loop (:func:`divaecon.simulate.engine`), like
+consensus-specs' ``process_epoch(state)``::
 
-    day_inputs             0. (numpy, all rows) the day's reward rates after its draws, its slashings
-    process_rewards        1. rewards and penalties of the validators active at the start of the day
-    process_fee_split      2. operators' and treasury's fees leave the pool; stakers' part stays
-    process_penalties      3. collateral covers penalties (and slashings); the rest is the stakers' loss
-    process_rebase         4. every divETH earns the day's rebase; collateral's time-weighted returns
-    process_flows          5. deposits, collateral arrivals, withdrawals (exits if the buffer is short)
-    process_validator_creation  6. a validator per 32 ETH *and* a validator's collateral, FIFO
-    process_queue_waits    6b. the wait of each divETH of collateral served, exactly
-    process_activation     7. validators created ``activation_delay_days`` ago start earning
-    process_accumulators   8. running sums for the summary metrics
+    day_inputs                 0. (numpy, all rows) the day's reward rates after its draws; slashings
+    process_rewards            1. rewards and penalties of the validators active at the start of the day
+    process_fee_split          2. operators' fees: minted as divETH (the ETH stays) or paid out; treasury paid out
+    process_penalties          3. collateral covers penalties (and slashings); the rest is the stakers' loss
+    process_rebase             4. every divETH earns the day's rebase; collateral's time-weighted returns
+    process_ejections          4b. operators below the collateral level by the margin are ejected, shares reassigned
+    process_flows              5. deposits, withdrawal requests, exited stake arriving, withdrawals paid, exits
+    process_validator_creation 6. a validator per 32 ETH *and* a validator's collateral; it joins the entry queue
+    process_queue_waits        6b. the wait of each divETH of collateral served, exactly
+    process_activation         7. validators reaching the front of the entry queue start earning
+    process_exits              7b. validators reaching the front of the exit queue stop earning
+    process_accumulators       8. the supply, and running sums for the series and the summary
 
-Amounts are ETH; divETH is 1:1 with the pool's ETH. The steps do the model's arithmetic in a fixed
-order, the same in every row whatever the other rows are, so results do not depend on how rows are
-grouped or split over threads and processes.
+Three rings per row hold what is due on coming days (``rings[row, kind, day & (length − 1)]``):
+validators activating (:data:`ACTIVATING`), validators leaving the active set (:data:`EXITING`) and
+exited stake reaching the pool (:data:`ARRIVING`).
+
+Amounts are ETH; divETH is 1:1 with the pool's ETH less what it owes to withdrawals. The steps do
+the model's arithmetic in a fixed order, the same in every row whatever the other rows are, so
+results do not depend on how rows are grouped or split over threads and processes.
 
 References
 ----------
 Diva docs (``staking-foundation/docs``): ``docs/21-economics.md`` (the buffer, the collateral
-queue, queued collateral earning the staker rate, the two income streams), ``docs/40-staking-rewards.md``
-(10 % of rewards to operators, 0 % to the DAO), ``docs/06-dvt.md`` (16 key shares, 11 to sign);
-consensus-specs ``specs/altair/beacon-chain.md`` (rewards and penalties, via the rates of
-:mod:`divaecon.simulate.inputs`).
+queue, queued collateral earning the staker rate, the two income streams, operators "generate
+additional divETH"), ``docs/40-staking-rewards.md`` (10 % of rewards to operators, 0 % to the DAO),
+``docs/06-dvt.md`` (16 key shares, 11 to sign), ``notes.md`` (ejection below the collateral level by
+a safety margin); docs.divastaking.net, dvt/creation (1 + 31 ETH deposits); consensus-specs
+``specs/electra/beacon-chain.md`` (pending deposits and exits limited by churn, slashing),
+``specs/altair/beacon-chain.md`` (rewards and penalties, via :mod:`divaecon.simulate.inputs`).
 """
 
 from __future__ import annotations
@@ -38,13 +47,20 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from divaecon import ethereum
 from divaecon.simulate.state import DayInputs
 
 TINY_SUPPLY = 1e-300
 """Floor of the supply the rebase divides by, so an empty pool rebases by 0 [divETH]."""
 
+ACTIVATING, EXITING, ARRIVING = 0, 1, 2
+"""Kinds of ring: validators activating, validators leaving the active set, stake reaching the pool."""
+
 _jit = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 """Steps compile inline into the day loop (no call per row and day), with IEEE arithmetic."""
+
+churn_limit_eth = njit(cache=True, nogil=True, error_model="numpy")(ethereum.churn_limit_eth)
+"""The Electra churn limit of :func:`divaecon.ethereum.churn_limit_eth`, compiled (the same code)."""
 
 
 def day_inputs(values: np.ndarray, availability: NDArray[np.float64], luck: NDArray[np.float64],
@@ -89,13 +105,69 @@ def ethereum_stake(inp: Any, day: int, path: int, paths: Any) -> tuple[float, fl
 
 
 @_jit
+def entry_queue_wait_days(s: Any, inp: Any, day: float) -> float:
+    """Wait of a deposit joining Ethereum's entry queue on ``day`` [days].
+
+    Ahead of it: the others' queue ``max(Q_0 + change · day, 0)`` and the pool's own validators
+    still waiting (``pending``); the queue moves the churn limit at that day's stake per epoch.
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md``, ``process_pending_deposits``
+    (:func:`divaecon.ethereum.queue_wait_days`).
+    """
+    others = max(inp.entry_queue_eth + inp.entry_queue_change_eth_per_day * day, 0.0)
+    total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
+    per_day = churn_limit_eth(total) * inp.epochs_per_day
+    return (others + s.pending_eth) / per_day
+
+
+@_jit
+def exit_queue_wait_days(s: Any, inp: Any, day: float) -> float:
+    """Wait of an exit requested on ``day`` until the validator leaves the active set [days].
+
+    Ahead of it: the others' exit queue ``max(Q_0 + change · day, 0)`` and the pool's own exiting
+    validators; the queue moves the exit churn (Electra's, or EIP-8061's) per epoch.
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md``, ``compute_exit_epoch_and_update_churn``;
+    EIP-8061.
+    """
+    others = max(inp.exit_queue_eth + inp.exit_queue_change_eth_per_day * day, 0.0)
+    total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
+    per_day = churn_limit_eth(total, inp.exit_churn_quotient, inp.exit_churn_cap_eth) * inp.epochs_per_day
+    return (others + s.exiting_validators * inp.validator_stake_eth) / per_day
+
+
+@_jit
+def ring_slot(rings: Any, day: int) -> int:
+    """The slot of ``day`` in a ring (its length is a power of two)."""
+    return day & (rings.shape[2] - 1)
+
+
+@_jit
+def request_exits(s: Any, acc: Any, inp: Any, day: int, n: float, rings: Any, row: int) -> None:
+    """Ask ``n`` active validators (not already exiting) to exit; they leave after the exit queue."""
+    n = min(n, s.active_validators - s.exiting_validators)
+    if n <= 0.0:
+        return
+    wait = exit_queue_wait_days(s, inp, float(day))
+    due = day + int(min(np.floor(wait + 0.5), rings.shape[2] - 1.0))
+    rings[row, EXITING, ring_slot(rings, due)] += n
+    s.exiting_validators += n
+    s.exits_requested_today += n
+    acc.exits_requested += n
+
+
+@_jit
 def process_rewards(s: Any, d: Any, total: float, ratio: float, root: float) -> None:
     """1. Rewards and offline penalties of the validators active at the start of the day [ETH].
 
     From the day's rates at Ethereum's day-0 stake ``d`` (:func:`day_inputs`): consensus rewards
     and penalties scale with Ethereum's stake as ``sqrt(S_0 / S_t)`` (the base reward is ∝
     1/sqrt(total active balance)), execution rewards as ``S_0 / S_t`` (each block's reward goes to
-    one proposer, drawn in proportion to stake).
+    one proposer, drawn in proportion to stake). Exiting validators earn until they leave.
 
     References
     ----------
@@ -110,29 +182,35 @@ def process_rewards(s: Any, d: Any, total: float, ratio: float, root: float) -> 
 
 @_jit
 def process_fee_split(s: Any, inp: Any) -> None:
-    """2. The stakers' part of the day's rewards stays in the pool; fees leave it [ETH].
+    """2. The stakers' part of the rewards stays in the pool; operators' fees are minted or paid out [ETH].
 
     ``staker rewards = rewards · (1 − operator fee − treasury fee − insurance fee)``
-    (:func:`divaecon.protocol.fee_split`); the operators' and treasury's parts are paid out.
+    (:func:`divaecon.protocol.fee_split`). Diva's operators "generate additional divETH": their fee
+    is new divETH and its ETH stays in the pool (``operator_rewards = "minted"``); with
+    ``"paid_out"`` it leaves as ETH. The treasury's and insurance's parts leave the pool.
     """
-    s.staker_rewards_today_eth = s.rewards_today_eth * inp.staker_share
+    r = s.rewards_today_eth
+    s.staker_rewards_today_eth = r * inp.staker_share
+    s.retained_rewards_today_eth = r * inp.staker_share + r * inp.operator_share * inp.operator_rewards_minted
 
 
 @_jit
-def process_penalties(s: Any, inp: Any, d: Any) -> None:
+def process_penalties(s: Any, inp: Any, d: Any, day: int, rings: Any, row: int) -> None:
     """3. Assigned collateral covers the day's penalties; what it cannot cover is the stakers' loss.
 
     Offline penalties are covered network-wide by assigned collateral. The day's slashed validators
-    (Monte Carlo, ``d``) each lose their slashing penalty (capped at their stake) and exit: their
-    stake returns to the buffer, the penalty leaves the pool, the ``threshold`` colluding key
-    shares' collateral covers it and the rest of their collateral is released. Assigned
+    (Monte Carlo, ``d``) each lose their slashing penalty (capped at their stake) and are exited:
+    the penalty leaves the pool at once, the rest of their stake reaches it once withdrawable
+    (``EPOCHS_PER_SLASHINGS_VECTOR`` epochs) and swept; the ``threshold`` colluding key shares'
+    collateral covers the penalty and the rest of their collateral is released. Assigned
     collateral is reduced by what it covered in :func:`process_rebase`, after the day's return
     of the collateral that earned is known.
 
     References
     ----------
     Diva docs ``docs/21-economics.md`` (collateral covers losses first; colluders' collateral is
-    confiscated); :func:`divaecon.ethereum.slashing_penalty_eth` (Electra penalties).
+    confiscated); consensus-specs ``specs/electra/beacon-chain.md``, ``slash_validator``;
+    :func:`divaecon.ethereum.slashing_penalty_eth` (Electra penalties).
     """
     pen = s.penalties_today_eth
     a = s.assigned_collateral_eth
@@ -144,12 +222,18 @@ def process_penalties(s: Any, inp: Any, d: Any) -> None:
         stake = inp.validator_stake_eth
         v = s.active_validators
         sl_pen = slashed * d.slashing_penalty_each_eth
-        per_validator = (a - cov) / v if v > 0.0 else 0.0
+        keyed = v + s.pending_eth * inp.one_over_validator_stake_eth
+        per_validator = (a - cov) / keyed if keyed > 0.0 else 0.0
         colluders = slashed * per_validator
         sl_cov = min(sl_pen, colluders * inp.threshold_key_shares / inp.key_shares_per_validator)
         s.assigned_collateral_eth = a - (colluders - sl_cov)  # released; ``cov`` comes off in the rebase
         s.active_validators = v - slashed
-        s.buffer_eth += slashed * stake
+        s.exiting_validators = min(s.exiting_validators, s.active_validators)
+        back = slashed * stake - sl_pen  # the penalty leaves the pool, the rest comes back once withdrawable
+        s.withdrawing_eth += back
+        due = day + int(min(np.floor(inp.slashed_to_arrival_days + 0.5), rings.shape[2] - 1.0))
+        rings[row, ARRIVING, ring_slot(rings, due)] += back
+        s.slashing_penalties_today_eth = sl_pen
         pen += sl_pen
         cov += sl_cov
         loss += sl_pen - sl_cov
@@ -173,7 +257,6 @@ def process_rebase(s: Any, acc: Any, inp: Any) -> None:
     s.rebase_today = g1
     g1 += 1.0
     s.wdiveth_rate *= g1
-    s.queued_at_start_eth = s.queued_collateral_eth
     if s.queued_collateral_eth > 0.0:
         acc.queued_growth *= g1
         acc.queued_days += 1.0
@@ -189,14 +272,48 @@ def process_rebase(s: Any, acc: Any, inp: Any) -> None:
 
 
 @_jit
-def process_flows(s: Any, inp: Any) -> None:
-    """5. Deposits, collateral arrivals and withdrawals; validators exit if the buffer is short.
+def process_ejections(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+    """4b. Operators whose collateral fell below the required level by the margin are ejected.
 
-    With ``S`` the stakers' divETH at the start of the day (supply − collateral): deposits are
+    In this model penalties are shared pro rata, so every operator of a row holds the same
+    collateral per key share: when ``assigned < (1 − margin) · validators · key shares · c``, all are
+    ejected, their remaining collateral is released (free divETH again) and their key shares are
+    reassigned from the queue, first in first out (a validator's worth each). Validators whose key
+    shares the queue cannot fill are exited.
+
+    References
+    ----------
+    Diva docs (``staking-foundation/docs``) ``notes.md``: operators below the collateral level by a
+    safety margin are ejected; the margin is the scenario's ``ejection_margin``.
+    """
+    keyed = s.active_validators + s.pending_eth * inp.one_over_validator_stake_eth
+    required = keyed * inp.collateral_per_validator_eth
+    if keyed <= 0.0 or s.assigned_collateral_eth >= inp.ejection_level * required:
+        return
+    take = min(s.queued_collateral_eth, required)
+    s.queued_collateral_eth -= take
+    s.assigned_collateral_eth = take
+    s.served_today_eth += take
+    s.ejected_today = keyed
+    acc.ejected_validators += keyed
+    unfilled = np.ceil((required - take) * inp.one_over_collateral_per_validator_eth - 1e-9)
+    request_exits(s, acc, inp, day, unfilled, rings, row)
+
+
+@_jit
+def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+    """5. Deposits, withdrawal requests, exited stake arriving, withdrawals paid, exits requested.
+
+    With ``S`` the divETH not locked as collateral at the start of the day: deposits are
     ``constant + growth · S · (1 − S / target)`` (logistic growth); operators' collateral arrives
-    as minted divETH whose ETH joins the buffer and whose divETH joins the queue; withdrawals are
-    ``withdrawal rate · S``, paid from the buffer, exiting whole validators (releasing their
-    collateral) when the buffer cannot pay.
+    as minted divETH whose ETH joins the buffer and whose divETH joins the queue; withdrawal
+    requests ``withdrawal rate · S`` burn divETH and are owed in ETH. The pool pays what it owes
+    from the buffer (the day's deposits and the stake arriving from exits included); for the rest
+    it asks validators to exit: they wait in Ethereum's exit queue, earning, then their stake is
+    withdrawable after 256 epochs and swept (:func:`process_exits`). Offline penalties come out of
+    the buffer (the validators' balances fall below their stake); a buffer below zero is refilled
+    by the next rewards and deposits before anything is staked or paid, and validators are exited
+    for what the ETH already on its way back does not cover.
     """
     stakers = s.diveth_supply - s.queued_collateral_eth
     stakers -= s.assigned_collateral_eth
@@ -205,25 +322,26 @@ def process_flows(s: Any, inp: Any) -> None:
     inflow = max(inflow, 0.0) * stakers * inp.growth_rate_per_day
     inflow += inp.staker_deposit_eth_per_day + inp.collateral_deposit_eth_per_day
     s.deposits_today_eth = inflow
-    buf = s.buffer_eth + s.staker_rewards_today_eth
-    buf -= s.penalties_today_eth
-    buf += inflow
-    w = stakers * inp.withdrawal_rate_per_day
-    after = buf - w
-    if after < 0.0:
-        v = s.active_validators
-        w = min(w, buf + v * inp.validator_stake_eth)
-        buf -= w
-        n_exit = min(np.ceil(max(-buf, 0.0) * inp.one_over_validator_stake_eth), v)
-        a = s.assigned_collateral_eth
-        s.assigned_collateral_eth = a - n_exit * (a / v if v > 0.0 else 0.0)
-        s.active_validators = v - n_exit
-        buf += n_exit * inp.validator_stake_eth
-    else:
-        buf = after
-    s.buffer_eth = buf
-    s.withdrawn_today_eth = w
+    request = stakers * inp.withdrawal_rate_per_day
+    s.withdrawal_requests_today_eth = request
+    slot = ring_slot(rings, day)
+    arrived = rings[row, ARRIVING, slot]
+    rings[row, ARRIVING, slot] = 0.0
+    s.arrived_today_eth = arrived
+    s.withdrawing_eth -= arrived
+    buf = s.buffer_eth + s.retained_rewards_today_eth
+    buf -= s.penalties_today_eth - s.slashing_penalties_today_eth  # offline penalties, from the balances
+    buf += inflow + arrived
+    owed = s.withdrawals_owed_eth + request
+    paid = min(owed, max(buf, 0.0))
+    s.buffer_eth = buf - paid
+    s.withdrawals_owed_eth = owed - paid
+    s.withdrawn_today_eth = paid
     s.queued_collateral_eth += inp.collateral_deposit_eth_per_day
+    coming = s.withdrawing_eth + s.exiting_validators * inp.validator_stake_eth
+    short = s.withdrawals_owed_eth + max(-s.buffer_eth, 0.0) - coming
+    if short > 0.0:
+        request_exits(s, acc, inp, day, np.ceil(short * inp.one_over_validator_stake_eth - 1e-9), rings, row)
 
 
 @_jit
@@ -232,53 +350,31 @@ def process_validator_creation(s: Any, inp: Any, day: int, rings: Any, row: int)
 
     Diva's rule: a validator needs a full stake in the buffer *and* a validator's worth of queued
     collateral (key shares × collateral per key share), served first in, first out. Its stake
-    moves to ``pending`` until :func:`process_activation` of day ``day + activation_delay_days``
-    (``rings[row]`` holds the validators activating on each coming day; its length is a power of
-    two, so the slot of a day is ``day & (length − 1)``).
+    moves to ``pending`` and joins Ethereum's entry queue: it activates after
+    ``activation_delay_days`` plus the queue's wait — twice over with Diva's two deposits, the
+    31 ETH joining the queue once the 1 ETH has passed it (:func:`entry_queue_wait_days`).
     """
     stake = inp.validator_stake_eth
     kc = inp.collateral_per_validator_eth
-    new = np.floor(min(s.buffer_eth * inp.one_over_validator_stake_eth,
+    new = np.floor(min(max(s.buffer_eth, 0.0) * inp.one_over_validator_stake_eth,
                        s.queued_collateral_eth * inp.one_over_collateral_per_validator_eth))
+    s.created_today = new
+    if new <= 0.0:
+        return
     served = new * kc
     s.queued_collateral_eth -= served
     s.assigned_collateral_eth += served
+    s.served_today_eth += served
     staked = new * stake
     s.buffer_eth -= staked
+    wait = entry_queue_wait_days(s, inp, float(day))
+    if inp.two_step_deposit > 0.0:
+        wait += entry_queue_wait_days(s, inp, day + wait)
     s.pending_eth += staked
-    s.created_today = new
-    slot = (day + int(inp.activation_delay_days)) & (rings.shape[1] - 1)
-    rings[row, slot] += new
-
-
-@_jit
-def process_activation(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
-    """7. The validators due today become active; the supply is the pool's ETH again."""
-    slot = day & (rings.shape[1] - 1)
-    act = rings[row, slot]
-    rings[row, slot] = 0.0
-    s.pending_eth -= act * inp.validator_stake_eth
-    s.active_validators += act
-    supply = s.buffer_eth + s.pending_eth
-    supply += s.active_validators * inp.validator_stake_eth
-    s.diveth_supply = supply
-
-
-@_jit
-def process_accumulators(s: Any, acc: Any, day: int) -> None:
-    """8. Running sums of the day's flows and states (for the recorded series and the summary)."""
-    new = s.created_today
-    acc.validators_created += new
-    acc.creation_day_sum += day * new
-    acc.deposits_eth += s.deposits_today_eth
-    acc.withdrawn_eth += s.withdrawn_today_eth
-    acc.rewards_eth += s.rewards_today_eth
-    acc.penalties_covered_eth += s.covered_today_eth
-    acc.staker_loss_eth += s.staker_loss_today_eth
-    acc.supply_sum_eth += s.diveth_supply
-    acc.active_validator_days += s.active_validators
-    acc.peak_collateral_locked_eth = max(acc.peak_collateral_locked_eth,
-                                         s.queued_collateral_eth + s.assigned_collateral_eth)
+    wait += inp.activation_delay_days
+    s.activation_wait_days = wait
+    due = day + int(min(np.floor(wait + 0.5), rings.shape[2] - 1.0))
+    rings[row, ACTIVATING, ring_slot(rings, due)] += new
 
 
 @_jit
@@ -287,18 +383,17 @@ def process_queue_waits(s: Any, acc: Any, inp: Any, day: int, bin_of_wait: Any, 
 
     The queue is first in, first out and its arrivals are known: ``q0 + e`` divETH arrive on day 0
     and ``e`` on each later day, so queue positions ``[0, q0 + e)`` arrived on day 0 and
-    ``[q0 + d·e, q0 + (d + 1)·e)`` on day ``d``. Today's validators take the positions
-    ``[served so far, served so far + created · collateral per validator)``; each day's arrivals
-    among them waited ``day − d`` days. Each arrival day is visited at most twice over a run, so
-    this is exact and cheap. Waits fall in 1-day bins below 127 days, then bins about 3 % wide
+    ``[q0 + d·e, q0 + (d + 1)·e)`` on day ``d``. Today's service takes the positions
+    ``[served so far, served so far + served today)``; each day's arrivals among them waited
+    ``day − d`` days. Each arrival day is visited at most twice over a run, so this is exact and
+    cheap. Waits fall in 1-day bins below 127 days, then bins about 3 % wide
     (:func:`divaecon.simulate.metrics.wait_bin_edges`).
     """
-    new = s.created_today
-    if new <= 0.0:
+    served = s.served_today_eth
+    if served <= 0.0:
         return
-    kc = inp.collateral_per_validator_eth
-    lo = acc.validators_created * kc  # the accumulators still hold yesterday's total
-    hi = lo + new * kc
+    lo = acc.collateral_served_eth  # the accumulators still hold yesterday's total
+    hi = lo + served
     q0 = inp.initial_collateral_eth
     e = inp.collateral_deposit_eth_per_day
     inv_e = inp.days_per_collateral_eth
@@ -315,27 +410,107 @@ def process_queue_waits(s: Any, acc: Any, inp: Any, day: int, bin_of_wait: Any, 
 
 
 @_jit
+def process_activation(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+    """7. The validators reaching the front of the entry queue today become active."""
+    slot = ring_slot(rings, day)
+    act = rings[row, ACTIVATING, slot]
+    rings[row, ACTIVATING, slot] = 0.0
+    s.pending_eth -= act * inp.validator_stake_eth
+    s.active_validators += act
+
+
+@_jit
+def process_exits(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+    """7b. Validators reaching the front of the exit queue leave the active set and stop earning.
+
+    Their operators' collateral is released (a validator's share of the assigned collateral) and
+    their stake reaches the pool once withdrawable (``MIN_VALIDATOR_WITHDRAWABILITY_DELAY`` = 256
+    epochs) and swept (consensus-specs ``configs/mainnet.yaml``; capella ``process_withdrawals``).
+    """
+    slot = ring_slot(rings, day)
+    leaving = min(rings[row, EXITING, slot], s.exiting_validators)
+    rings[row, EXITING, slot] = 0.0
+    if leaving <= 0.0:
+        return
+    keyed = s.active_validators + s.pending_eth * inp.one_over_validator_stake_eth
+    a = s.assigned_collateral_eth
+    s.assigned_collateral_eth = a - leaving * (a / keyed if keyed > 0.0 else 0.0)
+    s.active_validators -= leaving
+    s.exiting_validators -= leaving
+    stake = leaving * inp.validator_stake_eth
+    s.withdrawing_eth += stake
+    due = day + int(min(np.floor(inp.exit_to_arrival_days + 0.5), rings.shape[2] - 1.0))
+    rings[row, ARRIVING, ring_slot(rings, due)] += stake
+
+
+@_jit
+def process_accumulators(s: Any, acc: Any, inp: Any, day: int) -> None:
+    """8. The end-of-day supply, and running sums of the day's flows and states.
+
+    ``supply = buffer + pending + active · stake + withdrawing − owed``; the divETH holders' idle
+    ETH (cash drag) is what of it does not earn: ``buffer + pending + withdrawing − owed`` (at least 0).
+    """
+    supply = s.buffer_eth + s.pending_eth
+    supply += s.active_validators * inp.validator_stake_eth
+    supply += s.withdrawing_eth - s.withdrawals_owed_eth
+    s.diveth_supply = supply
+    acc.validators_created += s.created_today
+    acc.collateral_served_eth += s.served_today_eth
+    acc.served_day_sum += day * s.served_today_eth
+    acc.deposits_eth += s.deposits_today_eth
+    acc.withdrawal_requests_eth += s.withdrawal_requests_today_eth
+    acc.withdrawn_eth += s.withdrawn_today_eth
+    acc.rewards_eth += s.rewards_today_eth
+    acc.penalties_covered_eth += s.covered_today_eth
+    acc.staker_loss_eth += s.staker_loss_today_eth
+    acc.supply_sum_eth += supply
+    acc.idle_sum_eth += max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
+    acc.peak_collateral_locked_eth = max(acc.peak_collateral_locked_eth,
+                                         s.queued_collateral_eth + s.assigned_collateral_eth)
+
+
+@_jit
+def start_day(s: Any) -> None:
+    """Clear the day's flows that only some steps write."""
+    s.served_today_eth = 0.0
+    s.slashing_penalties_today_eth = 0.0
+    s.ejected_today = 0.0
+    s.exits_requested_today = 0.0
+    s.created_today = 0.0
+
+
+@_jit
 def run_day(s: Any, acc: Any, inp: Any, d: Any, day: int, path: int, paths: Any, rings: Any, bin_of_wait: Any,
             hists: Any, row: int) -> None:
     """One day of one row: the steps above, in order."""
+    start_day(s)
     total, ratio, root = ethereum_stake(inp, day, path, paths)
     process_rewards(s, d, total, ratio, root)
     process_fee_split(s, inp)
-    process_penalties(s, inp, d)
+    process_penalties(s, inp, d, day, rings, row)
     process_rebase(s, acc, inp)
-    process_flows(s, inp)
+    process_ejections(s, acc, inp, day, rings, row)
+    process_flows(s, acc, inp, day, rings, row)
     process_validator_creation(s, inp, day, rings, row)
     process_queue_waits(s, acc, inp, day, bin_of_wait, hists, row)
     process_activation(s, inp, day, rings, row)
-    process_accumulators(s, acc, day)
+    process_exits(s, inp, day, rings, row)
+    process_accumulators(s, acc, inp, day)
 
 
 __all__ = [
+    "ACTIVATING",
+    "ARRIVING",
+    "EXITING",
     "TINY_SUPPLY",
     "day_inputs",
+    "entry_queue_wait_days",
     "ethereum_stake",
+    "exit_queue_wait_days",
     "process_accumulators",
     "process_activation",
+    "process_ejections",
+    "process_exits",
     "process_fee_split",
     "process_flows",
     "process_penalties",
@@ -343,5 +518,6 @@ __all__ = [
     "process_rebase",
     "process_rewards",
     "process_validator_creation",
+    "request_exits",
     "run_day",
 ]

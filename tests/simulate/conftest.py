@@ -25,6 +25,11 @@ class Row:
         self.values["threshold_key_shares"] = 11.0
         self.values["collateral_per_validator_eth"] = 16.0
         self.values["one_over_collateral_per_validator_eth"] = 1 / 16
+        self.values["epochs_per_day"] = 225.0
+        self.values["exit_churn_quotient"] = 2.0**16
+        self.values["exit_churn_cap_eth"] = 256.0
+        self.values["ethereum_stake_eth"] = 36_000_000.0
+        self.values["ejection_level"] = 0.75
         self.accs["queued_growth"] = 1.0
         self.accs["assigned_growth"] = 1.0
         self.states["wdiveth_rate"] = 1.0
@@ -68,4 +73,14 @@ def row() -> Row:
     return Row()
 
 
-__all__ = ["Row", "np"]
+@pytest.fixture
+def rings() -> Any:
+    """A maker of one row's rings: activating validators, exiting validators, arriving stake (by day)."""
+
+    def make(length: int = 64) -> np.ndarray:
+        return np.zeros((1, 3, length))
+
+    return make
+
+
+__all__ = ["Row"]

@@ -1,21 +1,32 @@
-"""Step 8: running sums for the series and the summary."""
+"""Step 8: the end-of-day supply, and running sums for the series and the summary."""
 
 from __future__ import annotations
+
+import pytest
 
 from divaecon.simulate.steps import process_accumulators
 
 
+def test_the_supply_is_the_pool_less_what_it_owes(row) -> None:
+    row.set(buffer_eth=5.0, pending_eth=64.0, active_validators=4.0, withdrawing_eth=32.0, withdrawals_owed_eth=10.0)
+    process_accumulators(row.s, row.acc, row.inp, 0)
+    assert row["diveth_supply"] == 5 + 64 + 4 * 32 + 32 - 10
+    # idle: buffer + entry queue + on its way back, less what is owed: 5 + 64 + 32 − 10
+    assert row["idle_sum_eth"] == 91.0
+
+
 def test_sums_and_the_peak(row) -> None:
-    row.set(created_today=2.0, deposits_today_eth=3.0, withdrawn_today_eth=1.0, rewards_today_eth=0.5,
-            covered_today_eth=0.25, staker_loss_today_eth=0.125, diveth_supply=100.0, active_validators=2.0,
-            queued_collateral_eth=7.0, assigned_collateral_eth=32.0, peak_collateral_locked_eth=50.0)
-    process_accumulators(row.s, row.acc, 9)
-    process_accumulators(row.s, row.acc, 10)
+    row.set(created_today=2.0, served_today_eth=32.0, deposits_today_eth=3.0, withdrawal_requests_today_eth=1.5,
+            withdrawn_today_eth=1.0, rewards_today_eth=0.5, covered_today_eth=0.25, staker_loss_today_eth=0.125,
+            buffer_eth=100.0, queued_collateral_eth=7.0, assigned_collateral_eth=32.0, peak_collateral_locked_eth=50.0)
+    process_accumulators(row.s, row.acc, row.inp, 9)
+    process_accumulators(row.s, row.acc, row.inp, 10)
     assert row["validators_created"] == 4.0
-    assert row["creation_day_sum"] == 2 * 9 + 2 * 10
+    assert row["collateral_served_eth"] == 64.0 and row["served_day_sum"] == 32 * 9 + 32 * 10
     assert row["deposits_eth"] == 6.0 and row["withdrawn_eth"] == 2.0 and row["rewards_eth"] == 1.0
+    assert row["withdrawal_requests_eth"] == 3.0
     assert row["penalties_covered_eth"] == 0.5 and row["staker_loss_eth"] == 0.25
-    assert row["supply_sum_eth"] == 200.0 and row["active_validator_days"] == 4.0
+    assert row["supply_sum_eth"] == pytest.approx(200.0)
     assert row["peak_collateral_locked_eth"] == 50.0  # 39 locked is below the earlier peak
 
 
