@@ -672,6 +672,7 @@ class Dashboard:
         self._pending: dict[str, tuple[Any, Callable[[], None]]] = {}
         self._required: tuple[Any, dict[str, Any]] | None = None
         self._risk_here: tuple[Any, dict[str, Any]] | None = None
+        self._curve: tuple[Any, dict[str, Any]] | None = None
         self._suspended = False
         self.scenario = self.base
         self.figures: Quote | None = None
@@ -785,25 +786,25 @@ class Dashboard:
         c = scenario.diva.collateral_per_key_share_eth
         r = scenario.risk
         d = scenario.diva
-        key = (r, scenario.ethereum, d.key_shares_per_validator, d.threshold, d.validator_stake_eth, q.gross_apr,
-               q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
-               q.collateral_penalty_per_key_share_eth_per_year, scenario.diva.operator_fee,
-               scenario.diva.treasury_fee, scenario.diva.insurance_fee, scenario.diva.buffered_fraction,
-               r.target_loss_probability_per_year, r.target_shortfall_apr)
-        if self._required is None or self._required[0] != key:
-            self._required = (key, {
+        # the collateral the targets need depends on the events only; the curves on the rewards too
+        model_key = (r, scenario.ethereum.total_staked_eth, d.key_shares_per_validator, d.threshold,
+                     d.validator_stake_eth)
+        curve_key = (model_key, q.gross_apr, q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
+                     q.collateral_penalty_per_key_share_eth_per_year, d.operator_fee, d.treasury_fee,
+                     d.insurance_fee, d.buffered_fraction)
+        if self._required is None or self._required[0] != model_key:
+            self._required = (model_key, {
                 "loss": closed_form.required_collateral(
                     model, target_loss_probability=r.target_loss_probability_per_year),
                 "shortfall": closed_form.required_collateral(model, target_shortfall_apr=r.target_shortfall_apr),
-                "curve": yield_arrays(scenario, model, self.panels["risk"].grid, q),
             })
-        state = dict(self._required[1])
-        if self._risk_here is None or self._risk_here[0] != (key, c):
+        if self._curve is None or self._curve[0] != curve_key:
+            self._curve = (curve_key, yield_arrays(scenario, model, self.panels["risk"].grid, q))
+        if self._risk_here is None or self._risk_here[0] != (curve_key, c):
             here = {k: float(v[0]) for k, v in yield_arrays(scenario, model, [c], q).items()}
             here["shortfall_probability_per_validator_year"] = here["shortfall_probability"]
-            self._risk_here = ((key, c), here)
-        state["here"] = self._risk_here[1]
-        return state
+            self._risk_here = ((curve_key, c), here)
+        return {**self._required[1], "curve": self._curve[1], "here": self._risk_here[1]}
 
     def _draw_risk(self, scenario: Scenario, q: Quote) -> None:
         state = self._risk_state(scenario, q)
