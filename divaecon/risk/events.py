@@ -35,6 +35,16 @@ collateral they forfeit, ``K · seizable_key_shares_per_colluder · c``. Loss = 
 (cost ``replacement_cost_eth``, charged to the one who left); otherwise the validator is offline
 until it exits (an outage lasting the exit wait).
 
+Rocket Pool's community sized single-operator bonds against two of these (Valdorff,
+``bond_curves.md``, Nov 2023): a grief slashing at ≈ 1.79 ETH (the pre-Electra initial penalty of
+1 ETH plus missed duties) and an abandonment at ≈ 1.05 ETH per validator (rETH holders' rewards
+for six months at 4 %, with a 1.645 margin). Under Electra the initial penalty is 1/4096 of the
+balance (0.0078 ETH for 32 ETH), so a lone slashing costs ≈ 0.06 ETH here with its missed duties;
+and this model charges collateral with penalties only (rewards a validator forgoes are reported
+apart, :attr:`RiskModel.forgone_eth_per_year`), so its abandonment of a single-operator validator
+(offline until it exits, ``exit_wait_days``) is far below 1.05 ETH by construction, not by
+disagreement.
+
 Who pays: the collateral of the operators responsible, each up to its ``c``; a loss beyond
 ``K · c`` (theft: ``K · s · c``) is the stakers' **shortfall**. Collateral is topped up (or the
 operator ejected and replaced) after each event, so every event meets full collateral.
