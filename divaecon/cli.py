@@ -30,6 +30,7 @@ QUOTE_OPTIONS: dict[str, str] = {
     "failure_correlation": "diva.failure_correlation",
     "el_reward_per_block_eth": "ethereum.el_reward_per_block_eth",
     "network_validators": "diva.network_validators",
+    "same_node_uptime": "peers.same_node_uptime_for_all",
 }
 
 
@@ -90,6 +91,9 @@ _scenario_option = click.option(
               help="Correlation of operator outages [0-1] (default: independent).")
 @click.option("--el-reward-per-block-eth", type=float, default=None, help="Execution reward per block [ETH].")
 @click.option("--network-validators", type=int, default=None, help="Diva validators (network size).")
+@click.option("--same-node-uptime/--own-node-uptime", "same_node_uptime", default=None,
+              help="Run every peer on Diva's node uptime (like for like) / on nodes of its own kind "
+                   "(default: the scenario's peers.same_node_uptime_for_all).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the key figures and the peer table as CSV here.")
@@ -169,12 +173,19 @@ def check_risk_options(collateral: float | None, target_shortfall_apr: float | N
               help="Write the recorded time series as .csv or .parquet.")
 @click.option("--scheduler", default=None,
               help="dask.distributed scheduler address, or 'local' for a LocalCluster.")
+@click.option("--explain", is_flag=True,
+              help="Instead: what stake growth, the entry queue and collateral each cost the staker APY.")
 def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: int | None,
-             out_path: str | None, scheduler: str | None) -> None:
+             out_path: str | None, scheduler: str | None, explain: bool) -> None:
     """Simulate the Diva network day by day; sweep drivers and Monte Carlo seeds."""
     from divaecon.simulate import sweep
 
     base = load_scenario(scenario_path) if scenario_path else Scenario()
+    if explain:
+        if grids or out_path or scheduler or seeds != 1:
+            raise DivaeconError("--explain: runs the scenario alone; leave out --grid, --seeds, --out, --scheduler")
+        click.echo(explain_text(base, days))
+        return
     grid = parse_grid(list(grids), base)
     if isinstance(seeds, bool) or seeds < 1:
         raise DivaeconError(f"--seeds = {seeds}: must be an integer >= 1")
@@ -187,6 +198,26 @@ def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: 
     if out_path:
         write_table_atomic(res.timeseries, Path(out_path))
         click.echo(f"Wrote {len(res.timeseries):,} rows to {out_path}")
+
+
+def explain_text(scenario: Scenario, days: int | None) -> str:
+    """``simulate --explain``: the simulated staker APY and what each effect costs, as a table."""
+    from divaecon import formatting as fmt
+    from divaecon.simulate.explain import apy_decomposition
+
+    table = apy_decomposition(scenario, days)
+    horizon = days or scenario.simulation.horizon_days
+    lines = [f"Staker APY of scenario {scenario.name} over {horizon:,} days, each effect switched off in turn:", ""]
+    width = max(len(r) for r in table["run"])
+    lines.append(f"  {'run':<{width}}  {'staker APY':>10}  {'cash drag':>9}  {'effect':>9}  switched off")
+    for i, row in enumerate(table.to_dict("records")):
+        gain = float(row["effect"])
+        effect = "" if i == 0 else f"{'+' if gain >= 0 else '−'}{100 * abs(gain):.2f} pp"
+        lines.append(f"  {row['run']:<{width}}  {fmt.pct(row['staker_apy']):>10}  {fmt.pct(row['cash_drag'], 1):>9}  "
+                     f"{effect:>9}  {'' if i == 0 else row['switched_off']}")
+    lines += ["", "Each effect is the APY gained by switching it off on top of the run above (the last "
+              "line: the quote's steady state, APR compounded daily)."]
+    return "\n".join(lines)
 
 
 def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:

@@ -12,8 +12,10 @@ A distributed validator (DV) whose key is split among ``n`` operators signs whil
 
 References
 ----------
-MODEL.md §1 and §3; seed ``003_74f4f98538e147e1.txt``; the beta-binomial as a model of
-correlated binary outcomes: scipy ``scipy.stats.betabinom`` (same parametrisation).
+Diva docs (github.com/staking-foundation/docs) ``docs/06-dvt.md`` (11 of 16 key shares sign);
+docs.ssv.network and docs.obol.org (t-of-n clusters); DVStakers docs (github.com/DVStakers/docs,
+``faq.md``); the beta-binomial as a model of correlated binary outcomes: scipy
+``scipy.stats.betabinom`` (same parametrisation).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def faults_tolerated(n_operators: ArrayLike, threshold: ArrayLike) -> Any:
 
 
 def obol_threshold(n_operators: int) -> int:
-    """Obol's default threshold ``ceil(2n/3)`` (MODEL.md §3)."""
+    """Obol's default threshold ``ceil(2n/3)`` (docs.obol.org, cluster configuration)."""
     return math.ceil(2 * n_operators / 3)
 
 
@@ -48,7 +50,9 @@ def availability_independent(n_operators: ArrayLike, threshold: ArrayLike, uptim
 
     References
     ----------
-    MODEL.md §3 ("availability = P(Binomial(n, a) >= t)"); Diva docs ``docs/06-dvt.md``.
+    The binomial distribution of independent nodes; Diva docs ``docs/06-dvt.md`` and
+    ``docs/13-rocketpool.md`` ("16 nodes with 95% uptime into a Distributed Validator with
+    99.99% uptime").
     """
     n = np.asarray(n_operators)
     t = np.asarray(threshold)
@@ -68,7 +72,8 @@ def availability_correlated(
 
     References
     ----------
-    MODEL.md §3 ("model that too, e.g. beta-binomial"); ``scipy.stats.betabinom``.
+    The beta-binomial as a model of correlated failures (a common per-period uptime drawn from
+    a Beta distribution); ``scipy.stats.betabinom``.
     """
     n = np.asarray(n_operators)
     t = np.asarray(threshold)
@@ -97,8 +102,7 @@ def availability_poisson_binomial(uptimes: ArrayLike, threshold: ArrayLike) -> A
 
     References
     ----------
-    The Poisson-binomial distribution (sum of independent, non-identical Bernoulli variables);
-    MODEL.md §3.
+    The Poisson-binomial distribution (sum of independent, non-identical Bernoulli variables).
     """
     p = as_float_array(uptimes)
     if p.ndim == 0:
@@ -146,8 +150,9 @@ def share_of_downtime_penalty(
 
     References
     ----------
-    MODEL.md §1 ("losses are covered from the operator's collateral first"); the pro-rata
-    attribution rule is this model's assumption (Diva publishes no formula).
+    Diva docs ``docs/40-staking-rewards.md`` ("Penalties may be applied to Operators who don't
+    fulfil their duties to compensate Liquid Stakers"); the pro-rata attribution rule is this
+    model's assumption (Diva publishes no formula).
     """
     n = np.asarray(n_operators)
     t = np.asarray(threshold)

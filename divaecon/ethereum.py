@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from divaecon._numeric import as_float_array, unwrap
+from divaecon.errors import ParameterError
 from divaecon.units import EPOCHS_PER_YEAR, GWEI_PER_ETH, SECONDS_PER_SLOT, SLOTS_PER_EPOCH, SLOTS_PER_YEAR
 
 # --- phase0 / altair beacon-chain.md, "Misc" and "Rewards and penalties" -----------------------
@@ -43,6 +44,12 @@ INACTIVITY_SCORE_BIAS: Final[int] = 2**2
 INACTIVITY_SCORE_RECOVERY_RATE: Final[int] = 2**4
 INACTIVITY_PENALTY_QUOTIENT_BELLATRIX: Final[int] = 2**24
 MIN_EPOCHS_TO_INACTIVITY_PENALTY: Final[int] = 2**2  # phase0 "Time parameters"
+MAX_SEED_LOOKAHEAD: Final[int] = 2**2  # phase0 "Time parameters" (epochs)
+# phase0 beacon-chain.md "Misc" (effective-balance hysteresis); configs/mainnet.yaml
+HYSTERESIS_QUOTIENT: Final[int] = 4
+HYSTERESIS_DOWNWARD_MULTIPLIER: Final[int] = 1
+HYSTERESIS_UPWARD_MULTIPLIER: Final[int] = 5
+EJECTION_BALANCE: Final[int] = 2**4 * 10**9  # gwei (16 ETH), configs/mainnet.yaml
 # bellatrix / electra slashing
 PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX: Final[int] = 3
 MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA: Final[int] = 2**12
@@ -98,11 +105,65 @@ def base_reward_gwei(effective_balance_gwei: int, total_active_balance_gwei: int
     return increments * base_reward_per_increment_gwei(total_active_balance_gwei)
 
 
-def base_reward_per_increment(total_staked_eth: ArrayLike) -> Any:
-    """Float path of the base reward per increment [gwei per ETH per epoch], over arrays.
+MAX_TOTAL_STAKED_ETH: Final[float] = 2.0**63 / GWEI_PER_ETH / 2
+"""Largest total stake the array path takes [ETH] (int64 gwei with room to spare; 4.6e9 ETH)."""
 
-    ``1e9 * 64 / sqrt(total_staked_eth * 1e9)``; differs from the integer path only by the
-    floor divisions (< 1 gwei).
+
+def _total_gwei(total_staked_eth: ArrayLike) -> np.ndarray:
+    """Total stake as whole gwei (int64), rounded to the nearest gwei; exact for whole-ETH totals.
+
+    A whole number of ETH times 10**9 is exactly representable as a float64 below 2**53 · 2**9
+    ETH, so ``rint(total · 1e9)`` is the integer the spec would see.
+    """
+    total = as_float_array(total_staked_eth)
+    bad = ~np.isfinite(total) | (total <= 0) | (total > MAX_TOTAL_STAKED_ETH)
+    if np.any(bad):
+        value = total[bad].flat[0] if total.ndim else float(total)
+        raise ParameterError(
+            [f"total_staked_eth = {value!r}: must be a positive number of ETH at most "
+             f"{MAX_TOTAL_STAKED_ETH:.3g}"]
+        )
+    return np.rint(total * GWEI_PER_ETH).astype(np.int64)
+
+
+def _integer_squareroot_array(n: np.ndarray) -> np.ndarray:
+    """``integer_squareroot`` of each element of an int64 array (phase0), exactly.
+
+    The float64 square root is within one of the true one for n < 2**63; one correction step
+    each way makes it exact (``x**2 <= n < (x + 1)**2``).
+    """
+    x = np.floor(np.sqrt(n.astype(np.float64))).astype(np.int64)
+    x = np.where(x * x > n, x - 1, x)
+    x = np.where((x + 1) * (x + 1) <= n, x + 1, x)
+    return x
+
+
+def base_reward_per_increment(total_staked_eth: ArrayLike) -> Any:
+    """Spec-exact base reward per increment over arrays [gwei per ETH per epoch].
+
+    ``EFFECTIVE_BALANCE_INCREMENT * BASE_REWARD_FACTOR // integer_squareroot(total_gwei)`` in
+    integer arithmetic, element by element: equal to :func:`base_reward_per_increment_gwei` for
+    every total that is a whole number of gwei (in particular every whole-ETH total); other
+    totals are rounded to the nearest gwei first. Returned as floats (whole numbers).
+    343 gwei at 34.65M ETH; :func:`base_reward_per_increment_smooth` is the unfloored
+    approximation.
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``;
+    ``specs/phase0/beacon-chain.md``, ``integer_squareroot``.
+    """
+    root = _integer_squareroot_array(_total_gwei(total_staked_eth))
+    out = (EFFECTIVE_BALANCE_INCREMENT * BASE_REWARD_FACTOR // root).astype(float)
+    return unwrap(out, total_staked_eth)
+
+
+def base_reward_per_increment_smooth(total_staked_eth: ArrayLike) -> Any:
+    """Approximation: the base reward per increment without the spec's floors [gwei].
+
+    ``1e9 · 64 / sqrt(total_staked_eth · 1e9)`` (343.82 gwei at 34.65M ETH, where the spec gives
+    343): up to 1 gwei above :func:`base_reward_per_increment`. For smooth curves and for the
+    rule of thumb ``166.3 / sqrt(S)``; headline figures use the spec-exact path.
 
     References
     ----------
@@ -116,14 +177,32 @@ def base_reward_per_increment(total_staked_eth: ArrayLike) -> Any:
 def ideal_consensus_apr(total_staked_eth: ArrayLike) -> Any:
     """Consensus APR of a perfectly performing validator in a perfect network [1/year].
 
-    One base reward per epoch (attesting 54/64, sync 2/64, proposing 8/64 on average), so
-    ``base_reward_per_increment * EPOCHS_PER_YEAR / 1e9`` ≈ ``166.3 / sqrt(total_staked_eth)``.
+    One base reward per epoch on average (attesting 54/64, sync 2/64, proposing 8/64), so
+    ``base_reward_per_increment · EPOCHS_PER_YEAR / 1e9`` with the spec's floored base reward:
+    343 gwei × 82,181.25 / 1e9 = 2.8188 % at 34.65M ETH. (The later floors of the sync and
+    proposer rewards move it by less than 1e-5 of itself.) :func:`ideal_consensus_apr_smooth`
+    is the smooth approximation ``≈ 166.3 / sqrt(S)``.
 
     References
     ----------
-    MODEL.md §2; consensus-specs ``specs/altair/beacon-chain.md`` (weights).
+    consensus-specs ``specs/altair/beacon-chain.md``: ``get_base_reward_per_increment``,
+    "Incentivization weights".
     """
     out = as_float_array(base_reward_per_increment(total_staked_eth)) * EPOCHS_PER_YEAR
+    return unwrap(out / GWEI_PER_ETH, total_staked_eth)
+
+
+def ideal_consensus_apr_smooth(total_staked_eth: ArrayLike) -> Any:
+    """Approximation of :func:`ideal_consensus_apr` without the floors: ``≈ 166.3 / sqrt(S)``.
+
+    ``64e9 / sqrt(S · 1e9) · 82,181.25 / 1e9`` (2.8255 % at 34.65M ETH, against the spec's
+    2.8188 %). Labelled as the approximation wherever it is shown.
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``.
+    """
+    out = as_float_array(base_reward_per_increment_smooth(total_staked_eth)) * EPOCHS_PER_YEAR
     return unwrap(out / GWEI_PER_ETH, total_staked_eth)
 
 
@@ -151,6 +230,110 @@ def ideal_reward_split_eth_per_year(
     }
 
 
+MIN_FINALISING_PARTICIPATION: Final[float] = 2 / 3
+"""Below this share of the stake attesting, the chain stops finalising (phase0
+``weigh_justification_and_finalization``: target votes × 3 ≥ total active balance × 2)."""
+
+SOURCE_INCLUSION_SLOTS: Final[int] = 5
+"""``integer_squareroot(SLOTS_PER_EPOCH)``: a vote earns TIMELY_SOURCE only if included within
+5 slots (altair ``get_attestation_participation_flag_indices``)."""
+
+
+def check_network_participation(network_participation: ArrayLike) -> np.ndarray:
+    """``network_participation`` as an array, or a ParameterError if outside [2/3, 1].
+
+    Below 2/3 the chain does not finalise: after 4 epochs the inactivity leak applies and the
+    reward formulas of :func:`consensus_apr_by_duty` no longer hold (see
+    :func:`inactivity_leak_loss_eth`).
+    """
+    p = as_float_array(network_participation)
+    bad = ~np.isfinite(p) | (p < MIN_FINALISING_PARTICIPATION - 1e-12) | (p > 1.0)
+    if np.any(bad):
+        value = p[bad].flat[0] if p.ndim else float(p)
+        raise ParameterError(
+            [f"network_participation = {value!r}: must be between 2/3 and 1; below 2/3 of the "
+             "stake online the chain stops finalising and the inactivity leak applies "
+             "(use inactivity_leak_loss_eth for that regime)"]
+        )
+    return p
+
+
+def consensus_apr_by_duty(
+    total_staked_eth: ArrayLike,
+    uptime: ArrayLike = 1.0,
+    network_participation: ArrayLike = 1.0,
+) -> dict[str, Any]:
+    """Expected consensus APR of a validator by duty, per ETH of its stake [1/year].
+
+    ``uptime`` ``u`` is the fraction of the time the validator itself is online.
+    ``network_participation`` ``p`` has one meaning: the share of the network's stake that is
+    online. The other ``1 − p`` is offline and misses everything: its attestations, its block
+    proposals (those slots stay empty) and its sync-committee signatures. From the spec, per
+    epoch and in units of the validator's base reward ``b`` (weights out of 64), with
+    ``q = 1 − (1 − p)**5`` the chance that a block follows within the 5 slots a source vote
+    may wait:
+
+    - ``attestation_rewards``: ``u · (14 · q · p q + 26 · p + 14 · p · h)``. A timely flag
+      earns ``b · weight · (participating stake / total)`` of its epoch
+      (``get_flag_index_deltas``); the source flag needs inclusion within 5 slots, the head
+      flag inclusion in the very next slot (``get_attestation_participation_flag_indices``),
+      which needs that slot's proposer online (``p``); the share of the stake holding the head
+      flag is then on average ``h = p · (p + (1 − p) / 32)`` (``p²`` plus the covariance of
+      one's own next block with the epoch's 32 slots); the target flag has no inclusion
+      deadline after Deneb (EIP-7045);
+    - ``attestation_penalties``: ``(1 − u) · 40 + u · (1 − q) · 14`` (missed source and target;
+      a missed head is not penalised);
+    - ``sync_rewards`` ``u · p · 2`` and ``sync_penalties`` ``(1 − u) · p · 2``: a member gains
+      (or, offline, loses) the ``participant_reward`` of each slot whose block exists
+      (``process_sync_aggregate``), on average over committee selection;
+    - ``proposer``: ``u · (14 q + 26 + 14 p + 2 p) / 7``. The proposer earns 8/56 of the rewards
+      of the flags it includes (``process_attestation``) and of the sync signatures it includes;
+      empty slots leave their attestations to the next block, so the flags earned network-wide
+      are shared among the ``p`` of the slots that have a block;
+    - ``total``: rewards − penalties.
+
+    At ``u = p = 1`` the total is :func:`ideal_consensus_apr` (54 + 2 + 8 = 64). Slots are
+    independent; every block has room for the attestations waiting (8 aggregates after Electra,
+    EIP-7549); the source flag's share is taken as ``p q`` (its covariance term is of order
+    ``(1 − p)**5``). The tests check the whole against a slot-by-slot play of these rules.
+    Execution rewards do not depend on ``p``: see :func:`execution_apr`.
+
+    Raises :class:`~divaecon.errors.ParameterError` for ``p`` below 2/3 (no finality: the
+    inactivity leak applies instead, :func:`inactivity_leak_loss_eth`).
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md``: ``get_attestation_participation_flag_indices``,
+    ``get_flag_index_deltas``, ``process_attestation``, ``process_sync_aggregate``;
+    ``specs/deneb/beacon-chain.md`` (EIP-7045: target votes without an inclusion deadline);
+    ``specs/electra/beacon-chain.md`` (``MAX_ATTESTATIONS_ELECTRA``).
+    """
+    u = as_float_array(uptime)
+    p = check_network_participation(network_participation)
+    q = 1.0 - (1.0 - p) ** SOURCE_INCLUSION_SLOTS
+    ideal = as_float_array(ideal_consensus_apr(total_staked_eth)) / WEIGHT_DENOMINATOR
+    head_holders = p * (p + (1.0 - p) / SLOTS_PER_EPOCH)  # E[next block · share holding head]
+    att_reward = u * (
+        TIMELY_SOURCE_WEIGHT * q * p * q + TIMELY_TARGET_WEIGHT * p + TIMELY_HEAD_WEIGHT * p * head_holders
+    )
+    att_penalty = (1.0 - u) * MISSED_ATTESTATION_PENALTY_WEIGHT + u * (1.0 - q) * TIMELY_SOURCE_WEIGHT
+    sync_reward = u * p * SYNC_REWARD_WEIGHT
+    sync_penalty = (1.0 - u) * p * SYNC_REWARD_WEIGHT
+    proposer = u * (
+        TIMELY_SOURCE_WEIGHT * q + TIMELY_TARGET_WEIGHT + TIMELY_HEAD_WEIGHT * p + SYNC_REWARD_WEIGHT * p
+    ) * PROPOSER_WEIGHT / (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT)
+    parts = {
+        "attestation_rewards": att_reward,
+        "attestation_penalties": att_penalty,
+        "sync_rewards": sync_reward,
+        "sync_penalties": sync_penalty,
+        "proposer": proposer,
+        "total": att_reward - att_penalty + sync_reward - sync_penalty + proposer,
+    }
+    like = (total_staked_eth, uptime, network_participation)
+    return {k: unwrap(ideal * v, *like) for k, v in parts.items()}
+
+
 def consensus_apr(
     total_staked_eth: ArrayLike,
     uptime: ArrayLike = 1.0,
@@ -158,50 +341,35 @@ def consensus_apr(
 ) -> Any:
     """Expected consensus APR of a validator online a fraction ``uptime`` of the time [1/year].
 
-    Per epoch, in units of the validator's base reward ``b`` (u = uptime, p = participating
-    fraction of the network's stake):
-
-    - attestations: ``u · p · 54/64 · b`` earned (each timely flag is scaled by the
-      participating fraction) and ``(1 − u) · 40/64 · b`` lost (missed source and target are
-      penalised, a missed head is not);
-    - sync committee: a member gains ``participant_reward`` per slot it signs and loses the same
-      per slot it misses: ``(2u − 1) · 2/64 · b`` on average over committee selection;
-    - proposals: the proposer gets 8/56 of the attestation and sync rewards it includes, which is
-      ``p · 8/64 · b`` per validator on average; a missed proposal earns nothing: ``u · p · 8/64 · b``.
-
-    At ``u = p = 1`` this is :func:`ideal_consensus_apr`. Outside an inactivity leak only.
+    The ``total`` of :func:`consensus_apr_by_duty` (read it there for what ``uptime`` and
+    ``network_participation`` mean). At full participation, in units of the base reward:
+    ``u · 54/64`` from attestations, ``− (1 − u) · 40/64`` for missed source and target,
+    ``(2u − 1) · 2/64`` from the sync committee and ``u · 8/64`` from proposals. At
+    ``u = p = 1`` it is :func:`ideal_consensus_apr`. Outside an inactivity leak only.
 
     References
     ----------
     consensus-specs ``specs/altair/beacon-chain.md``: ``get_flag_index_deltas``,
-    ``process_sync_aggregate``, ``get_proposer_reward``; MODEL.md §2.
+    ``process_sync_aggregate``, ``process_attestation`` (proposer reward).
     """
-    u = as_float_array(uptime)
-    p = as_float_array(network_participation)
-    per_base_reward = (
-        u * p * ATTESTATION_WEIGHT
-        - (1.0 - u) * MISSED_ATTESTATION_PENALTY_WEIGHT
-        + (2.0 * u - 1.0) * SYNC_REWARD_WEIGHT
-        + u * p * PROPOSER_WEIGHT
-    ) / WEIGHT_DENOMINATOR
-    out = as_float_array(ideal_consensus_apr(total_staked_eth)) * per_base_reward
-    return unwrap(out, total_staked_eth, uptime, network_participation)
+    return consensus_apr_by_duty(total_staked_eth, uptime, network_participation)["total"]
 
 
-def offline_penalty_apr(total_staked_eth: ArrayLike) -> Any:
+def offline_penalty_apr(total_staked_eth: ArrayLike, network_participation: ArrayLike = 1.0) -> Any:
     """Penalty rate of a validator that is offline all year (outside a leak) [1/year, positive].
 
     Missed source and target (40/64 of a base reward) plus, averaged over committee selection,
-    missed sync-committee duties (2/64): ``42/64 · ideal_consensus_apr``.
+    missed sync-committee duties (2/64 in each slot with a block, so ``p · 2/64``):
+    ``42/64 · ideal_consensus_apr`` at full participation.
 
     References
     ----------
     consensus-specs ``specs/altair/beacon-chain.md``, ``get_flag_index_deltas`` and
     ``process_sync_aggregate``.
     """
-    weight = (MISSED_ATTESTATION_PENALTY_WEIGHT + SYNC_REWARD_WEIGHT) / WEIGHT_DENOMINATOR
-    out = as_float_array(ideal_consensus_apr(total_staked_eth)) * weight
-    return unwrap(out, total_staked_eth)
+    parts = consensus_apr_by_duty(total_staked_eth, 0.0, network_participation)
+    out = as_float_array(parts["attestation_penalties"]) + as_float_array(parts["sync_penalties"])
+    return unwrap(out, total_staked_eth, network_participation)
 
 
 def proposals_per_year(
@@ -214,7 +382,7 @@ def proposals_per_year(
 
     References
     ----------
-    consensus-specs ``specs/electra/beacon-chain.md``, ``compute_proposer_index``; MODEL.md §2.
+    consensus-specs ``specs/electra/beacon-chain.md``, ``compute_proposer_index``.
     """
     out = SLOTS_PER_YEAR * as_float_array(effective_balance_eth) / as_float_array(total_staked_eth)
     return unwrap(out, effective_balance_eth, total_staked_eth)
@@ -231,7 +399,10 @@ def execution_apr(
 
     References
     ----------
-    MODEL.md §2 (EL rewards go to the proposer; parameter in ETH per block).
+    consensus-specs ``specs/bellatrix/beacon-chain.md`` (the proposer's block names the
+    execution payload's ``fee_recipient``); EIP-1559 (priority fees go to that recipient; MEV
+    payments from block builders go to the proposer too). The reward per block is a parameter
+    (ETH per block), not a rate.
     """
     out = (
         as_float_array(el_reward_per_block_eth)
@@ -281,7 +452,7 @@ def rewards_lost_eth_per_year(
 
     References
     ----------
-    :func:`gross_apr` (consensus-specs altair ``get_flag_index_deltas``; MODEL.md §2).
+    :func:`gross_apr` (consensus-specs altair ``get_flag_index_deltas``).
     """
     ideal = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, 1.0, network_participation))
     actual = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, uptime, network_participation))
@@ -303,24 +474,108 @@ def inactivity_penalty_gwei(effective_balance_gwei: int, inactivity_score: int) 
     return int(effective_balance_gwei) * int(inactivity_score) // denominator
 
 
-def inactivity_leak_loss_eth(
+def inactivity_leak_loss_closed_form_eth(
     effective_balance_eth: ArrayLike, leak_epochs: ArrayLike
 ) -> Any:
-    """ETH an offline validator loses to the inactivity penalty over a leak of ``leak_epochs``.
+    """Approximation: inactivity-leak loss at a *fixed* effective balance [ETH].
 
-    Its score grows by ``INACTIVITY_SCORE_BIAS`` (4) each epoch it misses, so after ``k`` epochs
-    it is ``4k`` and the penalty that epoch is ``eb · 4k / (4 · 2**24)``; summed over the leak:
-    ``eb · L (L + 1) / 2 / 2**24``. (Attestation penalties of 40/64 base reward come on top;
-    attestation rewards are zero during a leak.)
+    The score grows by 4 each missed epoch, so the penalty of the ``k``-th leak epoch is
+    ``eb · 4k / (4 · 2**24)``; summed: ``eb · L (L + 1) / 2 / 2**24``. The effective balance
+    in fact falls with the balance, so this overstates long leaks (by 8.6 % at 2,250 epochs and
+    34 % at 4,500 for 32 ETH): use :func:`inactivity_leak_loss_eth`, the spec's walk.
 
     References
     ----------
     consensus-specs ``specs/altair/beacon-chain.md``, ``process_inactivity_updates``;
-    ``specs/bellatrix/beacon-chain.md``, ``get_inactivity_penalty_deltas``; MODEL.md §2.
+    ``specs/bellatrix/beacon-chain.md``, ``get_inactivity_penalty_deltas``.
     """
     eb = as_float_array(effective_balance_eth)
     epochs = as_float_array(leak_epochs)
     out = eb * epochs * (epochs + 1.0) / 2.0 / INACTIVITY_PENALTY_QUOTIENT_BELLATRIX
+    return unwrap(out, effective_balance_eth, leak_epochs)
+
+
+def inactivity_leak_loss_eth(
+    effective_balance_eth: ArrayLike,
+    leak_epochs: ArrayLike,
+    *,
+    offline_after_leak: bool = False,
+    exit_delay_epochs: int = 1 + MAX_SEED_LOOKAHEAD,
+) -> Any:
+    """ETH an offline validator loses to inactivity penalties in a leak, walked epoch by epoch.
+
+    The validator starts with balance = effective balance = ``effective_balance_eth`` and
+    misses every duty. Each epoch of the leak, as the spec orders it:
+
+    1. ``process_inactivity_updates``: its score rises by ``INACTIVITY_SCORE_BIAS`` (4);
+    2. ``get_inactivity_penalty_deltas``: it pays ``eb · score // (4 · 2**24)`` gwei;
+    3. ``process_registry_updates``: once its effective balance is at most
+       ``EJECTION_BALANCE`` (16 ETH) it is ejected; it stays active, and penalised, for
+       ``exit_delay_epochs`` more epochs (at least ``1 + MAX_SEED_LOOKAHEAD`` = 5; longer
+       behind an exit queue) and then stops losing;
+    4. ``process_effective_balance_updates``: the effective balance drops to the whole ETH
+       below the balance once the balance is more than 0.25 ETH
+       (``HYSTERESIS_INCREMENT · HYSTERESIS_DOWNWARD_MULTIPLIER``) under it.
+
+    ``leak_epochs`` counts the epochs in which ``is_in_inactivity_leak`` holds. When finality
+    returns the validator is assumed back online (its penalties stop); with
+    ``offline_after_leak`` it stays offline and keeps paying while its score falls by
+    ``16 − 4 = 12`` an epoch (``INACTIVITY_SCORE_RECOVERY_RATE``). The missed source and target
+    penalties (40/64 of a base reward each epoch) come on top; attestation rewards are zero
+    during a leak. Integer gwei arithmetic throughout, vectorised over validators (the loop is
+    over epochs). :func:`inactivity_leak_loss_closed_form_eth` is the fixed-balance
+    approximation, which overstates long leaks.
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md``, ``process_inactivity_updates``;
+    ``specs/bellatrix/beacon-chain.md``, ``get_inactivity_penalty_deltas``;
+    ``specs/phase0/beacon-chain.md``, ``process_effective_balance_updates``,
+    ``get_eligible_validator_indices``, ``compute_activation_exit_epoch``;
+    ``specs/electra/beacon-chain.md``, ``process_registry_updates``; ``configs/mainnet.yaml``
+    (``EJECTION_BALANCE``, ``INACTIVITY_SCORE_BIAS``, ``INACTIVITY_SCORE_RECOVERY_RATE``).
+    """
+    eb_in = as_float_array(effective_balance_eth)
+    epochs_in = as_float_array(leak_epochs)
+    if np.any(epochs_in < 0) or np.any(epochs_in != np.floor(epochs_in)):
+        raise ParameterError([f"leak_epochs = {leak_epochs!r}: must be whole epochs >= 0"])
+    if np.any(eb_in <= 0) or np.any(eb_in * GWEI_PER_ETH > MAX_EFFECTIVE_BALANCE_ELECTRA):
+        raise ParameterError(
+            [f"effective_balance_eth = {effective_balance_eth!r}: must be above 0 and at most 2048"]
+        )
+    if int(exit_delay_epochs) < 1 + MAX_SEED_LOOKAHEAD:
+        raise ParameterError(
+            [f"exit_delay_epochs = {exit_delay_epochs!r}: must be at least {1 + MAX_SEED_LOOKAHEAD}"]
+        )
+    eb_gwei, epochs = np.broadcast_arrays(
+        np.rint(eb_in * GWEI_PER_ETH).astype(np.int64), epochs_in.astype(np.int64)
+    )
+    start = eb_gwei - eb_gwei % EFFECTIVE_BALANCE_INCREMENT  # effective balances are whole ETH
+    eb = start.copy()
+    balance = start.copy()
+    score = np.zeros_like(eb)
+    eject_epoch = np.full_like(eb, -1)
+    denominator = INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT_BELLATRIX
+    downward = EFFECTIVE_BALANCE_INCREMENT // HYSTERESIS_QUOTIENT * HYSTERESIS_DOWNWARD_MULTIPLIER
+    epoch = 0
+    while True:
+        leaking = epoch < epochs
+        active = (eject_epoch < 0) | (epoch <= eject_epoch + int(exit_delay_epochs))
+        recovering = ~leaking & (score > 0) & offline_after_leak
+        paying = active & (leaking | recovering)
+        if not np.any(paying):
+            break
+        score = np.where(paying, score + INACTIVITY_SCORE_BIAS, score)
+        score = np.where(
+            recovering, score - np.minimum(INACTIVITY_SCORE_RECOVERY_RATE, score), score
+        )
+        balance = np.where(paying, np.maximum(balance - eb * score // denominator, 0), balance)
+        eject_now = paying & (eject_epoch < 0) & (eb <= EJECTION_BALANCE)
+        eject_epoch = np.where(eject_now, epoch, eject_epoch)
+        drop = balance + downward < eb
+        eb = np.where(drop, balance - balance % EFFECTIVE_BALANCE_INCREMENT, eb)
+        epoch += 1
+    out = (start - balance) / GWEI_PER_ETH
     return unwrap(out, effective_balance_eth, leak_epochs)
 
 
@@ -342,7 +597,7 @@ def slashing_penalty_eth(
     ----------
     consensus-specs ``specs/electra/beacon-chain.md``, ``slash_validator`` and
     ``process_slashings``; ``specs/bellatrix/beacon-chain.md``
-    (``PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX``); MODEL.md §2.
+    (``PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX``).
     """
     eb = as_float_array(effective_balance_eth)
     window = as_float_array(slashed_in_window_eth)
@@ -477,7 +732,9 @@ def execution_reward_eth_per_year(
 
     References
     ----------
-    MODEL.md §2 (EL rewards go to the block proposer; proposals = slots / validators).
+    consensus-specs ``specs/bellatrix/beacon-chain.md`` (``fee_recipient`` of the proposer's
+    execution payload) and ``specs/electra/beacon-chain.md`` (``compute_proposer_index``:
+    proposers drawn in proportion to effective balance).
     """
     proposals = as_float_array(proposals_per_year(effective_balance_eth, total_staked_eth))
     out = proposals * as_float_array(uptime) * as_float_array(el_reward_per_block_eth)

@@ -76,7 +76,7 @@ def _number(digits: int) -> Callable[[Any], str]:
 
 QUOTE_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("total_staked_eth", "Total ETH staked", "ETH", fmt.eth),
-    KeyFigure("ideal_consensus_apr", "Ideal consensus APR (≈ 166.3 / √staked)", "fraction/year", _pct()),
+    KeyFigure("ideal_consensus_apr", "Ideal consensus APR (spec; ≈ 166.3 / √staked)", "fraction/year", _pct()),
     KeyFigure("consensus_apr", "Consensus APR (Diva validator)", "fraction/year", _pct()),
     KeyFigure("execution_apr", "Execution APR (fees + MEV)", "fraction/year", _pct()),
     KeyFigure("gross_apr", "Gross APR (Diva validator)", "fraction/year", _pct()),

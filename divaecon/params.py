@@ -42,19 +42,28 @@ class EthereumParams(_Params):
     """The Ethereum network the protocols stake on."""
 
     total_staked_eth: float = param(
-        34_650_000.0, "ETH", "beaconcha.in via Cointelegraph, 2025-06-08 (MODEL.md §5)",
-        "Total ETH staked on the beacon chain (active balance).", gt=0,
+        39_200_000.0, "ETH", "ValidatorQueue.com data via Gate news, 2026-05-27 (39.2M ETH, "
+        "32.19 % of supply; a secondary source, within 1 % of Token Terminal's 'nearly 39 "
+        "million', 2026-06-02); the last primary-cited figure is 36.7M ETH, 974,959 validators "
+        "(Cointelegraph citing ValidatorQueue.com, 2026-02-03); see data/staking_data_points.csv",
+        "Total ETH staked on the beacon chain (active balance).", gt=0, le=1e9,
     )
     el_reward_per_block_eth: float = param(
-        0.0395, "ETH/block",
-        "≈0.3 % EL APR mid-2025 (Lido gross 3.10 % − CL 2.83 %, MODEL.md §2) × 34.65M ETH "
-        "/ 2,629,800 slots per year",
+        0.020, "ETH/block",
+        "calibrated to Lido's late-May-2026 stETH APR of ~2.5 % (2.4–2.6 %, Web3Wagmi's Lido "
+        "guide, verified 2026-05-27; secondary): gross 2.5 % / 0.9 = 2.778 %, minus the "
+        "spec-exact consensus APR at 39.2M ETH and 99.7 % uptime (2.641 %) = 0.137 %/year, "
+        "× 39.2M ETH / (2,629,800 slots × 0.997) = 0.0204 ETH/block; arithmetic in "
+        "ASSUMPTIONS.md",
         "Execution-layer reward (priority fees + MEV) per proposed block.", ge=0,
     )
     network_participation: float = param(
-        1.0, "fraction", "ideal network (MODEL.md §2); lower it to model network-wide misses",
-        "Fraction of the network's stake attesting timely; scales attestation and proposer "
-        "rewards.", gt=0, le=1,
+        1.0, "fraction", "ideal network; lower it to model network-wide outages. Rules: "
+        "consensus-specs altair get_flag_index_deltas, process_attestation, "
+        "process_sync_aggregate; below 2/3 no finality (phase0 "
+        "weigh_justification_and_finalization)",
+        "Share of the network's stake online; the rest misses its attestations, block "
+        "proposals and sync duties (2/3 to 1).", gt=0, le=1,
     )
     seconds_per_slot: float = param(
         12.0, "s", "consensus-specs configs/mainnet.yaml SECONDS_PER_SLOT; EIP-8198 (draft) proposes 8 s, "
@@ -81,25 +90,36 @@ class EthereumParams(_Params):
         "Average wait for the withdrawal sweep once a validator is withdrawable.", ge=0, le=365,
     )
 
+    @model_validator(mode="after")
+    def _check_finality(self) -> EthereumParams:
+        if self.network_participation < 2 / 3 - 1e-12:
+            raise ValueError(
+                f"ethereum.network_participation = {self.network_participation!r}: must be at "
+                "least 2/3; below 2/3 of the stake online the chain stops finalising and the "
+                "inactivity leak applies (divaecon.ethereum.inactivity_leak_loss_eth)"
+            )
+        return self
+
 
 class DivaParams(_Params):
     """Diva Staking's protocol parameters and the network's operator behaviour."""
 
     key_shares_per_validator: int = param(
-        16, "key shares", "Diva docs 06-dvt.md (MODEL.md §1)",
+        16, "key shares", "Diva docs docs/06-dvt.md (16 key shares per validator)",
         "Key shares each 32 ETH validator key is split into.", ge=1, le=64,
     )
     threshold: int = param(
-        11, "key shares", "Diva docs 06-dvt.md (MODEL.md §1)",
+        11, "key shares", "Diva docs docs/06-dvt.md (11 of 16 must sign)",
         "Key shares that must sign for the validator to act.", ge=1,
     )
     collateral_per_key_share_eth: float = param(
-        1.0, "divETH/key share", "Diva docs 21-economics.md (MODEL.md §1)",
+        1.0, "divETH/key share", "Diva docs docs/21-economics.md ('1 key share requires "
+        "locking 1 divETH'); docs/15-solo-staking.md: '1 (div)ETH or less per key share'",
         "divETH collateral an operator locks per key share (the model's main slider).",
         gt=0, le=32,
     )
     operator_fee: float = param(
-        0.10, "fraction of rewards", "Diva docs 40-staking-rewards.md (MODEL.md §1)",
+        0.10, "fraction of rewards", "Diva docs docs/40-staking-rewards.md (10 % to operators)",
         "Share of total rewards paid to operators, split by key shares operated correctly.",
         ge=0, le=1,
     )
@@ -108,7 +128,8 @@ class DivaParams(_Params):
         "Share of total rewards paid to the treasury / DAO.", ge=0, le=1,
     )
     insurance_fee: float = param(
-        0.0, "fraction of rewards", "earlier Diva draft; 0 now (MODEL.md §1)",
+        0.0, "fraction of rewards", "Diva docs docs/40-staking-rewards.md: none now (an "
+        "earlier draft had one); a parameter to try one",
         "Share of total rewards set aside for insurance.", ge=0, le=1,
     )
     validator_stake_eth: float = param(
@@ -121,16 +142,18 @@ class DivaParams(_Params):
         "Fraction of stakers' ETH waiting unstaked in the buffer (cash drag).", ge=0, lt=1,
     )
     operator_uptime: float = param(
-        0.95, "fraction", "Diva docs 06-dvt.md example (16 nodes at 95 % uptime)",
-        "Uptime of each operator's node.", ge=0, le=1,
+        0.95, "fraction", "Diva docs docs/06-dvt.md and docs/13-rocketpool.md: 'a set of "
+        "Operators with 5% downtime' — the docs' own planning figure, below the 97.8 % "
+        "measured for Rocket Pool's home operators (13-rocketpool.md), so conservative for Diva",
+        "Uptime of each Diva operator's node.", ge=0, le=1,
     )
     failure_correlation: float = param(
         0.0, "correlation", "independent failures unless set (beta-binomial ρ, dvt.py)",
         "Intra-class correlation of operators' outages.", ge=0, le=1,
     )
     network_validators: int = param(
-        1_344, "validators", "21,504 ETH pre-launch collateral / 16 divETH per validator "
-        "(MODEL.md §1)",
+        1_344, "validators", "21,504 ETH committed as Diva collateral before launch (Diva docs "
+        "docs/70-validator_migrations.md) / 16 divETH per validator",
         "Number of Diva validators (network size).", ge=0, le=10_000_000,
     )
 
@@ -178,11 +201,14 @@ class OperatorCostParams(_Params):
     """An operator's costs and the ETH price they are paid in."""
 
     eth_price_usd: float = param(
-        2_500.0, "USD/ETH", "round figure near the mid-2025 price; override",
+        2_100.0, "USD/ETH", "Lido's TVL over its stake in late May 2026: $19.4B / 9.2M ETH = "
+        "$2,109 (Web3Wagmi's Lido guide, verified 2026-05-27); a round figure, override",
         "ETH price used to compare rewards with USD costs.", gt=0,
     )
     hardware_cost_usd: float = param(
-        1_000.0, "USD", "Ethereum Foundation draft hardware spec (MODEL.md §4)",
+        1_000.0, "USD", "assumption: a machine of EIP-7870's attester class (4 TB NVMe, 64 GB "
+        "RAM, 8 cores; EIP-7870, 2025-01-26), about four to five months of a validator's "
+        "rewards (ethereum-magicians EIP-7870 thread, 2025-01-29)",
         "Cost of one node's hardware.", ge=0,
     )
     hardware_lifetime_years: float = param(
@@ -195,73 +221,175 @@ class OperatorCostParams(_Params):
     )
 
 
-class PeerParams(_Params):
-    """Fees and structures of the protocols Diva is compared with (MODEL.md §4, §3)."""
+_DIVA_RP = (
+    "Diva docs docs/13-rocketpool.md ('Rocketpool's operators are missing ~2.2% of their "
+    "attestations, compared to only 0.3% for the average Ethereum operator')"
+)
 
+
+class PeerParams(_Params):
+    """Fees, bonds and node performance of the set-ups Diva is compared with.
+
+    Node uptime: each set-up runs on nodes of its kind (home, Rocket Pool, professional, DVT
+    cluster, exchange), each with a sourced default; ``same_node_uptime_for_all`` puts every
+    set-up on Diva's node uptime instead (the like-for-like comparison).
+    """
+
+    solo_node_uptime: float = param(
+        0.978, "fraction", _DIVA_RP + "; assumption: a solo home staker misses as many "
+        "attestations as Rocket Pool's home operators (no published figure for solo stakers)",
+        "Uptime of a solo home staker's node (also a Lido CSM node).", ge=0, le=1,
+    )
+    professional_node_uptime: float = param(
+        0.997, "fraction", _DIVA_RP + "; Diva docs docs/15-solo-staking.md: mean validator "
+        "downtime 0.4 %; professional operators are benchmarked at or above the network "
+        "average (Rated's RAVER methodology, Liquid Collective × Rated, 2023)",
+        "Uptime of a professional curated operator's node (Lido curated).", ge=0, le=1,
+    )
+    rocketpool_node_uptime: float = param(
+        0.978, "fraction", _DIVA_RP, "Uptime of a Rocket Pool node.", ge=0, le=1,
+    )
+    dvt_node_uptime: float = param(
+        0.978, "fraction", "assumption: SSV and Obol publish no figure; home-class nodes as "
+        "Rocket Pool's (" + _DIVA_RP + ")",
+        "Uptime of each node of an SSV or Obol cluster.", ge=0, le=1,
+    )
+    exchange_node_uptime: float = param(
+        0.997, "fraction", "assumption: professional infrastructure, as professional_node_uptime",
+        "Uptime of an exchange's validator node.", ge=0, le=1,
+    )
+    same_node_uptime_for_all: bool = param(
+        False, "-", "model choice: the like-for-like switch",
+        "Run every set-up on Diva's node uptime (diva.operator_uptime) instead of its own.",
+    )
     lido_operator_fee: float = param(
-        0.05, "fraction of rewards", "Lido docs (MODEL.md §4)", "Lido node-operator fee.",
-        ge=0, le=1,
+        0.05, "fraction of rewards", "docs.lido.fi contracts/staking-router ('a 5% module fee "
+        "split between node operators ... and a 5% treasury fee'; curated module v1). Curated "
+        "module v2 (phase 1 live 2026) adds a bond and 2.5–4 % reward shares: "
+        "docs.lido.fi run-on-lido/cm-v2/node-operator-types (2026-07-24)",
+        "Lido curated module: node-operator fee.", ge=0, le=1,
     )
     lido_treasury_fee: float = param(
-        0.05, "fraction of rewards", "Lido docs (MODEL.md §4)", "Lido treasury fee.", ge=0, le=1,
+        0.05, "fraction of rewards", "docs.lido.fi contracts/staking-router (5 % treasury fee)",
+        "Lido curated module: treasury fee.", ge=0, le=1,
+    )
+    lido_csm_bond_eth: float = param(
+        2.4, "ETH", "docs.lido.fi run-on-lido/csm/context-and-background (2026-07-24, CSM v3 "
+        "mainnet configuration): Default profile, first key 2.4 ETH, subsequent 1.3 ETH; "
+        "verified independent community stakers (ICS): first key 1.5 ETH",
+        "Lido Community Staking Module: bond for an operator's first key (held as stETH).",
+        gt=0, lt=32,
+    )
+    lido_csm_operator_fee: float = param(
+        0.035, "fraction of rewards", "docs.lido.fi run-on-lido/csm/context-and-background "
+        "(2026-07-24): Default profile 3.5 % to operators, 6.5 % DAO fee (ICS: 6 % / 4 % for "
+        "the first 16 keys)",
+        "Lido CSM: module fee to the operator, on the validator's whole effective balance.",
+        ge=0, le=1,
+    )
+    lido_csm_dao_fee: float = param(
+        0.065, "fraction of rewards", "docs.lido.fi run-on-lido/csm/context-and-background "
+        "(2026-07-24)",
+        "Lido CSM: DAO (treasury) fee.", ge=0, le=1,
     )
     rocketpool_leb8_bond_eth: float = param(
-        8.0, "ETH", "Rocket Pool Atlas LEB8 (MODEL.md §4)", "Operator bond of a LEB8 minipool.",
-        gt=0, lt=32,
+        8.0, "ETH", "Rocket Pool Atlas (2023): 8 ETH minipools; no longer creatable (RPIP-74 "
+        "closed the minipool queue, 2025-12-08; Saturn 1 disabled minipool deposits)",
+        "Operator bond of a legacy LEB8 minipool.", gt=0, lt=32,
     )
     rocketpool_leb8_commission: float = param(
-        0.14, "fraction of borrowed ETH's rewards", "Rocket Pool Atlas (MODEL.md §4)",
-        "Commission the LEB8 operator earns on the borrowed ETH's rewards.", ge=0, le=1,
+        0.05, "fraction of borrowed ETH's rewards", "RPIP-62: contract commission 5 % for "
+        "minipools made since Saturn 0 (Oct 2024); its 10–14 % dynamic boost ended four reward "
+        "snapshots after Saturn 1 (live 2026-02-18). LEB8s made Apr 2023–Oct 2024 keep their "
+        "14 % contract commission",
+        "Commission a legacy LEB8's operator earns on the borrowed ETH's rewards.", ge=0, le=1,
     )
     rocketpool_megapool_bond_eth: float = param(
-        4.0, "ETH", "Rocket Pool Saturn 1 (MODEL.md §4)", "Operator bond of a megapool validator.",
-        gt=0, lt=32,
+        4.0, "ETH", "RPIP-42 (reduced_bond 4 ETH; base_bond_array [4, 8]); live with Saturn 1 "
+        "on 2026-02-18 (Crypto Briefing, 2026-02-18)",
+        "Operator bond of a Saturn 1 megapool validator.", gt=0, lt=32,
     )
     rocketpool_megapool_operator_commission: float = param(
-        0.05, "fraction of borrowed ETH's rewards", "Rocket Pool Saturn 1 (MODEL.md §4)",
+        0.05, "fraction of borrowed ETH's rewards", "RPIP-46: node_operator_commission_share 5 %",
         "Commission the megapool operator earns on the borrowed ETH's rewards.", ge=0, le=1,
     )
     rocketpool_megapool_rpl_commission: float = param(
-        0.09, "fraction of borrowed ETH's rewards", "Rocket Pool Saturn 1 (MODEL.md §4)",
-        "Commission paid to RPL stakers from the borrowed ETH's rewards.", ge=0, le=1,
+        0.09, "fraction of borrowed ETH's rewards", "RPIP-46: voter_share 9 % (to staked RPL)",
+        "Share of the borrowed ETH's rewards paid to RPL stakers (voter share).", ge=0, le=1,
+    )
+    rocketpool_council_adder: float = param(
+        0.0, "fraction of borrowed ETH's rewards", "RPIP-46: "
+        "node_operator_commission_share_council_adder, initially 0, at most 1 %, taken from "
+        "the voter share (rETH's commission stays operator share + voter share)",
+        "Security council's adder: moves this much of the voter share to the operator.",
+        ge=0, le=1,
     )
     coinbase_fee: float = param(
-        0.25, "fraction of rewards", "third-party figure (MODEL.md §4)", "Coinbase's cut.",
+        0.25, "fraction of rewards", "third-party figure: Coinbase publishes no retail rate "
+        "(its developer platform's dedicated staking charges 8 %)", "Coinbase's cut.",
         ge=0, le=1,
     )
     binance_fee: float = param(
-        0.10, "fraction of rewards", "MODEL.md §4", "Binance's cut.", ge=0, le=1,
+        0.10, "fraction of rewards", "third-party figure: Binance publishes a variable rate, not "
+        "its cut", "Binance's cut.", ge=0, le=1,
     )
     obol_fee: float = param(
-        0.01, "fraction of rewards", "Obol (MODEL.md §3)", "Share of rewards paid to Obol.",
-        ge=0, le=1,
+        0.01, "fraction of rewards", "Obol Collective (github.com/ObolNetwork): 1 % of staking "
+        "rewards from distributed validators to retroactive funding",
+        "Share of an Obol cluster's rewards paid to Obol.", ge=0, le=1,
     )
     obol_cluster_size: int = param(
-        4, "operators", "Obol minimum cluster (MODEL.md §3)", "Operators in the Obol cluster.",
-        ge=4, le=64,
+        4, "operators", "docs.obol.org: clusters of at least 4 operators, threshold ceil(2n/3)",
+        "Operators in the Obol cluster.", ge=4, le=64,
     )
     ssv_cluster_sizes: tuple[int, ...] = param(
-        (4, 7, 10, 13), "operators", "SSV cluster sizes (MODEL.md §3); threshold n − (n−1)/3",
+        (4, 7, 10, 13), "operators", "docs.ssv.network: clusters of 4, 7, 10 or 13 operators "
+        "tolerate 1–4 faults; threshold n − (n−1)/3",
         "SSV cluster sizes compared.", min_length=1,
     )
-    ssv_fee: float = param(
-        0.0, "fraction of rewards", "not in MODEL.md: SSV operator and network fees are "
-        "market-set in SSV tokens; set yours",
-        "SSV operator + network fees as a share of rewards.", ge=0, le=1,
+    ssv_network_fee: float = param(
+        0.01, "fraction of rewards", "docs.ssv.network learn/tokenomics/fees (2026-05-27): "
+        "network fee per 32 ETH of effective balance set by the DAO at 1 % of Ethereum APR, "
+        "paid in ETH",
+        "SSV network fee as a share of a validator's rewards.", ge=0, le=1,
+    )
+    ssv_operator_fee_eth_per_year: float = param(
+        0.0028, "ETH/year per operator per 32 ETH", "ssv.network DAO fee floor for public "
+        "operators in ETH clusters (~0.0028 ETH a year per 32 ETH; DAO proposal under DIP-50); "
+        "operators set their own fees above it (docs.ssv.network learn/tokenomics/fees)",
+        "Fee each SSV operator charges, in ETH per 32 ETH of effective balance per year.", ge=0,
     )
     dvt_minipool_users: int = param(
-        4, "users", "seed 003 (\"four DVT users ... 2 ETH each\")",
-        "DVT users sharing one Rocket Pool LEB8 minipool bond.", ge=1, le=64,
+        4, "users", "DVStakers docs (github.com/DVStakers/docs, faq.md): 'Four DVT users could "
+        "form Rocketpool mini node by depositing 2ETH each'",
+        "DVT users sharing one Rocket Pool bond (the legacy LEB8 and its megapool analogue).",
+        ge=1, le=64,
     )
 
     @model_validator(mode="after")
     def _check_sizes(self) -> PeerParams:
+        problems = []
         bad = [n for n in self.ssv_cluster_sizes if (n - 1) % 3 != 0 or n < 4]
         if bad:
-            raise ValueError(
+            problems.append(
                 f"peers.ssv_cluster_sizes = {list(self.ssv_cluster_sizes)}: each size must be "
                 "3f + 1 with f >= 1 (4, 7, 10, 13, ...)"
             )
+        if self.rocketpool_council_adder > self.rocketpool_megapool_rpl_commission + 1e-12:
+            problems.append(
+                f"peers.rocketpool_council_adder = {self.rocketpool_council_adder:g}: must be at "
+                f"most rocketpool_megapool_rpl_commission ({self.rocketpool_megapool_rpl_commission:g})"
+            )
+        for name, total in (
+            ("lido_operator_fee + lido_treasury_fee", self.lido_operator_fee + self.lido_treasury_fee),
+            ("lido_csm_operator_fee + lido_csm_dao_fee", self.lido_csm_operator_fee + self.lido_csm_dao_fee),
+            ("rocketpool_megapool_operator_commission + rocketpool_megapool_rpl_commission",
+             self.rocketpool_megapool_operator_commission + self.rocketpool_megapool_rpl_commission),
+        ):
+            if total > 1.0 + 1e-12:
+                problems.append(f"peers.{name} = {total:g}: must be at most 1")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -284,7 +412,7 @@ class SimulationParams(_Params):
         ge=0,
     )
     target_staker_eth: float = param(
-        500_000.0, "ETH", "illustrative assumption (≈1.4 % of staked ETH)",
+        500_000.0, "ETH", "illustrative assumption (≈1.3 % of the 39.2M ETH staked)",
         "Staker ETH the network grows towards ('growth' mode).", gt=0,
     )
     growth_rate_per_year: float = param(
@@ -299,7 +427,8 @@ class SimulationParams(_Params):
         ge=0, le=1,
     )
     initial_collateral_eth: float = param(
-        21_504.0, "divETH", "pre-launch collateral committed (MODEL.md §1)",
+        21_504.0, "divETH", "21,504 ETH committed as Diva collateral before launch (Diva docs "
+        "docs/70-validator_migrations.md)",
         "Operator collateral queued on day 0.", ge=0,
     )
     collateral_deposit_eth_per_day: float = param(
@@ -307,7 +436,9 @@ class SimulationParams(_Params):
         ge=0,
     )
     ethereum_stake_growth_eth_per_day: float = param(
-        5_880.0, "ETH/day", "32.08M (2024-03-28) → 34.65M (2025-06-08) ETH staked, MODEL.md §5",
+        9_000.0, "ETH/day", "32,076,797 ETH (2024-03-28, coinspeaker.com) → 39.2M ETH "
+        "(2026-05-27, ValidatorQueue.com via Gate news): 7.12M ETH in 790 days = 9,017 ETH/day "
+        "(data/staking_data_points.csv); linear, so over ten years it reaches ~72M ETH",
         "Daily change of total ETH staked on Ethereum.",
     )
     activation_delay_days: int = param(
@@ -533,11 +664,6 @@ class RiskParams(_Params):
         "September 2025 peak, Figment 2025-09-12; a day in Feb 2026)",
         "Mean days a validator that can no longer sign stays offline before it exits "
         "(mass abandonment; lognormal).", gt=0,
-    )
-    # --- peers on the frontier --------------------------------------------------------------
-    lido_csm_bond_eth: float = param(
-        2.4, "ETH", "docs.lido.fi, Community Staking Module v2 bond curve (first key)",
-        "Bond of one Lido CSM validator, placed on the risk frontier.", gt=0, lt=32,
     )
 
 

@@ -28,7 +28,14 @@ from divaecon.quote import operator_apr_assigned_at, peer_table, quote
 SOURCE_CL = "consensus-specs specs/altair/beacon-chain.md"
 SOURCE_DIVA = "Diva docs 21-economics.md, 40-staking-rewards.md"
 SOURCE_DVT = "Diva docs 06-dvt.md; P(≥ t of n nodes up), beta-binomial"
-SOURCE_PEERS = "peers' fees and bonds: ASSUMPTIONS.md"
+SOURCE_PEERS = "peers' fees, bonds and node uptime: ASSUMPTIONS.md"
+
+
+def _peer_basis(scenario: Scenario) -> str:
+    """Which node uptime the peers run on, for a figure's source line."""
+    if scenario.peers.same_node_uptime_for_all:
+        return f"every set-up at Diva's node uptime, {100 * scenario.diva.operator_uptime:.1f} %"
+    return "each set-up on nodes of its kind"
 SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
@@ -112,7 +119,7 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
     fig, ax = new_figure("Staking APR against total ETH staked", scenario.name,
                          SOURCE_CL + ("; " + SOURCE_DATA if data_points is not None else ""))
     ax.plot(s, cl + el, color="black", lw=2, label="consensus + execution")
-    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (≈ 166.3 / √staked)")
+    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (spec; ≈ 166.3 / √staked)")
     ax.plot(s, el, color=COLORS["execution"], lw=1.5,
             label=f"execution ({eth_p.el_reward_per_block_eth:g} ETH per block)")
     if data_points is not None and len(data_points):
@@ -120,9 +127,10 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
         y_cl = np.asarray(ethereum.consensus_apr(x, 1.0, eth_p.network_participation))
         y = y_cl + np.asarray(ethereum.execution_apr(eth_p.el_reward_per_block_eth, x))
         ax.scatter(x, y, color="crimson", zorder=5, s=22, label="dated stake (data/)")
-        for xi, yi, d in zip(x, y, data_points["date"], strict=True):
+        for i, (xi, yi, d) in enumerate(zip(x, y, data_points["date"], strict=True)):
+            # alternate above and below, so the labels of close stakes do not overlap
             ax.annotate(pd.Timestamp(d).strftime("%Y-%m"), (xi, yi), textcoords="offset points",
-                        xytext=(4, 5), fontsize=7, color="crimson")
+                        xytext=(4, 5) if i % 2 == 0 else (-6, -12), fontsize=7, color="crimson")
     ax.axvline(eth_p.total_staked_eth, color="grey", ls=":", lw=1)
     ax.annotate("scenario", (eth_p.total_staked_eth, ax.get_ylim()[1]), textcoords="offset points",
                 xytext=(3, -10), fontsize=7, color="grey")
@@ -389,7 +397,7 @@ def peer_apr_bars(scenario: Scenario, table: pd.DataFrame | None = None) -> Figu
     t = t.iloc[::-1]
     colors = [_peer_color(n) for n in t["name"]]
     fig, (ax1, ax2) = new_figure("Staker and operator APR: Diva against its peers", scenario.name,
-                                 SOURCE_PEERS + "; " + SOURCE_CL, ncols=2, sharey=True,
+                                 SOURCE_PEERS + "; " + _peer_basis(scenario), ncols=2, sharey=True,
                                  figsize=(7.2, 4.6))
     y = np.arange(len(t))
     ax1.barh(y, t["staker_apr"], color=colors)
@@ -417,7 +425,7 @@ def capital_vs_operator_apr(scenario: Scenario, table: pd.DataFrame | None = Non
     t = peer_table(scenario) if table is None else table
     t = t[t["operator_apr"].notna() & (t["capital_eth"] > 0)]
     fig, ax = new_figure("Capital to start against operator APR", scenario.name,
-                         SOURCE_PEERS + "; " + SOURCE_DIVA, figsize=(7.2, 3.8))
+                         SOURCE_PEERS + "; " + _peer_basis(scenario), figsize=(7.2, 3.8))
     for row in t.to_dict("records"):
         faults = int(row["faults_tolerated"])
         ax.scatter(row["capital_eth"], row["operator_apr"], s=30 + 40 * faults,

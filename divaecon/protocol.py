@@ -13,7 +13,7 @@ References
 ----------
 Diva docs (``staking-foundation/docs``): ``docs/21-economics.md`` (collateral, queue, two income
 streams), ``docs/40-staking-rewards.md`` (10 % to operators, 0 % DAO fee), ``docs/06-dvt.md``
-(16 key shares, 11 to sign); MODEL.md §1; seed ``000_15a32340e564db9f.txt``.
+(16 key shares, 11 to sign).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def fee_split(
     References
     ----------
     Diva docs ``docs/40-staking-rewards.md`` (10 % of total rewards to operators, 0 % to the
-    DAO, the rest to divETH holders); MODEL.md §1.
+    DAO, the rest to divETH holders); ``docs/21-economics.md`` ("There is no 'DAO fee'").
     """
     total = as_float_array(rewards)
     ops = total * as_float_array(operator_fee)
@@ -89,8 +89,10 @@ def staker_apr(
 
     References
     ----------
-    MODEL.md §1 ("90 % accrues to divETH holders"; buffer earns nothing); Diva docs
-    ``docs/04-lst.md`` (divETH rebases with the pool's rewards).
+    Diva docs ``docs/40-staking-rewards.md`` (after the 10 % of operator rewards, "Staking
+    Rewards ... go fully to divETH and wdivETH holders"), ``docs/04-lst.md`` (divETH rebases
+    with the pool's rewards); ETH not yet in a validator earns nothing (consensus-specs: only
+    active validators are rewarded).
     """
     fees = as_float_array(operator_fee) + as_float_array(treasury_fee) + as_float_array(insurance_fee)
     out = as_float_array(gross_apr) * (1.0 - fees) * (1.0 - as_float_array(buffered_fraction))
@@ -113,7 +115,8 @@ def operator_reward_per_key_share_eth_per_year(
 
     References
     ----------
-    Diva docs ``docs/40-staking-rewards.md``; MODEL.md §1 (derived formula).
+    Diva docs ``docs/40-staking-rewards.md`` (10 % of total rewards to operators) and
+    ``docs/06-dvt.md`` (16 key shares per validator); the per-key-share formula is derived.
     """
     out = (
         as_float_array(operator_fee)
@@ -148,8 +151,9 @@ def collateral_penalty_eth_per_year(
 
     References
     ----------
-    MODEL.md §1 ("losses are covered from the operator's collateral first"); Diva publishes no
-    formula, so the pro-rata rule is this model's assumption.
+    Diva docs ``docs/40-staking-rewards.md`` ("Penalties may be applied to Operators ... to
+    compensate Liquid Stakers"), ``docs/21-economics.md`` (operators post collateral "as a
+    guarantee"); Diva publishes no formula, so the pro-rata rule is this model's assumption.
     """
     rate = as_float_array(ethereum.offline_penalty_apr(total_staked_eth)) * as_float_array(
         validator_stake_eth
@@ -192,7 +196,7 @@ def operator_apr_assigned(
 
     References
     ----------
-    Diva docs ``docs/21-economics.md`` (two income streams); MODEL.md §1.
+    Diva docs ``docs/21-economics.md`` (two income streams).
     """
     out = as_float_array(staker_apr_) + (
         as_float_array(reward_per_key_share_eth_per_year)
@@ -213,7 +217,7 @@ def collateral_locked_eth(
 
     References
     ----------
-    Diva docs ``docs/21-economics.md`` (1 divETH per key share); MODEL.md §1.
+    Diva docs ``docs/21-economics.md`` (1 divETH per key share).
     """
     out = (
         as_float_array(network_validators)

@@ -10,6 +10,7 @@ all read their numbers from here; their labels and formats come from :mod:`divae
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,9 @@ class Quote:
     """Total ETH staked on Ethereum, the scenario's input [ETH]."""
 
     ideal_consensus_apr: float
-    """Consensus APR of a perfect validator in a perfect network, ≈ 166.3 / √(ETH staked)
-    [fraction/year] (consensus-specs ``specs/altair/beacon-chain.md``)."""
+    """Consensus APR of a perfect validator in a perfect network, with the spec's floored base
+    reward (≈ 166.3 / √(ETH staked)) [fraction/year] (consensus-specs
+    ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``)."""
 
     consensus_apr: float
     """Consensus APR of a Diva validator, whose uptime is its availability [fraction/year]."""
@@ -198,15 +200,40 @@ def operator_apr_assigned_at(q: Quote, collateral_per_key_share_eth: Any) -> Any
     )
 
 
+def published_figures() -> list[peers.Published]:
+    """The staker APRs protocols published (``data/published_staker_apr.csv``), read once."""
+    return list(_published_cache())
+
+
+@functools.lru_cache(maxsize=1)
+def _published_cache() -> tuple[peers.Published, ...]:
+    from divaecon.data import published_staker_apr
+
+    df = published_staker_apr()
+    return tuple(
+        peers.Published(
+            setup=str(setup), date=str(date)[:10], staker_apr=float(apr), total_staked_eth=float(total),
+            el_reward_per_block_eth=float(el), source=str(source),
+        )
+        for setup, date, apr, total, el, source in zip(
+            df["setup"], df["date"].dt.strftime("%Y-%m-%d"), df["staker_apr"], df["total_staked_eth"],
+            df["el_reward_per_block_eth"], df["source"], strict=True,
+        )
+    )
+
+
 def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
     """Diva and its peers side by side (columns of :data:`divaecon.peers.COLUMNS`).
 
-    Every set-up runs on nodes of the scenario's ``diva.operator_uptime`` with its
-    ``failure_correlation``, so the comparison is like for like. Diva's operator APR is the
-    assigned APR; its capital to start is one key share's collateral. ``q`` is the scenario's
-    :func:`quote` when the caller has it already.
+    Each set-up runs on nodes of its own kind (``peers.*_node_uptime``; Diva on
+    ``diva.operator_uptime``), with the scenario's ``failure_correlation``; with
+    ``peers.same_node_uptime_for_all`` every set-up runs on Diva's node uptime instead (like
+    for like). ``vs_published`` compares a peer's staker APR with the one its protocol
+    published and says why they differ (:func:`divaecon.peers.published_note`). Diva's
+    operator APR is the assigned APR; its capital to start is one key share's collateral.
+    ``q`` is the scenario's :func:`quote` when the caller has it already.
     """
-    eth, diva = scenario.ethereum, scenario.diva
+    eth, diva, peer_params = scenario.ethereum, scenario.diva, scenario.peers
     q = q if q is not None else quote(scenario)
     diva_row = {
         "name": DIVA_NAME if (diva.threshold, diva.key_shares_per_validator) == (11, 16)
@@ -218,17 +245,29 @@ def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
         "availability": q.validator_availability,
         "n_operators": diva.key_shares_per_validator,
         "threshold": diva.threshold,
+        "node_uptime": diva.operator_uptime,
         "permissionless": True,
         "note": f"{diva.collateral_per_key_share_eth:g} divETH per key share",
+        "vs_published": "not launched: no published figure",
     }
+    common = diva.operator_uptime if peer_params.same_node_uptime_for_all else None
+    setups = peers.peer_setups(peer_params)
     others = peers.setup_table(
-        peers.peer_setups(scenario.peers),
+        setups,
         eth.total_staked_eth,
         eth.el_reward_per_block_eth,
-        diva.operator_uptime,
+        common,
         diva.failure_correlation,
         eth.network_participation,
     )
+    published = published_figures()
+    others["vs_published"] = [
+        peers.published_note(
+            published, s, float(apr), eth.total_staked_eth, eth.el_reward_per_block_eth,
+            float(up), eth.network_participation,
+        )
+        for s, apr, up in zip(setups, others["staker_apr"], others["node_uptime"], strict=True)
+    ]
     return pd.concat([pd.DataFrame([diva_row], columns=peers.COLUMNS), others], ignore_index=True)
 
 
@@ -240,6 +279,7 @@ def _json_number(x: Any) -> Any:
 
 PEER_JSON_COLUMNS: tuple[str, ...] = (
     "name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
+    "node_uptime", "vs_published",
 )
 """Columns of :func:`peer_table` that ``divaecon quote --json`` gives for each peer."""
 

@@ -85,17 +85,23 @@ def quote_text(scenario: Scenario) -> str:
     rows = quote_rows(q, CLI_KEY_FIGURES)
     width = max(len(f.label) for f, _ in rows)
     lines += [f"  {f.label:<{width}}  {value:>18}" for f, value in rows]
-    lines += ["", "Diva and its peers (same node uptime for every set-up):"]
+    lines += ["", "Diva and its peers (" + node_uptime_basis(scenario) + "):"]
+    width = max(32, *(len(str(n)) for n in table["name"]))
     header = (
-        f"  {'set-up':<32} {'staker APR':>10} {'operator APR':>12} {'capital':>10} {'faults':>6} "
-        f"{'availability':>12}"
+        f"  {'set-up':<{width}} {'staker APR':>10} {'operator APR':>12} {'capital':>10} {'faults':>6} "
+        f"{'node uptime':>11} {'availability':>12}"
     )
     lines.append(header)
     for row in table.itertuples():
         lines.append(
-            f"  {row.name:<32} {fmt.pct(row.staker_apr):>10} {fmt.pct(row.operator_apr):>12} "
-            f"{fmt.eth(row.capital_eth, 2):>10} {row.faults_tolerated:>6} {fmt.prob(row.availability):>12}"
+            f"  {row.name:<{width}} {fmt.pct(row.staker_apr):>10} {fmt.pct(row.operator_apr):>12} "
+            f"{fmt.eth(row.capital_eth, 2):>10} {row.faults_tolerated:>6} {fmt.pct(row.node_uptime, 1):>11} "
+            f"{fmt.prob(row.availability):>12}"
         )
+    notes = published_notes(table)
+    if notes:
+        lines += ["", "Staker APR against the published figure:"]
+        lines += [f"  {name}: {note}" for name, note in notes]
     lines.append("")
     lines.append("Rates are simple APRs. Sources and defaults: ASSUMPTIONS.md.")
     return "\n".join(lines)
@@ -132,6 +138,38 @@ def parameter_differences(scenarios: Sequence[Scenario]) -> pd.DataFrame:
                         index=names)
 
 
+def node_uptime_basis(scenario: Scenario) -> str:
+    """Which node uptime the peer comparison of ``scenario`` runs on, in words."""
+    if scenario.peers.same_node_uptime_for_all:
+        return (f"like for like: every set-up on Diva's node uptime, "
+                f"{fmt.pct(scenario.diva.operator_uptime, 1)}")
+    return "each set-up on nodes of its kind; --same-node-uptime for like for like"
+
+
+def published_notes(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(set-up, note)`` for each peer whose protocol published a staker APR (``vs_published``)."""
+    return [(str(n), str(v)) for n, v in zip(table["name"], table["vs_published"], strict=True)
+            if v and not str(n).startswith("Diva")]
+
+
+def like_for_like_table(scenario: Scenario) -> pd.DataFrame:
+    """Each set-up's staker APR on nodes of its kind and on Diva's node uptime (like for like).
+
+    Columns: ``set-up``, ``node uptime`` (of its kind), ``staker APR``, ``staker APR, like for
+    like`` (every set-up at ``diva.operator_uptime``), ``difference`` [percentage points].
+    """
+    own = peer_table(scenario.override(same_node_uptime_for_all=False))
+    same = peer_table(scenario.override(same_node_uptime_for_all=True))
+    diff = (same["staker_apr"] - own["staker_apr"]) * 100
+    return pd.DataFrame({
+        "set-up": own["name"],
+        "node uptime": own["node_uptime"].map(lambda x: fmt.pct(x, 1)),
+        "staker APR": own["staker_apr"].map(fmt.pct),
+        f"staker APR, all at {fmt.pct(scenario.diva.operator_uptime, 1)}": same["staker_apr"].map(fmt.pct),
+        "difference": [f"{d:+.2f} pp" for d in diff],
+    })
+
+
 def peer_comparison(scenarios: Sequence[Scenario]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Staker APR and operator APR of each set-up (rows) in each scenario (columns)."""
     staker: dict[str, pd.Series] = {}
@@ -145,7 +183,11 @@ def peer_comparison(scenarios: Sequence[Scenario]) -> tuple[pd.DataFrame, pd.Dat
 
 
 def peer_table_formatted(scenario: Scenario) -> pd.DataFrame:
-    """Diva and its peers with formatted columns, as a reader expects them."""
+    """Diva and its peers with formatted columns, as a reader expects them.
+
+    ``node uptime`` is each set-up's own (or Diva's for all, like for like). The comparison with
+    published staker APRs is :func:`published_table`, shown beside this one.
+    """
     t = peer_table(scenario)
     return pd.DataFrame({
         "set-up": t["name"],
@@ -153,8 +195,24 @@ def peer_table_formatted(scenario: Scenario) -> pd.DataFrame:
         "operator APR (own capital)": t["operator_apr"].map(fmt.pct),
         "capital to start": t["capital_eth"].map(lambda x: fmt.eth(x, 2) if x > 0 else "none"),
         "faults tolerated": t["faults_tolerated"].map(fmt.count),
+        "node uptime": t["node_uptime"].map(lambda x: fmt.pct(x, 1)),
         "availability": t["availability"].map(fmt.prob),
         "note": t["note"],
+    })
+
+
+def published_table(scenario: Scenario) -> pd.DataFrame:
+    """Each peer whose protocol published a staker APR: the model's, and how the two compare.
+
+    Columns ``set-up``, ``staker APR`` (the model's), ``against the published figure`` (the note
+    of :func:`divaecon.peers.published_note`: agrees within 0.1 pp, or why not).
+    """
+    t = peer_table(scenario)
+    t = t[[bool(v) and not str(n).startswith("Diva") for n, v in zip(t["name"], t["vs_published"], strict=True)]]
+    return pd.DataFrame({
+        "set-up": t["name"],
+        "staker APR": t["staker_apr"].map(fmt.pct),
+        "against the published figure": t["vs_published"],
     })
 
 

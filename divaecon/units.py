@@ -1,7 +1,7 @@
 """Units and time conversions: the one place where seconds, slots, epochs and years meet.
 
 Ethereum's timing constants are written as the consensus specs write them; the year is the
-Julian year of 365.25 days, the convention of MODEL.md §2 (82,181.25 epochs per year).
+Julian year of 365.25 days (the IAU's unit of a year), so 82,181.25 epochs per year.
 
 References
 ----------
@@ -20,7 +20,7 @@ GWEI_PER_ETH: Final[int] = 10**9
 SECONDS_PER_SLOT: Final[int] = 12  # configs/mainnet.yaml
 SLOTS_PER_EPOCH: Final[int] = 2**5  # phase0 beacon-chain.md, "Time parameters"
 
-DAYS_PER_YEAR: Final[float] = 365.25  # Julian year, MODEL.md §2
+DAYS_PER_YEAR: Final[float] = 365.25  # Julian year (IAU)
 SECONDS_PER_DAY: Final[int] = 86_400
 SECONDS_PER_YEAR: Final[float] = DAYS_PER_YEAR * SECONDS_PER_DAY
 SLOTS_PER_YEAR: Final[float] = SECONDS_PER_YEAR / SECONDS_PER_SLOT  # 2,629,800

@@ -313,9 +313,9 @@ class PeersPanel(_Panel):
         self.operator_bars: list[Any] = []
         self.fig.text(0.01, 0.965, "Diva and its peers: APR for stakers and for operators' own capital",
                       fontsize=10, fontweight="bold", va="top")
-        self.fig.text(0.01, 0.012, f"Source: divaecon.quote.peer_table, scenario '{scenario_name}'. "
-                      "Same node uptime everywhere; no orange bar: operators post no ETH.",
-                      **SOURCE_STYLE)
+        self.scenario_name = scenario_name
+        self.like_for_like: bool | None = None
+        self.source = self.fig.text(0.01, 0.012, "", **SOURCE_STYLE)
 
     def _build(self, names: Sequence[str]) -> None:
         ax = self.ax
@@ -341,11 +341,21 @@ class PeersPanel(_Panel):
         self.moving = [*self.staker_bars, *self.operator_bars]
         self.invalidate()
 
-    def update(self, table: pd.DataFrame) -> bytes:
-        """Set the bars from :func:`~divaecon.quote.peer_table` (Diva first) and render."""
+    def update(self, table: pd.DataFrame, like_for_like: bool = False) -> bytes:
+        """Set the bars from :func:`~divaecon.quote.peer_table` (Diva first) and render.
+
+        ``like_for_like``: every set-up runs on Diva's node uptime (the source line says so).
+        """
         names = tuple(str(n) for n in table["name"])
         if names != self.names:
             self._build(names)
+        if like_for_like != self.like_for_like:
+            self.like_for_like = like_for_like
+            nodes = ("every set-up on Diva's node uptime (like for like)" if like_for_like
+                     else "each set-up on nodes of its kind")
+            self.source.set_text(f"Source: divaecon.quote.peer_table, scenario '{self.scenario_name}'; "
+                                 f"{nodes}. No orange bar: operators post no ETH.")
+            self.invalidate()
         staker = table["staker_apr"].to_numpy(dtype=float)
         operator = table["operator_apr"].to_numpy(dtype=float)
         for bar, v in zip(self.staker_bars, staker, strict=True):
@@ -648,6 +658,14 @@ class Dashboard:
         self.reset_button = W.Button(description="Reset to scenario", icon="undo",
                                      layout=W.Layout(width="180px"))
         self.reset_button.on_click(lambda _b: self.reset())
+        self.same_uptime = W.Checkbox(
+            value=self.base.peers.same_node_uptime_for_all, description="Same node uptime for all set-ups",
+            indent=False, tooltip="Run every peer on Diva's node uptime (like for like) instead of its "
+            "own nodes' uptime",
+        )
+        self.same_uptime.add_class("divaecon-same-uptime")
+        self.peer_notes = W.HTML()
+        self.peer_notes.add_class("divaecon-peer-notes")
         img_layout = {"max_width": "100%", "height": "auto", "margin": "4px"}
         self.images: dict[str, W.Image] = {
             name: W.Image(format="png", layout=W.Layout(**img_layout))
@@ -686,11 +704,11 @@ class Dashboard:
             f"<b>{html.escape(self.base.name)}</b>"
             + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "") + ".</div>"
         )
-        controls = W.VBox([*self.sliders.values(), W.HBox([self.reset_button, self.status])],
+        controls = W.VBox([*self.sliders.values(), self.same_uptime, W.HBox([self.reset_button, self.status])],
                           layout=W.Layout(flex="0 0 auto"))
         contents = {
             "overview": W.VBox([self.figures_table, self.images["collateral"]]),
-            "peers": W.VBox([self.images["peers"]]),
+            "peers": W.VBox([self.images["peers"], self.peer_notes]),
             "risk": W.VBox([self.risk_table, self.images["risk"]]),
             "network": W.VBox([self.images["network"]]),
         }
@@ -703,6 +721,7 @@ class Dashboard:
 
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
+        self.same_uptime.observe(self._on_change, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
         self.update(every_tab=True)
 
@@ -713,8 +732,9 @@ class Dashboard:
         return {f: SLIDER_BY_FIELD[f].to_scenario(s.value) for f, s in self.sliders.items()}
 
     def scenario_from_sliders(self) -> Scenario:
-        """The base scenario with the sliders' values, validated."""
-        return self.base.override(**self.slider_values())
+        """The base scenario with the sliders' values (and the like-for-like box), validated."""
+        return self.base.override(**self.slider_values(),
+                                  same_node_uptime_for_all=bool(self.same_uptime.value))
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -738,6 +758,7 @@ class Dashboard:
             for spec in SLIDERS:
                 slider = self.sliders[spec.field]
                 slider.value = spec.to_slider(_scenario_value(self.base, spec.field))
+            self.same_uptime.value = self.base.peers.same_node_uptime_for_all
 
     def update(self, every_tab: bool = False) -> None:
         """Recompute the scenario's figures; redraw what changed in the tab in view (or in
@@ -755,8 +776,10 @@ class Dashboard:
 
         d = scenario.diva
         c = d.collateral_per_key_share_eth
-        self._redraw("peers", table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(),
-                     lambda: self.panels["peers"].update(table))
+        like = scenario.peers.same_node_uptime_for_all
+        self._redraw("peers", (table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(), like),
+                     lambda: self.panels["peers"].update(table, like))
+        self.peer_notes.value = peer_notes_html(table)
         self._redraw("collateral", (q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
                                     q.collateral_penalty_per_key_share_eth_per_year, c),
                      lambda: self.panels["collateral"].update(q, c))
@@ -857,6 +880,21 @@ class Dashboard:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def peer_notes_html(table: pd.DataFrame) -> str:
+    """The peer table's comparisons with published figures, one line per set-up that has one.
+
+    So the dashboard never shows a peer's APR that contradicts its published figure without
+    saying why (:func:`divaecon.peers.published_note`).
+    """
+    rows = [(str(n), str(v)) for n, v in zip(table["name"], table["vs_published"], strict=True)
+            if v and not str(n).startswith("Diva")]
+    if not rows:
+        return ""
+    items = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(v)}</li>" for n, v in rows)
+    return (f"<div style='color:{NOTE_GREY};font-size:12px'>Staker APR against the published figure:"
+            f"<ul style='margin:2px 0'>{items}</ul></div>")
 
 
 def dashboard(scenario: Scenario | str | os.PathLike[str] | None = None, **overrides: Any) -> Dashboard:

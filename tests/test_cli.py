@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,8 @@ import pytest
 
 from divaecon.cli import main
 
-PEER_KEYS = {"name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability"}
+PEER_KEYS = {"name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
+             "node_uptime", "vs_published"}
 KEYS = {
     "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "operator_apr_queued",
     "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year", "validator_availability",
@@ -34,8 +34,10 @@ def test_reference_quote_json(capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     assert KEYS <= set(data)
-    # Issue #2 reference: 166.3 / sqrt(34.65e6) ≈ 2.8255 %.
-    assert data["consensus_apr"] == pytest.approx(166.3 / math.sqrt(34.65e6), rel=1e-3)
+    # Issue 9 "Done when": spec-exact 343 gwei * 82,181.25 epochs / 1e9 = 0.028188 (+- 1e-6);
+    # base_reward_per_increment = 64e9 // isqrt(34,650,000e9) = 64e9 // 186,145,104 = 343.
+    assert data["consensus_apr"] == pytest.approx(0.028188, abs=1e-6)
+    assert data["consensus_apr"] == pytest.approx(343 * 82_181.25 / 1e9, rel=1e-12)
     assert data["gross_apr"] == pytest.approx(data["consensus_apr"])
     r = data["gross_apr"]
     assert data["operator_reward_per_key_share_eth_per_year"] == pytest.approx(0.2 * r)
@@ -65,9 +67,26 @@ def test_readable_table(capsys):
     code, out, _ = run(capsys, "quote", "--operator-uptime", "1", "--el-reward-per-block-eth", "0",
                        "--total-staked-eth", "34650000")
     assert code == 0
-    assert "Consensus APR (Diva validator)" in out and "2.83 %" in out
+    # 2.8188 % (spec-exact, see test_reference_quote_json) shown to two decimals.
+    assert "Consensus APR (Diva validator)" in out and "2.82 %" in out
     assert "21,504 divETH" in out
     assert "Rocket Pool LEB8" in out and "Coinbase" in out
+
+
+def test_same_node_uptime_switch(capsys):
+    # Like for like: every peer on Diva's node uptime (default 95 %); without it each runs on nodes
+    # of its kind (Lido curated: professional, 99.7 %; Diva docs 13-rocketpool.md, 0.3 % missed).
+    _, out, _ = run(capsys, "quote", "--json")
+    lido = next(p for p in json.loads(out)["peers"] if p["name"] == "Lido (curated)")
+    assert lido["node_uptime"] == 0.997 and "agrees within 0.1 pp" in lido["vs_published"]
+    _, out, _ = run(capsys, "quote", "--json", "--same-node-uptime")
+    peers = json.loads(out)["peers"]
+    assert {p["node_uptime"] for p in peers} == {0.95}
+    lido = next(p for p in peers if p["name"] == "Lido (curated)")
+    assert "because nodes at 95.0 % uptime here" in lido["vs_published"]
+    _, out, _ = run(capsys, "quote", "--same-node-uptime")
+    assert "like for like: every set-up on Diva's node uptime, 95.0 %" in out
+    assert "Staker APR against the published figure:" in out
 
 
 def test_csv_output(capsys, tmp_path):

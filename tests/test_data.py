@@ -1,27 +1,44 @@
-"""The shipped public data points (MODEL.md §5) load with their sources."""
+"""The shipped public data points load with their sources (data/README.md)."""
 
 from __future__ import annotations
 
 import pytest
 
-from divaecon.data import entity_stakes, staking_data_points
+from divaecon.data import entity_stakes, published_staker_apr, staking_data_points
+from divaecon.params import Scenario
 
 
 def test_staking_data_points():
     df = staking_data_points()
-    assert len(df) == 5
+    assert len(df) == 7
     assert df["source"].str.len().min() > 0
     assert df["date"].is_monotonic_increasing
     assert df["total_staked_eth"].is_monotonic_increasing  # staking grew between these dates
-    last = df.iloc[-1]
-    # MODEL.md §5: 34.65M ETH staked on 2025-06-08 (Cointelegraph, beaconcha.in).
-    assert str(last["date"].date()) == "2025-06-08" and last["total_staked_eth"] == 34_650_000
+    # 2025-06-08: 34.65M ETH staked (Cointelegraph citing beaconcha.in).
+    row = df[df["date"] == "2025-06-08"].iloc[0]
+    assert row["total_staked_eth"] == 34_650_000
     # 2024-03-28: 32,076,797 ETH = 26.74 % of supply with 1,002,400 validators (coinspeaker).
     row = df[df["date"] == "2024-03-28"].iloc[0]
     assert row["validators"] == 1_002_400 and row["share_of_supply"] == pytest.approx(0.2674)
+    # 2026-02-03: 974,959 validators, 36.7M ETH, 30.15 % (Cointelegraph citing ValidatorQueue.com).
+    row = df[df["date"] == "2026-02-03"].iloc[0]
+    assert row["validators"] == 974_959 and row["total_staked_eth"] == 36_700_000
+    # The latest point is the default stake (ValidatorQueue.com via Gate news, 2026-05-27).
+    last = df.iloc[-1]
+    assert str(last["date"].date()) == "2026-05-27" and last["total_staked_eth"] == 39_200_000
+    assert Scenario().ethereum.total_staked_eth == last["total_staked_eth"]
 
 
 def test_entity_stakes():
     df = entity_stakes().set_index("entity")
     assert df.loc["Lido", "staked_eth"] == 9_600_000
     assert set(df.index) == {"Lido", "Coinbase", "Binance"}
+
+
+def test_published_staker_apr():
+    df = published_staker_apr()
+    assert df["source"].str.len().min() > 0 and (df["setup"] == "Lido (curated)").all()
+    # Lido's 7-day average user APR on 2025-06-03: 2.815451605 % (Lido API via Flipside).
+    row = df[df["date"] == "2025-06-03"].iloc[0]
+    assert row["staker_apr"] == pytest.approx(0.02815, abs=5e-6)
+    assert row["el_reward_per_block_eth"] == 0.0356  # issue 9: 3.10 % - 2.83 % at 34.65M ETH

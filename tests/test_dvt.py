@@ -27,7 +27,7 @@ def test_ssv_4_operators_by_hand():
 
 def test_faults_tolerated_and_obol_threshold():
     assert dvt.faults_tolerated(16, 11) == 5
-    assert [dvt.obol_threshold(n) for n in (4, 7, 10)] == [3, 5, 7]  # ceil(2n/3), MODEL.md §3
+    assert [dvt.obol_threshold(n) for n in (4, 7, 10)] == [3, 5, 7]  # ceil(2n/3), docs.obol.org
 
 
 def test_beta_binomial_two_operators_by_hand():

@@ -1,4 +1,4 @@
-"""Diva's economics against MODEL.md §1's derived formulas and properties."""
+"""Diva's economics against formulas derived from Diva's docs (docs/21-economics.md, 40-staking-rewards.md)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_fee_shares_sum_to_the_whole(rewards, a, b, c):
 
 @given(rate)
 def test_model_brief_formulas_at_defaults(r):
-    # MODEL.md §1: reward per key share = 0.10 * 32 * r / 16 = 0.2 r ETH/year;
+    # Diva docs 40-staking-rewards.md: reward per key share = 0.10 * 32 * r / 16 = 0.2 r ETH/year;
     # collateral APR queued 0.9 r, assigned 0.9 r + 0.2 r / c (= 1.1 r at c = 1).
     staker = protocol.staker_apr(r)
     reward = protocol.operator_reward_per_key_share_eth_per_year(r)
@@ -46,7 +46,7 @@ def test_cash_drag():
 
 
 def test_collateral_locked_by_hand():
-    # MODEL.md §1: pre-launch 21,504 ETH of collateral = 1,344 validators x 16 x 1 divETH.
+    # Diva docs 70-validator_migrations.md: 21,504 ETH of collateral = 1,344 validators x 16 x 1 divETH.
     assert protocol.collateral_locked_eth(1_344) == pytest.approx(21_504)
     assert protocol.collateral_locked_eth(1_344, 0.25) == pytest.approx(5_376)
     assert protocol.collateral_ratio(1.0) == pytest.approx(0.5)  # 16 divETH of 32 ETH
@@ -83,10 +83,11 @@ def test_vectorised_over_collateral():
 
 def test_quote_reference_issue_2():
     # Issue #2: --total-staked-eth 34650000 --operator-uptime 1 --el-reward-per-block-eth 0
-    # gives a consensus APR of 166.3 / sqrt(34.65e6) ≈ 2.8255 %.
+    # gives a consensus APR of 343 gwei * 82,181.25 / 1e9 = 2.8188 % (issue 9: the spec floors
+    # the base reward, 64e9 // isqrt(34,650,000e9) = 343; the smooth 166.3 / sqrt gave 2.8255 %).
     s = Scenario().override(total_staked_eth=34_650_000, operator_uptime=1.0, el_reward_per_block_eth=0.0)
     q = quote(s)
-    assert q.consensus_apr == pytest.approx(166.3 / math.sqrt(34.65e6), rel=1e-3)
+    assert q.consensus_apr == pytest.approx(0.028188, abs=1e-6)
     assert q.execution_apr == 0.0
     r = q.gross_apr
     assert q.staker_apr == pytest.approx(0.9 * r)

@@ -6,7 +6,6 @@ import ast
 import dataclasses
 import inspect
 import itertools
-import math
 import re
 
 import pytest
@@ -71,12 +70,13 @@ def test_fields_are_plain_python_numbers() -> None:
 def test_reference_values() -> None:
     # Diva docs 40-staking-rewards.md / 21-economics.md: at uptime 1, no execution rewards, the
     # operator earns 0.10 · 32 · r / 16 = 0.2 r per key share and 0.9 r + 0.2 r / c on assigned
-    # collateral; consensus-specs altair: r ≈ 166.3 / √(ETH staked).
+    # collateral; consensus-specs altair: r = 343 gwei (the floored base reward at 34.65M ETH)
+    # × 82,181.25 epochs / 1e9 = 2.8188 % (issue 9; the smooth 166.3 / √(ETH staked) gave 2.8255 %).
     s = Scenario().override(operator_uptime=1.0, el_reward_per_block_eth=0.0, total_staked_eth=34_650_000.0,
                             collateral_per_key_share_eth=0.5)
     q = quote(s)
-    r = 166.3 / math.sqrt(34_650_000.0)
-    assert q.gross_apr == pytest.approx(r, rel=1e-3)
+    r = 343 * 82_181.25 / 1e9
+    assert q.gross_apr == pytest.approx(r, rel=1e-12)
     assert q.operator_reward_per_key_share_eth_per_year == pytest.approx(0.2 * q.gross_apr, rel=1e-12)
     assert q.operator_apr_assigned == pytest.approx(0.9 * q.gross_apr + 0.2 * q.gross_apr / 0.5, rel=1e-12)
     assert float(operator_apr_assigned_at(q, 0.5)) == q.operator_apr_assigned

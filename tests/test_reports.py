@@ -42,8 +42,14 @@ def pdf_text(path: Path) -> str:
 
 
 def ideal_cl_apr_text(total_staked_eth: float) -> str:
-    """Computed here, independently of the package: 166.3 / sqrt(ETH staked), as the report prints it."""
-    return f"{100 * 166.3 / math.sqrt(total_staked_eth):.2f} %"
+    """Computed here, independently of the package, as the report prints it: the spec's floored base
+    reward per increment, 64e9 // isqrt(gwei staked) (consensus-specs altair,
+    get_base_reward_per_increment), times 82,181.25 epochs a year / 1e9."""
+    base_reward = 64 * 10**9 // math.isqrt(int(total_staked_eth) * 10**9)
+    return f"{100 * base_reward * 82_181.25 / 1e9:.2f} %"
+
+
+DEFAULT_STAKE = 39_200_000  # the embedded default (ValidatorQueue.com via Gate news, 2026-05-27)
 
 
 def write_scenario(path: Path, scenario: Scenario) -> Path:
@@ -188,8 +194,8 @@ def test_tables_format_numbers() -> None:
     s = Scenario()
     kf = tables.key_figures_comparison([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
     assert list(kf.columns) == ["base", "other"]
-    assert kf.loc["Total ETH staked", "base"] == "34,650,000 ETH"
-    assert kf.loc["Ideal consensus APR (≈ 166.3 / √staked)", "base"] == ideal_cl_apr_text(34_650_000)
+    assert kf.loc["Total ETH staked", "base"] == "39,200,000 ETH"
+    assert kf.loc["Ideal consensus APR (spec; ≈ 166.3 / √staked)", "base"] == ideal_cl_apr_text(DEFAULT_STAKE)
     assert kf.loc["Collateral locked", "other"] == "10,752 divETH"
     diff = tables.parameter_differences([s, s.override(name="other", collateral_per_key_share_eth=0.5)])
     assert list(diff.index) == ["diva.collateral_per_key_share_eth"]
@@ -246,7 +252,7 @@ def test_batch_delivers_pdfs_and_survives_a_failing_scenario(
         assert heading in text, heading
     assert ideal_cl_apr_text(stake) in text
     key_figures = text.split("Key figures")[1].split("APR against total ETH staked")[0]
-    assert ideal_cl_apr_text(stake) in key_figures and ideal_cl_apr_text(34_650_000) not in key_figures
+    assert ideal_cl_apr_text(stake) in key_figures and ideal_cl_apr_text(DEFAULT_STAKE) not in key_figures
     text04 = pdf_text(out / "broken" / "04_protocol_comparison.pdf")
     assert "Diva and its peers" in text04 and "Rocket Pool LEB8" in text04
 
@@ -255,7 +261,7 @@ def test_batch_delivers_pdfs_and_survives_a_failing_scenario(
                     "Diva and its peers: staker APR", "Simulated network", "Reports in this batch"):
         assert heading in comparison, heading
     assert "stake20m" in comparison and "broken" in comparison
-    assert ideal_cl_apr_text(stake) in comparison and ideal_cl_apr_text(34_650_000) in comparison
+    assert ideal_cl_apr_text(stake) in comparison and ideal_cl_apr_text(DEFAULT_STAKE) in comparison
     assert "FAILED" in comparison
 
     index = (out / "index.html").read_text()
@@ -299,5 +305,5 @@ def test_default_batch_makes_every_pdf(tmp_path: Path) -> None:
     comparison = pdf_text(out / "comparison.pdf")
     for scen in names:
         assert scen in comparison
-    assert ideal_cl_apr_text(34_650_000) in comparison
+    assert ideal_cl_apr_text(DEFAULT_STAKE) in comparison
     assert (out / "index.html").read_text().count('class="ok"') == len(names) * len(reports.REPORT_NOTEBOOKS) + 1

@@ -75,14 +75,16 @@ def test_frontier_trades_operator_yield_against_stakers_risk():
 def test_peers_at_the_same_event_rates():
     table = peer_frontier(Scenario())
     names = " ".join(table["name"])
-    for peer in ("Solo", "Rocket Pool megapool", "Lido CSM", "no bond"):
+    for peer in ("Solo", "Rocket Pool megapool", "Lido CSM", "SSV cluster 3/4"):
         assert peer in names
     solo = table[table["name"].str.startswith("Solo")].iloc[0]
     assert solo["shortfall_apr"] == 0.0  # no stakers but the operator
-    bondless = table[table["name"].str.contains("no bond")].iloc[0]
+    bondless = table[table["name"].str.startswith("SSV")].iloc[0]
+    assert bondless["bond_per_operator_eth"] == 0.0
     assert bondless["shortfall_apr"] == pytest.approx(bondless["mean_loss_eth_per_validator_year"] / 32)
-    mega = table[table["name"].str.startswith("Rocket Pool")].iloc[0]
-    assert mega["operator_apr_net"] < mega["operator_apr"]
+    for prefix in ("Rocket Pool", "Lido CSM"):
+        bonded = table[table["name"].str.startswith(prefix)].iloc[0]
+        assert bonded["operator_apr_net"] < bonded["operator_apr"]
 
 
 def test_tornado_names_every_assumed_rate_and_sorts_by_swing():

@@ -21,7 +21,9 @@ def test_cli_prints_a_summary_beside_the_quote(capsys: pytest.CaptureFixture[str
     text = capsys.readouterr().out
     assert code == 0
     assert "divETH staker APY (realised)" in text
-    assert "Quote (no cash drag)" in text and "staker APR 2.81 %" in text
+    # The base scenario's quote: 0.9 r, r = 2.788 % at 39.2M ETH (323 gwei * 82,181.25 / 1e9 *
+    # (106 a - 42) / 64 + 0.020 * 2,629,800 * a / 39.2e6, a = P(Bin(16, 0.95) >= 11)): 2.51 %.
+    assert "Quote (no cash drag)" in text and "staker APR 2.51 %" in text
     assert "base[collateral_per_key_share_eth=0.5]" in text
     ts = pd.read_csv(out)
     assert set(ts["seed"]) == {0, 1}
@@ -74,3 +76,22 @@ def test_sweep_on_a_two_worker_local_cluster_equals_the_in_process_run() -> None
     pd.testing.assert_frame_equal(local.summary, remote.summary, check_exact=True)
     pd.testing.assert_frame_equal(local.timeseries, remote.timeseries, check_exact=True)
     assert local.summary["wdiveth_rate"].nunique() > 3  # the draws differ by seed
+
+
+def test_explain_measures_each_effect_by_switching_it_off(capsys: pytest.CaptureFixture[str]) -> None:
+    from divaecon.quote import quote
+    from divaecon.simulate import apy_decomposition
+    from divaecon.units import apr_to_apy
+
+    base = Scenario()
+    table = apy_decomposition(base, days=1_460)
+    apy = table["staker_apy"].to_numpy()
+    # switching off stake growth, the entry queue and the collateral bottleneck each raise the APY
+    assert (table["effect"].iloc[1:4] > 0).all()
+    # with all three off, only whole validators and daily steps separate the run from the quote
+    assert apy[3] == pytest.approx(float(apr_to_apy(quote(base).staker_apr)), abs=5e-5)
+    assert table["effect"].iloc[1:].sum() == pytest.approx(apy[-1] - apy[0])
+    assert main(["simulate", "--explain", "--days", "400"]) == 0
+    out = capsys.readouterr().out
+    assert "without the entry queue" in out and " pp " in out
+    assert main(["simulate", "--explain", "--seeds", "3"]) == 2

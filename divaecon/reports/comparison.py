@@ -58,8 +58,9 @@ def comparison_sections(scenarios: list[Scenario], quick: bool = False) -> tuple
     sections: list[tuple[str, str]] = []
     sections.append(("Key figures", table_html(tables.key_figures_comparison(scenarios))
                      + "<p class=note>Rates are simple APRs (fractions per year shown as %). Ideal consensus "
-                       "APR = 64 · 10⁹ / √(staked · 10⁹) · 82,181.25 / 10⁹ ≈ 166.3 / √(ETH staked) "
-                       "(consensus-specs altair).</p>"))
+                       "APR = (64 · 10⁹ // isqrt(staked · 10⁹)) · 82,181.25 / 10⁹, the spec's floored base "
+                       "reward (consensus-specs altair, get_base_reward_per_increment); ≈ 166.3 / √(ETH "
+                       "staked).</p>"))
     diff = tables.parameter_differences(scenarios)
     if not diff.empty:
         sections.append(("Where the scenarios differ", table_html(diff)))
@@ -67,11 +68,23 @@ def comparison_sections(scenarios: list[Scenario], quick: bool = False) -> tuple
                      figure_html(plotting.compare_operator_apr(scenarios), "operator APR")
                      + figure_html(plotting.compare_availability(scenarios), "availability")))
     staker, operator = tables.peer_comparison(scenarios)
-    sections.append(("Diva and its peers: staker APR", table_html(staker)))
+    sections.append(("Diva and its peers: staker APR", table_html(staker) + peer_notes_html(scenarios)))
     sections.append(("Diva and its peers: operator APR on own capital", table_html(operator)
                      + "<p class=note>– : the operators put up no ETH of their own.</p>"))
     sections.append(("Simulated network", simulation_section(scenarios, quick)))
     return sections, time.perf_counter() - start
+
+
+def peer_notes_html(scenarios: list[Scenario]) -> str:
+    """Which node uptime each scenario's peers run on, and their staker APR against published ones."""
+    from divaecon.quote import peer_table
+
+    items = []
+    for s in scenarios:
+        items.append(f"<li><b>{html.escape(s.name)}</b>: {html.escape(tables.node_uptime_basis(s))}.</li>")
+        for name, note in tables.published_notes(peer_table(s)):
+            items.append(f"<li><b>{html.escape(s.name)}</b>, {html.escape(name)}: {html.escape(note)}.</li>")
+    return "<p class=note>Node uptime and published figures:</p><ul class=note>" + "".join(items) + "</ul>"
 
 
 def simulation_section(scenarios: list[Scenario], quick: bool) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from divaecon import dvt, ethereum
+from divaecon import ethereum
 from divaecon.errors import ParameterError
 from divaecon.params import RiskParams, Scenario
 from divaecon.quote import Quote, quote
@@ -123,48 +123,45 @@ class PeerRisk:
     """Operator APR on the bond before losses [1/year] (NaN: no bond, or not modelled)."""
 
 
+PEER_PREFIXES: tuple[str, ...] = ("Solo", "Rocket Pool megapool", "Lido CSM", "SSV cluster 3/4")
+"""The peers placed on the risk frontier (prefixes of :func:`divaecon.peers.peer_setups` names)."""
+
+
 def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
-    """Solo staking, a Rocket Pool megapool, a Lido CSM validator and a 3-of-4 SSV/Obol cluster
+    """Solo staking, a Rocket Pool megapool, a Lido CSM validator and a 3-of-4 SSV cluster
     without a bond, under the same event rates as Diva.
 
-    Each validator's gross APR is :func:`divaecon.ethereum.gross_apr` at its cluster's
-    availability on the scenario's nodes (like :func:`divaecon.quote.peer_table`); the operator
-    APR on the bond comes from :func:`divaecon.peers.setup_table` (solo, megapool); the CSM
-    operator's APR is not modelled here (NaN). Solo staking has no stakers to steal from or to
-    fall short on: its theft class is left out.
+    The reward side is :func:`divaecon.peers.setup_table` on the nodes
+    :func:`divaecon.quote.peer_table` gives each set-up (its own kind's uptime, or Diva's with
+    ``peers.same_node_uptime_for_all``): the gross APR the validator forgoes while offline, and
+    the operator APR on its bond. Whose ETH bears a shortfall: the 28 borrowed ETH of a megapool;
+    the whole 32 ETH of Lido stakers behind a CSM validator (its stETH bond sits beside the
+    validator); the staker's 32 ETH behind an SSV cluster. Solo staking has no stakers to steal
+    from or fall short on: its theft class is left out.
     """
     from divaecon import peers
 
     eth, diva, risk = scenario.ethereum, scenario.diva, scenario.risk
-    stake = ethereum.VALIDATOR_STAKE_ETH
-    table = peers.setup_table(peers.peer_setups(scenario.peers), eth.total_staked_eth,
-                              eth.el_reward_per_block_eth, diva.operator_uptime, diva.failure_correlation,
-                              eth.network_participation)
-
-    def row(prefix: str) -> Any:
-        hit = table[table["name"].str.startswith(prefix)]
-        return hit.iloc[0] if len(hit) else None
-
+    setups = peers.peer_setups(scenario.peers)
+    common = diva.operator_uptime if scenario.peers.same_node_uptime_for_all else None
+    table = peers.setup_table(setups, eth.total_staked_eth, eth.el_reward_per_block_eth, common,
+                              diva.failure_correlation, eth.network_participation)
     out = []
-    specs = [
-        ("Solo staking (32 ETH)", 1, 1, stake, stake, False, "Solo"),
-        (f"Rocket Pool megapool ({scenario.peers.rocketpool_megapool_bond_eth:g} ETH bond)", 1, 1,
-         scenario.peers.rocketpool_megapool_bond_eth, stake - scenario.peers.rocketpool_megapool_bond_eth, True,
-         "Rocket Pool megapool"),
-        (f"Lido CSM ({risk.lido_csm_bond_eth:g} ETH bond)", 1, 1, risk.lido_csm_bond_eth, stake, True, None),
-        ("SSV/Obol 3-of-4, no bond", 4, 3, 0.0, stake, True, None),
-    ]
-    for name, n, t, bond, staker_eth, theft, prefix in specs:
-        r = row(prefix) if prefix else None
-        avail = dvt.availability(n, t, diva.operator_uptime, diva.failure_correlation)
-        gross = float(ethereum.gross_apr(eth.total_staked_eth, eth.el_reward_per_block_eth, avail,
-                                         eth.network_participation))
-        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=theft)
-        model = RiskModel(name=name, n_operators=n, threshold=t, validator_stake_eth=stake, staker_eth=staker_eth,
-                          total_staked_eth=eth.total_staked_eth, gross_apr=gross, classes=classes,
-                          forgone_eth_per_year=forgone * gross)
-        apr = float(r["operator_apr"]) if r is not None else float("nan")
-        out.append(PeerRisk(name, model, bond / n, apr))
+    for prefix in PEER_PREFIXES:
+        i = next((k for k, s in enumerate(setups) if s.name.startswith(prefix)), None)
+        if i is None:  # pragma: no cover - every prefix names a shipped set-up
+            continue
+        setup, row = setups[i], table.iloc[i]
+        n, t, bond, stake = setup.n_operators, setup.threshold, setup.operator_bond_eth, setup.validator_stake_eth
+        solo = setup.staker_fee == 0 and n == 1 and bond >= stake
+        staker_eth = stake if (setup.bond_in_pool_token or bond <= 0 or solo) else stake - bond
+        gross = float(ethereum.gross_apr(eth.total_staked_eth, eth.el_reward_per_block_eth,
+                                         float(row["availability"]), eth.network_participation))
+        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo)
+        model = RiskModel(name=setup.name, n_operators=n, threshold=t, validator_stake_eth=stake,
+                          staker_eth=staker_eth, total_staked_eth=eth.total_staked_eth, gross_apr=gross,
+                          classes=classes, forgone_eth_per_year=forgone * gross)
+        out.append(PeerRisk(setup.name, model, bond / setup.operators_sharing_bond, float(row["operator_apr"])))
     return out
 
 

@@ -60,6 +60,7 @@ consensus-specs ``specs/altair/beacon-chain.md`` (rewards), ``specs/electra/beac
 from divaecon.simulate.api import SimulationResult, grid_points, simulate, sweep
 from divaecon.simulate.draws import RNG_BLOCK
 from divaecon.simulate.engine import DEFAULT_RECORD, RECORDABLE, warm_up
+from divaecon.simulate.explain import apy_decomposition
 from divaecon.simulate.inputs import reward_coefficients
 from divaecon.simulate.metrics import SUMMARY_COLUMNS
 
@@ -69,6 +70,7 @@ __all__ = [
     "RNG_BLOCK",
     "SUMMARY_COLUMNS",
     "SimulationResult",
+    "apy_decomposition",
     "grid_points",
     "reward_coefficients",
     "simulate",

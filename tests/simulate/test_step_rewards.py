@@ -13,10 +13,11 @@ from divaecon.simulate.inputs import build_rows
 from divaecon.simulate.steps import day_inputs, ethereum_stake, process_rewards
 
 S0 = 34_650_000.0
-# By hand, consensus-specs altair: base_reward_per_increment = 10^9 · 64 / sqrt(S · 10^9) gwei per
-# ETH per epoch (343.82 gwei at 34.65M ETH, float path); an ideal validator earns one base reward
-# per epoch; 225 epochs a day (32 slots of 12 s); 32 ETH.
-BASE_REWARD_GWEI = 64e9 / math.sqrt(S0 * 1e9)
+# By hand, consensus-specs altair: base_reward_per_increment = 10^9 · 64 // isqrt(S · 10^9) gwei per
+# ETH per epoch, floored as the spec does (343 gwei at 34.65M ETH; issue 9: the unfloored 343.82 was
+# the approximation); an ideal validator earns one base reward per epoch; 225 epochs a day (32 slots
+# of 12 s); 32 ETH.
+BASE_REWARD_GWEI = 64 * 10**9 // math.isqrt(int(S0) * 10**9)
 IDEAL_ETH_PER_VALIDATOR_DAY = BASE_REWARD_GWEI * 32 * 225 / 1e9
 
 
@@ -29,7 +30,7 @@ def _rates(availability: float, luck: float, el: float = 0.0) -> np.ndarray:
 
 def test_a_perfect_validator_earns_one_base_reward_per_epoch() -> None:
     d = _rates(1.0, 1.0)
-    assert BASE_REWARD_GWEI == pytest.approx(343.82, abs=0.01)
+    assert BASE_REWARD_GWEI == 343
     assert d["consensus_eth_per_validator_day"][0] == pytest.approx(IDEAL_ETH_PER_VALIDATOR_DAY, rel=1e-12)
     assert d["penalty_eth_per_validator_day"][0] == pytest.approx(0.0, abs=1e-18)
 
