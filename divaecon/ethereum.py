@@ -158,6 +158,27 @@ def base_reward_per_increment(total_staked_eth: ArrayLike) -> Any:
     return unwrap(out, total_staked_eth)
 
 
+def base_reward_per_increment_of(total_staked_eth: float) -> float:
+    """:func:`base_reward_per_increment` for one total, in plain scalar arithmetic [gwei per ETH per epoch].
+
+    The same integer steps (total rounded to whole gwei, ``integer_squareroot`` by a float square
+    root and one correction each way, then the floor division), written so the compiled
+    simulation can run this very function for rows whose stake path it does not tabulate.
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``;
+    ``specs/phase0/beacon-chain.md``, ``integer_squareroot``.
+    """
+    total_gwei = int(np.rint(total_staked_eth * GWEI_PER_ETH))
+    root = int(math.sqrt(float(total_gwei)))
+    if root * root > total_gwei:
+        root -= 1
+    if (root + 1) * (root + 1) <= total_gwei:
+        root += 1
+    return float(EFFECTIVE_BALANCE_INCREMENT * BASE_REWARD_FACTOR // root)
+
+
 def base_reward_per_increment_smooth(total_staked_eth: ArrayLike) -> Any:
     """Approximation: the base reward per increment without the spec's floors [gwei].
 

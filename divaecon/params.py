@@ -71,7 +71,9 @@ class EthereumParams(_Params):
         "Slot time: sets epochs per day, hence how much ETH the churn lets in or out per day.", ge=1, le=60,
     )
     entry_queue_eth: float = param(
-        4_080_985.0, "ETH", "validatorqueue.com via Cointelegraph, 2026-02-03 (≈ 71 days at 256 ETH/epoch)",
+        4_080_985.0, "ETH", "validatorqueue.com via Cointelegraph, 2026-02-03 (≈ 71 days at 256 ETH/epoch): "
+        "the latest figure with a named primary source; late-May-2026 secondary reports give ≈ 3.3–3.6M ETH, "
+        "so the default errs long by up to ~13 days",
         "ETH waiting in Ethereum's entry (pending deposit) queue ahead of a new deposit.", ge=0,
     )
     exit_queue_eth: float = param(

@@ -464,9 +464,12 @@ def test_reward_coefficients_scale_like_the_package_functions() -> None:
     coef = reward_coefficients(total0, el, p)
     for total in (20e6, 50e6, 120e6):
         ratio = total0 / total
+        # consensus parts scale as the spec's floored base reward (altair
+        # get_base_reward_per_increment), computed here with Python's integer square root
+        scale = (64 * 10**9 // math.isqrt(int(total) * 10**9)) / (64 * 10**9 // math.isqrt(int(total0) * 10**9))
         for alpha in (0.0, 0.9, 1.0):
             att, prop, el_, pen = (c0 + alpha * c1 for c0, c1 in (coef[k] for k in ("att", "prop", "el", "pen")))
-            net = (att + prop) * math.sqrt(ratio) + el_ * ratio - pen * math.sqrt(ratio)
+            net = (att + prop) * scale + el_ * ratio - pen * scale
             assert net == pytest.approx(ethereum.gross_apr(total, el, alpha, p), rel=1e-12)
 
 

@@ -252,9 +252,11 @@ MAX_PATH_TABLE_ENTRIES: Final[int] = 4_000_000
 def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], FloatArray]:
     """Ethereum's stake path of each row, computed once per distinct (start, growth) pair.
 
-    Returns ``(path_of_row, paths)`` with ``paths[path, day] = (S_t, S_0 / S_t, sqrt(S_0 / S_t))``
-    and ``S_t = S_0 + growth · t`` (the same operations as :func:`divaecon.simulate.steps.ethereum_stake`);
-    when the table would exceed :data:`MAX_PATH_TABLE_ENTRIES`, ``path_of_row`` is −1 everywhere.
+    Returns ``(path_of_row, paths)`` with ``paths[path, day] = (S_t, S_0 / S_t, b(S_t) / b(S_0))``,
+    ``S_t = S_0 + growth · t`` and ``b`` the spec's floored base reward per increment
+    (:func:`divaecon.ethereum.base_reward_per_increment`); when the table would exceed
+    :data:`MAX_PATH_TABLE_ENTRIES`, ``path_of_row`` is −1 everywhere and the rows compute their own
+    (:func:`divaecon.simulate.steps.ethereum_stake`).
     """
     pairs = np.stack([values["ethereum_stake_eth"], values["ethereum_stake_growth_eth_per_day"]], axis=1)
     uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
@@ -263,7 +265,9 @@ def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], Float
     t = np.arange(days, dtype=float)
     total = uniq[:, 1:2] * t + uniq[:, 0:1]
     ratio = uniq[:, 0:1] / total
-    paths = np.stack([total, ratio, np.sqrt(ratio)], axis=2)
+    scale = (np.asarray(ethereum.base_reward_per_increment(total), dtype=float)
+             / np.asarray(ethereum.base_reward_per_increment(uniq[:, 0:1]), dtype=float))
+    paths = np.stack([total, ratio, scale], axis=2)
     return inverse.reshape(-1).astype(np.int64), np.ascontiguousarray(paths)
 
 

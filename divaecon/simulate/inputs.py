@@ -128,14 +128,13 @@ def reward_coefficients(
     References
     ----------
     :func:`divaecon.ethereum.consensus_apr`, :func:`divaecon.ethereum.offline_penalty_apr`,
-    :func:`divaecon.ethereum.ideal_reward_split_eth_per_year` (proposer part 8/64).
+    :func:`divaecon.ethereum.consensus_apr_by_duty` (the proposer's part, which luck scales).
     """
-    pen_full = np.asarray(ethereum.offline_penalty_apr(total_staked_eth), dtype=float)
-    prop_ideal = np.asarray(ethereum.ideal_reward_split_eth_per_year(total_staked_eth, 1.0)["proposer"], dtype=float)
     p = np.asarray(network_participation, dtype=float)
+    pen_full = np.asarray(ethereum.offline_penalty_apr(total_staked_eth, network_participation), dtype=float)
 
     def prop(a: Any) -> Any:
-        return prop_ideal * a * p
+        return np.asarray(ethereum.consensus_apr_by_duty(total_staked_eth, a, p)["proposer"], dtype=float)
 
     def att(a: Any) -> Any:
         cl = np.asarray(ethereum.consensus_apr(total_staked_eth, a, network_participation), dtype=float)

@@ -169,10 +169,10 @@ def simulate_scalar(
         if "blocks" in d:
             expected_blocks = active * stake * (SLOTS_PER_YEAR / DAYS_PER_YEAR) / total
             luck = d["blocks"] / expected_blocks if expected_blocks > 0 else 1.0
-        penalty_rate = float(ethereum.offline_penalty_apr(total)) * (1.0 - availability)
-        consensus_gross = float(ethereum.consensus_apr(total, availability, eth.network_participation)) + penalty_rate
-        proposer = float(ethereum.ideal_consensus_apr(total)) * ethereum.PROPOSER_WEIGHT / ethereum.WEIGHT_DENOMINATOR \
-            * availability * eth.network_participation
+        participation = eth.network_participation
+        penalty_rate = float(ethereum.offline_penalty_apr(total, participation)) * (1.0 - availability)
+        consensus_gross = float(ethereum.consensus_apr(total, availability, participation)) + penalty_rate
+        proposer = float(ethereum.consensus_apr_by_duty(total, availability, participation)["proposer"])
         execution = float(ethereum.execution_apr(eth.el_reward_per_block_eth, total, availability))
         rewards = active * stake / DAYS_PER_YEAR * (consensus_gross - proposer + (proposer + execution) * luck)
         penalties = active * stake / DAYS_PER_YEAR * penalty_rate

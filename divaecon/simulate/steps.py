@@ -40,7 +40,6 @@ a safety margin); docs.divastaking.net, dvt/creation (1 + 31 ETH deposits); cons
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -61,6 +60,10 @@ _jit = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 
 churn_limit_eth = njit(cache=True, nogil=True, error_model="numpy")(ethereum.churn_limit_eth)
 """The Electra churn limit of :func:`divaecon.ethereum.churn_limit_eth`, compiled (the same code)."""
+
+base_reward_per_increment_of = njit(cache=True, nogil=True, error_model="numpy")(
+    ethereum.base_reward_per_increment_of)
+"""The spec's floored base reward of :func:`divaecon.ethereum.base_reward_per_increment_of`, compiled."""
 
 
 def day_inputs(values: np.ndarray, availability: NDArray[np.float64], luck: NDArray[np.float64],
@@ -91,17 +94,20 @@ def day_inputs(values: np.ndarray, availability: NDArray[np.float64], luck: NDAr
 
 @_jit
 def ethereum_stake(inp: Any, day: int, path: int, paths: Any) -> tuple[float, float, float]:
-    """Ethereum's stake on ``day`` and its ratios: ``(S_t, S_0 / S_t, sqrt(S_0 / S_t))``.
+    """Ethereum's stake on ``day`` and how rewards scale with it: ``(S_t, S_0 / S_t, b(S_t) / b(S_0))``.
 
-    ``S_t = S_0 + growth · t``. Rows sharing a stake path read it from ``paths[path, day]``
-    (computed once per path, :func:`divaecon.simulate.engine.stake_paths`); a row with
-    ``path < 0`` computes it.
+    ``S_t = S_0 + growth · t``; execution rewards per validator scale as ``S_0 / S_t`` (a block's
+    reward shared among more stake), consensus rewards and penalties as the spec's floored base
+    reward per increment ``b`` (∝ 1/sqrt(S), floored to whole gwei). Rows sharing a stake path read
+    it from ``paths[path, day]`` (computed once per path with the array function,
+    :func:`divaecon.simulate.engine.stake_paths`); a row with ``path < 0`` computes it with the
+    scalar one (:func:`divaecon.ethereum.base_reward_per_increment_of`), the same integer steps.
     """
     if path >= 0:
         return paths[path, day, 0], paths[path, day, 1], paths[path, day, 2]
     total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
     ratio = inp.ethereum_stake_eth / total
-    return total, ratio, math.sqrt(ratio)
+    return total, ratio, base_reward_per_increment_of(total) / base_reward_per_increment_of(inp.ethereum_stake_eth)
 
 
 @_jit
@@ -161,13 +167,14 @@ def request_exits(s: Any, acc: Any, inp: Any, day: int, n: float, rings: Any, ro
 
 
 @_jit
-def process_rewards(s: Any, d: Any, total: float, ratio: float, root: float) -> None:
+def process_rewards(s: Any, d: Any, total: float, ratio: float, consensus_scale: float) -> None:
     """1. Rewards and offline penalties of the validators active at the start of the day [ETH].
 
     From the day's rates at Ethereum's day-0 stake ``d`` (:func:`day_inputs`): consensus rewards
-    and penalties scale with Ethereum's stake as ``sqrt(S_0 / S_t)`` (the base reward is ∝
-    1/sqrt(total active balance)), execution rewards as ``S_0 / S_t`` (each block's reward goes to
-    one proposer, drawn in proportion to stake). Exiting validators earn until they leave.
+    and penalties scale with Ethereum's stake as the spec's base reward does (``consensus_scale``
+    = b(S_t) / b(S_0), b ∝ 1/sqrt(total active balance) floored to whole gwei), execution rewards
+    as ``S_0 / S_t`` (each block's reward goes to one proposer, drawn in proportion to stake).
+    Exiting validators earn until they leave.
 
     References
     ----------
@@ -176,8 +183,9 @@ def process_rewards(s: Any, d: Any, total: float, ratio: float, root: float) -> 
     """
     v = s.active_validators
     s.ethereum_stake_today_eth = total
-    s.rewards_today_eth = v * (d.consensus_eth_per_validator_day * root + d.execution_eth_per_validator_day * ratio)
-    s.penalties_today_eth = v * (d.penalty_eth_per_validator_day * root)
+    s.rewards_today_eth = v * (d.consensus_eth_per_validator_day * consensus_scale
+                               + d.execution_eth_per_validator_day * ratio)
+    s.penalties_today_eth = v * (d.penalty_eth_per_validator_day * consensus_scale)
 
 
 @_jit
@@ -484,8 +492,8 @@ def run_day(s: Any, acc: Any, inp: Any, d: Any, day: int, path: int, paths: Any,
             hists: Any, row: int) -> None:
     """One day of one row: the steps above, in order."""
     start_day(s)
-    total, ratio, root = ethereum_stake(inp, day, path, paths)
-    process_rewards(s, d, total, ratio, root)
+    total, ratio, consensus_scale = ethereum_stake(inp, day, path, paths)
+    process_rewards(s, d, total, ratio, consensus_scale)
     process_fee_split(s, inp)
     process_penalties(s, inp, d, day, rings, row)
     process_rebase(s, acc, inp)

@@ -9,9 +9,10 @@ old numbers (no entry or exit queue, one deposit, operator fees paid out). Re-re
 change of the model is intended, and say which in the commit message:
 ``.venv/bin/python tests/golden/record.py [NAME ...]``.
 
-History: ``mc-slashing`` re-recorded when withdrawals started to wait in Ethereum's exit queue and
-slashed stake to come back only once withdrawable (issue 9); the other runs still hold the values
-of 212bc64.
+History: recorded at 212bc64; ``mc-slashing`` re-recorded when withdrawals started to wait in
+Ethereum's exit queue and slashed stake to come back only once withdrawable; all re-recorded when
+consensus rewards took the spec's floored base reward (343 gwei at 34.65M ETH, not 343.82: staker
+APYs −0.15 %, issue 9). Between those changes each run matched the previous engine to 1e-12.
 """
 
 from __future__ import annotations

@@ -6,11 +6,14 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from divaecon import ethereum
 from divaecon.params import Scenario
 from divaecon.simulate.engine import stake_paths
 from divaecon.simulate.inputs import build_rows
-from divaecon.simulate.steps import day_inputs, ethereum_stake, process_rewards
+from divaecon.simulate.steps import base_reward_per_increment_of, day_inputs, ethereum_stake, process_rewards
 
 S0 = 34_650_000.0
 # By hand, consensus-specs altair: base_reward_per_increment = 10^9 · 64 // isqrt(S · 10^9) gwei per
@@ -69,4 +72,15 @@ def test_ethereum_stake_from_the_table_equals_the_row_s_own(row) -> None:
     table = ethereum_stake(row.inp, 12, int(path_of_row[0]), paths)
     assert own == table
     assert own[0] == 4_012_000.0  # 4M + 12 days × 1,000
-    assert own[1] == pytest.approx(4e6 / 4_012_000) and own[2] == pytest.approx(math.sqrt(4e6 / 4_012_000))
+    # consensus rewards scale as the floored base reward (altair get_base_reward_per_increment):
+    # 64·10^9 // isqrt(4,012,000·10^9) = 1,010 gwei against 64·10^9 // isqrt(4,000,000·10^9) = 1,011
+    assert own[1] == pytest.approx(4e6 / 4_012_000) and own[2] == 1_010 / 1_011
+
+
+@given(st.integers(1, 10**9))
+def test_the_scalar_base_reward_the_engine_compiles_is_the_spec_s(total_eth: int) -> None:
+    # consensus-specs altair: 10^9 · 64 // integer_squareroot(total_gwei), here with Python's own isqrt
+    expected = 64 * 10**9 // math.isqrt(total_eth * 10**9)
+    assert ethereum.base_reward_per_increment_of(float(total_eth)) == expected
+    assert base_reward_per_increment_of(float(total_eth)) == expected  # compiled
+    assert ethereum.base_reward_per_increment(float(total_eth)) == expected  # the array path
