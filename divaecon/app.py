@@ -22,12 +22,13 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from divaecon import resources
-from divaecon.errors import DivaeconError
+from divaecon.errors import DivaeconError, one_line
 from divaecon.params import load_scenario
 
 __all__ = ["APP_NOTEBOOK", "app_notebook", "serve_app"]
@@ -106,19 +107,35 @@ def _pump(stream: Any, tail: deque[str], echo: bool) -> None:
     for line in stream:
         tail.append(line.rstrip())
         if echo and not any(n in line for n in _NOISE):
-            sys.stderr.write(line)
+            sys.stderr.write(one_line(line.rstrip("\n")) + "\n")  # no terminal escapes from requests
             sys.stderr.flush()
 
 
+def write_token_file(folder: Path, token: str) -> Path:
+    """Write ``token`` to a file only this user can read (created with mode 0600, no newline).
+
+    Voilà reads it through ``JUPYTER_TOKEN_FILE``, so the token never appears on a command line,
+    where ``ps`` shows it to every local user.
+    """
+    path = folder / ".token"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(token)
+    return path
+
+
 def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str | os.PathLike[str] | None = None,
-              ready_timeout_s: float = 120.0, echo_log: bool = True) -> None:
+              ready_timeout_s: float = 120.0, echo_log: bool = True, notes: Sequence[str] = ()) -> None:
     """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
 
-    Writes :func:`app_notebook` to a temporary directory, starts ``voila`` on it (no browser,
-    no port retries), waits until it listens and prints the URL with the token. Ctrl-C or
+    Writes :func:`app_notebook` to a private temporary directory, starts Voilà on it
+    (:mod:`divaecon._voila`: the token read from a user-only file, never on a command line; foreign
+    ``Host`` headers refused; no browser, no port retries), waits until it listens and prints the
+    URL with the token. Ctrl-C or
     SIGTERM stops Voilà and its kernels. ``scenario_path`` sets the sliders' starting values
     (validated here, before anything starts). A bad or busy port, a malformed token, an invalid
     scenario or a Voilà that fails to start raise :class:`~divaecon.errors.DivaeconError`.
+    ``notes`` are printed to stderr once the inputs are checked, before Voilà starts.
     """
     if scenario_path is not None:
         load_scenario(scenario_path)  # every invalid field reported now, not inside the kernel
@@ -133,6 +150,8 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
 
     if importlib.util.find_spec("voila") is None:
         raise DivaeconError("Voilà is not installed: pip install 'voila>=0.5,<0.6'")
+    for note in notes:
+        print(note, file=sys.stderr, flush=True)
     import nbformat
 
     previous_term: Any = None
@@ -144,12 +163,14 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
     with tempfile.TemporaryDirectory(prefix="divaecon-app-") as tmp:
         notebook = Path(tmp) / APP_NOTEBOOK_NAME
         nbformat.write(app_notebook(scenario_path), notebook)
+        token_file = write_token_file(Path(tmp), token)
         cmd = [
-            sys.executable, "-m", "voila", str(notebook), "--no-browser",
+            sys.executable, "-m", "divaecon._voila", str(notebook), "--no-browser",
             "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
-            f"--Voila.token={token}", "--Voila.log_level=WARN",
+            "--Voila.auto_token=True", "--Voila.log_level=WARN",
         ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"}
+        env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE")}
+        env.update({"PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", "JUPYTER_TOKEN_FILE": str(token_file)})
         tail: deque[str] = deque(maxlen=20)
         if in_main:
             previous_term = signal.signal(signal.SIGTERM, _on_term)

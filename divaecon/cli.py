@@ -7,6 +7,7 @@ line on stderr naming the option (or scenario field), the value and what is allo
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from divaecon._io import write_atomic
-from divaecon.errors import DivaeconError, ParameterError
+from divaecon._io import check_writable, temporary_name, write_atomic
+from divaecon.errors import DivaeconError, ParameterError, one_line
 from divaecon.params import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _option_flag(param_name: str) -> str:
 
 def scenario_with_options(scenario_path: str | None, options: dict[str, Any]) -> Scenario:
     """Load the scenario (or the embedded default) and apply the options that were given."""
-    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
     given = {QUOTE_OPTIONS[k]: v for k, v in options.items() if k in QUOTE_OPTIONS and v is not None}
     if not given:
         return scenario
@@ -103,7 +104,8 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
     from divaecon.tables import quote_text
 
     scenario = scenario_with_options(scenario_path, options)
-    if csv_path:
+    if csv_path is not None:
+        check_writable(csv_path, "--csv")
         write_atomic(csv_path, quote_csv(scenario))
     if as_json:
         click.echo(json.dumps(quote_json(scenario), indent=2, allow_nan=False))
@@ -124,18 +126,24 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
 @click.option("--validator-years", type=int, default=None,
               help="Monte Carlo validator-years (default: the scenario's risk.mc_validator_years).")
 @click.option("--seed", type=int, default=None, help="Monte Carlo seed (default: the scenario's risk.mc_seed).")
+@click.option("--max-memory", "max_memory", default=None, metavar="SIZE",
+              help="Refuse a Monte Carlo estimated above this (8GB, 512MiB, 50%%; default: half the memory).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 def risk(scenario_path: str | None, collateral: float | None, target_shortfall_apr: float | None,
          target_loss_probability: float | None, validator_years: int | None, seed: int | None,
-         as_json: bool) -> None:
+         max_memory: str | None, as_json: bool) -> None:
     """Collateral risk: losses, stakers' shortfall, required collateral, risk-adjusted yields."""
     from divaecon.risk import risk_report
     from divaecon.tables import risk_text
 
     check_risk_options(collateral, target_shortfall_apr, target_loss_probability, validator_years, seed)
-    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    if max_memory is not None:
+        from divaecon import sizing
+
+        sizing.parse_size(max_memory)
+    scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
     report = risk_report(scenario, collateral, target_loss_probability, target_shortfall_apr,
-                         validator_years, seed)
+                         validator_years, seed, max_memory)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, allow_nan=False))
     else:
@@ -158,8 +166,8 @@ def check_risk_options(collateral: float | None, target_shortfall_apr: float | N
             raise DivaeconError(f"{flag} = {value:g}: must be strictly between 0 and 1 (a fraction, not per cent)")
     if validator_years is not None and not 10_000 <= validator_years <= 1_000_000_000:
         raise DivaeconError(f"--validator-years = {validator_years}: must be from 10,000 to 1,000,000,000")
-    if seed is not None and seed < 0:
-        raise DivaeconError(f"--seed = {seed}: must be an integer >= 0")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise DivaeconError(f"--seed = {seed}: must be an integer from 0 to 2**63 - 1")
 
 
 @cli.command()
@@ -171,33 +179,64 @@ def check_risk_options(collateral: float | None, target_shortfall_apr: float | N
 @click.option("--days", type=int, default=None, help="Horizon in days (default: the scenario's).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="Write the recorded time series as .csv or .parquet.")
+@click.option("--record-every", "record_every", type=int, default=None,
+              help="Record the time series every N days (default: the scenario's record_every_days).")
 @click.option("--scheduler", default=None,
               help="dask.distributed scheduler address, or 'local' for a LocalCluster.")
+@click.option("--max-memory", "max_memory", default=None, metavar="SIZE",
+              help="Refuse runs estimated above this (e.g. 8GB, 50%; default: half of this machine's "
+                   "memory, or $DIVAECON_MAX_MEMORY).")
 @click.option("--explain", is_flag=True,
               help="Instead: what stake growth, the entry queue and collateral each cost the staker APY.")
 def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: int | None,
-             out_path: str | None, scheduler: str | None, explain: bool) -> None:
+             out_path: str | None, record_every: int | None, scheduler: str | None, max_memory: str | None,
+             explain: bool) -> None:
     """Simulate the Diva network day by day; sweep drivers and Monte Carlo seeds."""
-    from divaecon.simulate import sweep
+    from divaecon import sizing
+    from divaecon.simulate import DEFAULT_RECORD, sweep
+    from divaecon.simulate.api import MAX_DAYS, MAX_SEEDS, check_size, grid_size
 
-    base = load_scenario(scenario_path) if scenario_path else Scenario()
+    base = load_scenario(scenario_path) if scenario_path is not None else Scenario()
     if explain:
         if grids or out_path or scheduler or seeds != 1:
             raise DivaeconError("--explain: runs the scenario alone; leave out --grid, --seeds, --out, --scheduler")
+        if days is not None and not 1 <= days <= MAX_DAYS:
+            raise DivaeconError(f"--days = {days}: must be from 1 to {MAX_DAYS:,}")
         click.echo(explain_text(base, days))
         return
     grid = parse_grid(list(grids), base)
-    if isinstance(seeds, bool) or seeds < 1:
-        raise DivaeconError(f"--seeds = {seeds}: must be an integer >= 1")
-    if days is not None and not 1 <= days <= 36_525:
-        raise DivaeconError(f"--days = {days}: must be from 1 to 36,525")
-    if out_path is not None and Path(out_path).suffix.lower() not in (".csv", ".parquet"):
-        raise DivaeconError(f"--out {out_path!r}: must end in .csv or .parquet")
-    res = sweep(base, grid, seeds=seeds, client=scheduler, days=days, progress=True)
+    if isinstance(seeds, bool) or not 1 <= seeds <= MAX_SEEDS:
+        raise DivaeconError(f"--seeds = {seeds}: must be an integer from 1 to {MAX_SEEDS:,}")
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise DivaeconError(f"--days = {days}: must be from 1 to {MAX_DAYS:,}")
+    if record_every is not None and not 1 <= record_every <= MAX_DAYS:
+        raise DivaeconError(f"--record-every = {record_every}: must be from 1 to {MAX_DAYS:,} days")
+    if max_memory is not None:
+        sizing.parse_size(max_memory)
+    if out_path is not None:
+        if Path(out_path).suffix.lower() not in (".csv", ".parquet"):
+            raise DivaeconError(f"--out {shown(out_path)}: must end in .csv or .parquet")
+        check_writable(out_path, "--out")
+    points = grid_size(grid)
+    horizon = days if days is not None else base.simulation.horizon_days
+    every = record_every if record_every is not None else base.simulation.record_every_days
+    estimate = check_size(points * seeds, points, horizon, every, len(DEFAULT_RECORD), scheduler, max_memory)
+    if estimate.seconds > 30:
+        click.echo(f"divaecon simulate: {estimate.text()} (estimated); Ctrl-C stops", err=True)
+    res = sweep(base, grid, seeds=seeds, client=scheduler, days=days, record_every_days=record_every,
+                progress=True, max_memory=max_memory)
     click.echo(simulation_summary_text(res, base))
-    if out_path:
+    if out_path is not None:
         write_table_atomic(res.timeseries, Path(out_path))
-        click.echo(f"Wrote {len(res.timeseries):,} rows to {out_path}")
+        click.echo(f"Wrote {len(res.timeseries):,} rows to {shown(out_path)}")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as messages show it (one line, bounded)."""
+    from divaecon.errors import shown_path
+
+    return shown_path(path)
+
 
 
 def explain_text(scenario: Scenario, days: int | None) -> str:
@@ -225,15 +264,21 @@ def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:
     from divaecon.params import SECTIONS, resolve_name
 
     out: dict[str, list[Any]] = {}
+    given: dict[tuple[str, str], str] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name or not text.strip():
-            raise DivaeconError(f"--grid {item!r}: expected NAME=V1,V2,... (e.g. collateral_per_key_share_eth=0.5,1)")
+            raise DivaeconError(f"--grid {_excerpt(item)}: expected NAME=V1,V2,... "
+                                "(e.g. collateral_per_key_share_eth=0.5,1)")
         try:
             section, field = resolve_name(name)
         except ParameterError as exc:
             raise ParameterError([f"--grid {p}" for p in exc.problems]) from None
+        if (section, field) in given:
+            raise DivaeconError(f"--grid {_excerpt(name)}: {section}.{field} is already swept by --grid "
+                                f"{_excerpt(given[section, field])}; give each parameter once, with all its values")
+        given[section, field] = name
         kind = SECTIONS[section].model_fields[field].annotation
         values: list[Any] = []
         for raw in text.split(","):
@@ -252,24 +297,38 @@ def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:
                     values.append(raw)
             except ValueError:
                 type_name = getattr(kind, "__name__", str(kind))
-                raise DivaeconError(f"--grid {name} = {raw!r}: not a valid {type_name}") from None
+                raise DivaeconError(f"--grid {name} = {_excerpt(raw)}: not a valid {type_name}") from None
+            if isinstance(values[-1], float) and not math.isfinite(values[-1]):
+                raise DivaeconError(f"--grid {name} = {_excerpt(raw)}: must be a finite number")
+            if values[-1] in values[:-1]:
+                raise DivaeconError(f"--grid {name} = {_excerpt(raw)}: given twice; give each value once")
         out[name] = values
     return out
 
 
-def write_table_atomic(df: Any, path: Path) -> None:
-    """Write a DataFrame as .csv or .parquet, whole or not at all (:func:`divaecon._io.write_atomic`)."""
-    import io
+def _excerpt(value: object) -> str:
+    from divaecon.safeyaml import excerpt
 
+    return excerpt(value)
+
+
+def write_table_atomic(df: Any, path: Path) -> None:
+    """Write a DataFrame as .csv or .parquet, whole or not at all: streamed into the temporary file
+    :func:`divaecon._io.write_atomic` would use, then renamed into place (never a second copy of
+    the table in memory)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        write_atomic(path, df.to_csv(index=False))
-    elif suffix == ".parquet":
-        buf = io.BytesIO()
-        df.to_parquet(buf, index=False)
-        write_atomic(path, buf.getvalue())
-    else:
-        raise DivaeconError(f"--out {str(path)!r}: must end in .csv or .parquet")
+    if suffix not in (".csv", ".parquet"):
+        raise DivaeconError(f"--out {shown(path)}: must end in .csv or .parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_name(path)
+    try:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, chunksize=100_000)
+        else:
+            df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> Scenario:
@@ -278,6 +337,10 @@ def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> 
     if not values:
         return base
     return base.override(**{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()})
+
+
+MAX_SUMMARY_SCENARIOS = 20
+"""Scenarios the printed summary of a sweep shows; the rest are in the ``--out`` table."""
 
 
 def simulation_summary_text(res: Any, base: Scenario) -> str:
@@ -306,7 +369,13 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
     ]
     shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
     width = max(len(f.label) for f in shown)
-    for name, group in s.groupby("scenario", observed=True, sort=False):
+    groups = s.groupby("scenario", observed=True, sort=False)
+    for i, (name, group) in enumerate(groups):
+        if i == MAX_SUMMARY_SCENARIOS:
+            lines.append(f"... and {groups.ngroups - i:,} more scenario(s): the figures of all are in the "
+                         "table --out writes.")
+            lines.append("")
+            break
         sc = _grid_point(base, group.iloc[0], grid_names)
         q = quote(sc)
         lines.append(f"Scenario {name}")
@@ -359,13 +428,22 @@ def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str
 
 @cli.command()
 @click.option("--port", type=int, default=8866, show_default=True)
-@click.option("--token", default=None, help="Access token (default: a random one).")
+@click.option("--token", default=None, envvar="DIVAECON_APP_TOKEN", show_envvar=True,
+              help="Access token (default: a random one). On the command line it is visible to other "
+                   "local users (ps); prefer the environment variable.")
 @click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
 def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
     from divaecon.app import serve_app
 
-    serve_app(port=port, token=token, scenario_path=scenario_path)
+    if scenario_path is not None and scenario_path == "":
+        raise DivaeconError("--scenario '': give the path of a scenario file, or leave the option out")
+    notes = []
+    if token is not None and click.get_current_context().get_parameter_source("token") is \
+            click.core.ParameterSource.COMMANDLINE:
+        notes.append("divaecon app: note: a --token on the command line is visible to other local users (ps); "
+                     "set DIVAECON_APP_TOKEN instead")
+    serve_app(port=port, token=token, scenario_path=scenario_path, notes=notes)
 
 
 def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,
@@ -433,28 +511,38 @@ _NO_ARGS_IS_HELP: type[click.UsageError] = getattr(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: one-line errors with exit status 2, no tracebacks for bad input."""
     prog = "divaecon"
+    args = list(argv) if argv is not None else None
+    for i, arg in enumerate(args or []):
+        if "\x00" in str(arg):  # impossible on a real command line; os functions raise ValueError on it
+            click.echo(f"{prog}: error: argument {i + 1} contains a NUL character", err=True)
+            return 2
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name=prog, standalone_mode=False)
+        cli.main(args=args, prog_name=prog, standalone_mode=False)
     except _NO_ARGS_IS_HELP as exc:
         click.echo(exc.format_message())
         return 0
     except click.UsageError as exc:
-        message = exc.format_message().replace("\n", " ")
+        message = one_line(" ".join(exc.format_message().split("\n")))
+        message = message if len(message) <= 300 else message[:297] + "..."  # click quotes the value
         click.echo(f"{prog}: error: {message}", err=True)
         return 2
     except DivaeconError as exc:
-        click.echo(f"{prog}: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
+        click.echo(f"{prog}: error: {one_line(str(exc)) or type(exc).__name__}", err=True)
         return 2
+    except OSError as exc:  # the machine, not the input: a full disk, a file gone mid-run
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        where = f": {shown(exc.filename)}" if exc.filename else ""
+        click.echo(f"{prog}: error: {exc.strerror or type(exc).__name__}{where}", err=True)
+        return 1
     except click.exceptions.Abort:
         click.echo(f"{prog}: interrupted", err=True)
         return 130
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"{prog}: error: {exc.format_message()}", err=True)
+        click.echo(f"{prog}: error: {one_line(exc.format_message())}", err=True)
         return 2
-    except BrokenPipeError:  # pragma: no cover
-        return 0
     return 0
 
 

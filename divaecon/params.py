@@ -2,10 +2,13 @@
 
 Every default of the model lives here once, with its unit and source (STYLE.md §2, §4).
 Scenario files are YAML with one mapping per section (``ethereum``, ``diva``, ``costs``,
-``peers``, ``simulation``); loading validates every field and reports *all* invalid ones —
-name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`. Unknown
-keys are errors. (Relations between fields — threshold at most the key shares, fees at most
-100 % — are checked once every field is valid on its own.) Variants are made with
+``peers``, ``simulation``), read by :func:`load_scenario`: regular UTF-8 files of at most 1 MB,
+parsed by :mod:`divaecon.safeyaml` (YAML 1.2 core schema, each key once, bounded aliases and
+nesting, line and column in its errors). Loading validates every field and reports *all*
+invalid ones — name, value and what is allowed — in one :class:`~divaecon.errors.ParameterError`.
+Unknown keys are errors; numbers must be finite and within :data:`SANE_LIMITS`. (Relations
+between fields — threshold at most the key shares, fees at most 100 % — are checked once every
+field is valid on its own.) Variants are made with
 :meth:`Scenario.override`, never by mutation.
 
 ``python -m divaecon.params`` prints the table of assumptions that ``ASSUMPTIONS.md`` holds.
@@ -14,7 +17,7 @@ keys are errors. (Relations between fields — threshold at most the key shares,
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +38,15 @@ def param(default: Any, unit: str, source: str, description: str, **constraints:
 
 
 class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True,
+                              allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Any:
+        problems = limit_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class EthereumParams(_Params):
@@ -359,7 +370,7 @@ class PeerParams(_Params):
         0.0028, "ETH/year per operator per 32 ETH", "ssv.network DAO fee floor for public "
         "operators in ETH clusters (~0.0028 ETH a year per 32 ETH; DAO proposal under DIP-50); "
         "operators set their own fees above it (docs.ssv.network learn/tokenomics/fees)",
-        "Fee each SSV operator charges, in ETH per 32 ETH of effective balance per year.", ge=0,
+        "Fee each SSV operator charges, in ETH per 32 ETH of effective balance per year.", ge=0, le=32,
     )
     dvt_minipool_users: int = param(
         4, "users", "DVStakers docs (github.com/DVStakers/docs, faq.md): 'Four DVT users could "
@@ -370,26 +381,22 @@ class PeerParams(_Params):
 
     @model_validator(mode="after")
     def _check_sizes(self) -> PeerParams:
+        sizes = self.ssv_cluster_sizes
+        shown = _format_value(list(sizes))
         problems = []
-        bad = [n for n in self.ssv_cluster_sizes if (n - 1) % 3 != 0 or n < 4]
-        if bad:
-            problems.append(
-                f"peers.ssv_cluster_sizes = {list(self.ssv_cluster_sizes)}: each size must be "
-                "3f + 1 with f >= 1 (4, 7, 10, 13, ...)"
-            )
+        if len(sizes) > MAX_SSV_CLUSTERS:
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: at most {MAX_SSV_CLUSTERS} sizes")
+        elif any((n - 1) % 3 != 0 or not 4 <= n <= MAX_CLUSTER_SIZE for n in sizes):
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: each size must be 3f + 1 with f >= 1 and at "
+                            f"most {MAX_CLUSTER_SIZE} (4, 7, 10, 13, ...)")
+        elif len(set(sizes)) != len(sizes):
+            problems.append(f"peers.ssv_cluster_sizes = {shown}: each size at most once")
         if self.rocketpool_council_adder > self.rocketpool_megapool_rpl_commission + 1e-12:
             problems.append(
                 f"peers.rocketpool_council_adder = {self.rocketpool_council_adder:g}: must be at "
                 f"most rocketpool_megapool_rpl_commission ({self.rocketpool_megapool_rpl_commission:g})"
             )
-        for name, total in (
-            ("lido_operator_fee + lido_treasury_fee", self.lido_operator_fee + self.lido_treasury_fee),
-            ("lido_csm_operator_fee + lido_csm_dao_fee", self.lido_csm_operator_fee + self.lido_csm_dao_fee),
-            ("rocketpool_megapool_operator_commission + rocketpool_megapool_rpl_commission",
-             self.rocketpool_megapool_operator_commission + self.rocketpool_megapool_rpl_commission),
-        ):
-            if total > 1.0 + 1e-12:
-                problems.append(f"peers.{name} = {total:g}: must be at most 1")
+        problems += fee_group_problems(self, "peers", PEER_FEE_GROUPS)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -488,7 +495,7 @@ class RiskParams(_Params):
     )
     mc_seed: int = param(
         2026, "-", "model setting", "Seed of the Monte Carlo's random streams (same seed, same numbers).",
-        ge=0,
+        ge=0, le=2**63 - 1,
     )
     target_loss_probability_per_year: float = param(
         1e-4, "1/validator-year", "assumption: stakers of a validator bear a loss at most once in "
@@ -505,11 +512,11 @@ class RiskParams(_Params):
     regional_outage_rate_per_year: float = param(
         2.0, "1/year", "assumption: a data-centre region down about twice a year (e.g. AWS "
         "us-east-1, 2025-10-20, about 13 hours)",
-        "Rate of regional outages (one region or data centre down).", ge=0,
+        "Rate of regional outages (one region or data centre down).", ge=0, le=365,
     )
     regional_outage_duration_days: float = param(
         0.5, "days", "assumption, near the AWS us-east-1 outage of 2025-10-20 (03:00–16:00 ET)",
-        "Mean duration of a regional outage (lognormal, shape outage_duration_sigma).", gt=0,
+        "Mean duration of a regional outage (lognormal, shape outage_duration_sigma).", gt=0, le=3_650,
     )
     regional_outage_operator_fraction: float = param(
         0.15, "fraction of operators", "assumption: operators hosted in the busiest region",
@@ -517,10 +524,10 @@ class RiskParams(_Params):
     )
     cloud_outage_rate_per_year: float = param(
         0.2, "1/year", "assumption: a provider-wide cloud outage once in five years",
-        "Rate of outages of a whole cloud provider.", ge=0,
+        "Rate of outages of a whole cloud provider.", ge=0, le=365,
     )
     cloud_outage_duration_days: float = param(
-        0.25, "days", "assumption", "Mean duration of a cloud-wide outage.", gt=0,
+        0.25, "days", "assumption", "Mean duration of a cloud-wide outage.", gt=0, le=3_650,
     )
     cloud_outage_operator_fraction: float = param(
         0.35, "fraction of operators", "ethernodes.org via ethnews.com (2023): AWS hosted about "
@@ -530,11 +537,11 @@ class RiskParams(_Params):
     client_bug_rate_per_year: float = param(
         1.0, "1/year", "mainnet client incidents 2023-05-11, 2023-05-12 (Offchain Labs "
         "post-mortem, 2023-05-18) and 2025-12-04 (Prysm, Fusaka): about one a year",
-        "Rate of consensus-client bugs that take their users offline.", ge=0,
+        "Rate of consensus-client bugs that take their users offline.", ge=0, le=365,
     )
     client_bug_duration_days: float = param(
         0.2, "days", "Prysm post-mortem of 2025-12-04: epochs 411,439–411,480 (about 4.4 hours)",
-        "Mean duration of a client-bug outage.", gt=0,
+        "Mean duration of a client-bug outage.", gt=0, le=3_650,
     )
     client_bug_operator_fraction: float = param(
         0.25, "fraction of operators", "Prysm ran 22.7 % of validators before the 2025-12-04 "
@@ -544,10 +551,10 @@ class RiskParams(_Params):
     dvt_software_outage_rate_per_year: float = param(
         0.5, "1/year", "assumption: every Diva operator runs the same distributed-validator "
         "middleware; a release bug every two years",
-        "Rate of outages of Diva's own node software (applies to DVT set-ups only).", ge=0,
+        "Rate of outages of Diva's own node software (applies to DVT set-ups only).", ge=0, le=365,
     )
     dvt_software_outage_duration_days: float = param(
-        0.25, "days", "assumption", "Mean duration of a DVT-software outage.", gt=0,
+        0.25, "days", "assumption", "Mean duration of a DVT-software outage.", gt=0, le=3_650,
     )
     dvt_software_outage_operator_fraction: float = param(
         1.0, "fraction of operators", "assumption: one middleware, all operators",
@@ -566,11 +573,11 @@ class RiskParams(_Params):
     leak_rate_per_year: float = param(
         0.05, "1/year", "assumption: no mainnet leak beyond 9 epochs since the Merge (Offchain "
         "Labs post-mortem, 2023-05-18); Holesky went two weeks without finality in Feb–Mar 2025",
-        "Rate of periods without finality long enough to leak (more than 4 epochs).", ge=0,
+        "Rate of periods without finality long enough to leak (more than 4 epochs).", ge=0, le=365,
     )
     leak_duration_days: float = param(
         3.0, "days", "assumption (Holesky, Feb–Mar 2025: about 14 days, a testnet)",
-        "Mean length of a period without finality (lognormal, shape outage_duration_sigma).", gt=0,
+        "Mean length of a period without finality (lognormal, shape outage_duration_sigma).", gt=0, le=3_650,
     )
     leak_operator_fraction: float = param(
         0.4, "fraction of operators", "a leak needs more than 1/3 of the stake offline "
@@ -583,13 +590,13 @@ class RiskParams(_Params):
         "2020–2025 (beaconcha.in via crypto.news, 2025-09-11), ≈ 1e-4 a year for one key; a "
         "distributed validator needs a threshold of shares to sign",
         "Rate at which a threshold of one validator's key shares signs a slashable message "
-        "(operator error, collusion).", ge=0,
+        "(operator error, collusion).", ge=0, le=365,
     )
     client_slashing_rate_per_year: float = param(
         0.005, "1/year", "assumption: no client has made its users sign slashable messages on "
         "mainnet since 2020; largest correlated slashing 39 validators (SSV operators, 2025-09-10)",
         "Rate of a compromised or buggy client (signer, consensus client) making its users "
-        "sign slashable messages.", ge=0,
+        "sign slashable messages.", ge=0, le=365,
     )
     client_slashing_operator_fraction: float = param(
         0.35, "fraction of operators", "assumption (a client near the 1/3 diversity target)",
@@ -608,16 +615,16 @@ class RiskParams(_Params):
     )
     seizable_key_shares_per_colluder: float = param(
         1.0, "key shares", "assumption: the sybil worst case, one key share per identity",
-        "Collateral a colluder forfeits, in key shares' worth of collateral.", gt=0,
+        "Collateral a colluder forfeits, in key shares' worth of collateral.", gt=0, le=1_000_000,
     )
     el_reward_mean_eth: float = param(
         0.112, "ETH/block", "Blockscholes, 'Ethereum Staking Deep Dive: Analysing Execution "
         "Layer Rewards & MEV', 2024-02-15 (Merge to Feb 2024)",
-        "Mean execution-layer reward per block of the heavy-tailed block-value distribution.", gt=0,
+        "Mean execution-layer reward per block of the heavy-tailed block-value distribution.", gt=0, le=1_000,
     )
     el_reward_mev_mean_eth: float = param(
         0.038, "ETH/block", "Blockscholes, 2024-02-15", "Mean MEV payment per block (part of the mean).",
-        ge=0,
+        ge=0, le=1_000,
     )
     el_reward_no_mev_share: float = param(
         0.52, "fraction of blocks", "Blockscholes, 2024-02-15 (52 % of blocks had no MEV payment)",
@@ -626,10 +633,10 @@ class RiskParams(_Params):
     el_reward_p999_eth: float = param(
         9.0, "ETH", "Valdorff, rp-thoughts leb_safety/readme.md (March 2023): 99.9th percentile "
         "≈ 9 ETH in hot weeks of Flashbots builder data",
-        "99.9th percentile of the reward per block (start of the Pareto tail).", gt=0,
+        "99.9th percentile of the reward per block (start of the Pareto tail).", gt=0, le=100_000,
     )
     el_reward_p9999_eth: float = param(
-        28.873, "ETH", "Blockscholes, 2024-02-15", "99.99th percentile of the reward per block.", gt=0,
+        28.873, "ETH", "Blockscholes, 2024-02-15", "99.99th percentile of the reward per block.", gt=0, le=1_000_000,
     )
     el_reward_priority_sigma: float = param(
         1.0, "-", "assumption (spread of blocks without an MEV payment; hardly moves the tail)",
@@ -638,24 +645,24 @@ class RiskParams(_Params):
     el_reward_cap_eth: float = param(
         1_000.0, "ETH", "assumption: largest MEV-Boost payment in the 30 days to 2026-02-26 was "
         "189 ETH (aubury.org, 'The Proposer Reward Lottery')",
-        "Largest reward one block can carry (truncates the Pareto tail).", gt=0,
+        "Largest reward one block can carry (truncates the Pareto tail).", gt=0, le=10_000_000,
     )
     el_reward_multiplier: float = param(
         1.0, "-", "model setting (Valdorff's stress case: a market ≈ 3 × hotter)",
-        "Scales every block's reward (a hotter or cooler MEV market).", gt=0,
+        "Scales every block's reward (a hotter or cooler MEV market).", gt=0, le=1_000,
     )
     # --- abandonment ------------------------------------------------------------------------
     abandonment_rate_per_operator_per_year: float = param(
         0.05, "1/operator-year", "assumption: one operator in twenty walks away each year",
-        "Rate at which one operator abandons its key shares.", ge=0,
+        "Rate at which one operator abandons its key shares.", ge=0, le=365,
     )
     replacement_cost_eth: float = param(
         0.01, "ETH", "assumption: gas of resharing one key share to a new operator",
-        "Cost of replacing an abandoned key share, charged to its collateral.", ge=0,
+        "Cost of replacing an abandoned key share, charged to its collateral.", ge=0, le=32,
     )
     mass_abandonment_rate_per_year: float = param(
         0.05, "1/year", "assumption (a hosting ban or a large sybil operator quitting at once)",
-        "Rate of many operators abandoning their key shares together.", ge=0,
+        "Rate of many operators abandoning their key shares together.", ge=0, le=365,
     )
     mass_abandonment_operator_fraction: float = param(
         0.1, "fraction of operators", "assumption", "Share of operators that abandon together.",
@@ -665,7 +672,7 @@ class RiskParams(_Params):
         30.0, "days", "assumption: detection plus the exit queue (2.5M ETH, > 46 days at the "
         "September 2025 peak, Figment 2025-09-12; a day in Feb 2026)",
         "Mean days a validator that can no longer sign stays offline before it exits "
-        "(mass abandonment; lognormal).", gt=0,
+        "(mass abandonment; lognormal).", gt=0, le=3_650,
     )
 
 
@@ -681,6 +688,19 @@ class Scenario(_Params):
     simulation: SimulationParams = Field(default_factory=SimulationParams)
     risk: RiskParams = Field(default_factory=RiskParams)
 
+    @model_validator(mode="after")
+    def _check_texts(self) -> Scenario:
+        problems = []
+        for field, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
+            text = getattr(self, field)
+            if len(text) > limit:
+                problems.append(f"{field} = {_format_value(text)}: at most {limit:,} characters (has {len(text):,})")
+        if not self.name.strip():
+            problems.append(f"name = {_format_value(self.name)}: must contain a visible character")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     def override(self, **values: Any) -> Scenario:
         """A copy with fields replaced, validated; names may be plain or ``section.field``."""
         return scenario_from_dict(apply_overrides(self.model_dump(), values), source="override")
@@ -694,6 +714,87 @@ SECTIONS: dict[str, type[_Params]] = {
     "simulation": SimulationParams,
     "risk": RiskParams,
 }
+
+
+# -- sanity limits ------------------------------------------------------------------------------
+# Bounds beyond each field's own range that keep every figure finite and every input physically
+# possible (found by property tests over the validated ranges: tests/test_hostile.py). They are
+# checked by the validators above, after each field's own range.
+
+ETH_IN_EXISTENCE_LIMIT = 200e6
+"""Largest ETH amount accepted [ETH]: above all ETH in existence (120.8M ETH on 2025-06-08,
+Cointelegraph citing ultrasound.money)."""
+
+SANE_LIMITS: dict[str, tuple[float, float, str]] = {
+    "ethereum.total_staked_eth": (32.0, ETH_IN_EXISTENCE_LIMIT, "one validator to all ETH in existence"),
+    "ethereum.el_reward_per_block_eth": (0.0, 1_000.0, "ETH per block"),
+    "ethereum.entry_queue_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "ethereum.exit_queue_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "diva.collateral_per_key_share_eth": (0.001, 32.0, "divETH per key share"),
+    "costs.eth_price_usd": (0.01, 1e8, "USD per ETH"),
+    "costs.hardware_cost_usd": (0.0, 1e9, "USD"),
+    "costs.hardware_lifetime_years": (0.01, 100.0, "years"),
+    "costs.running_cost_usd_per_month": (0.0, 1e9, "USD per month"),
+    "peers.rocketpool_leb8_bond_eth": (0.01, 31.99, "ETH of a 32 ETH validator"),
+    "peers.rocketpool_megapool_bond_eth": (0.01, 31.99, "ETH of a 32 ETH validator"),
+    "simulation.record_every_days": (1, 36_525, "days"),
+    "simulation.staker_deposit_eth_per_day": (0.0, 10e6, "ETH per day"),
+    "simulation.target_staker_eth": (1.0, 1e15, "ETH; a ceiling far above all ETH means growth without one"),
+    "simulation.growth_rate_per_year": (0.0, 100.0, "per year"),
+    "simulation.initial_staker_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
+    "simulation.initial_collateral_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "divETH"),
+    "simulation.collateral_deposit_eth_per_day": (0.0, 10e6, "divETH per day"),
+    "simulation.ethereum_stake_growth_eth_per_day": (-10e6, 10e6, "ETH per day"),
+    "simulation.outage_rate_per_operator_per_year": (0.0, 365.0, "outages per operator per year"),
+    "simulation.slashing_rate_per_validator_per_year": (0.0, 365.0, "slashings per validator per year"),
+}
+"""``section.field: (lowest, highest, unit)`` accepted, beyond the field's own range."""
+
+PEER_FEE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("lido_operator_fee", "lido_treasury_fee"),
+    ("lido_csm_operator_fee", "lido_csm_dao_fee"),
+    ("rocketpool_megapool_operator_commission", "rocketpool_megapool_rpl_commission"),
+)
+"""Peer fees taken from the same rewards: each group must sum to at most 1 (100 %)."""
+
+MAX_CLUSTER_SIZE = 64
+"""Largest SSV cluster [operators] (the Obol cluster and Diva's key shares have the same bound)."""
+
+MAX_SSV_CLUSTERS = 16
+"""Most SSV cluster sizes compared."""
+
+MAX_NAME_CHARS = 1_000
+MAX_DESCRIPTION_CHARS = 10_000
+
+
+def limit_problems(params: BaseModel) -> list[str]:
+    """One message per field of ``params`` outside :data:`SANE_LIMITS`."""
+    section = next((name for name, cls in SECTIONS.items() if isinstance(params, cls)), None)
+    problems = []
+    for name in type(params).model_fields:
+        bounds = SANE_LIMITS.get(f"{section}.{name}")
+        if bounds is None:
+            continue
+        lo, hi, unit = bounds
+        value = getattr(params, name)
+        if not lo <= value <= hi:
+            problems.append(f"{section}.{name} = {_format_value(value)}: must be from {_bound(lo)} to {_bound(hi)} "
+                            f"({unit})")
+    return problems
+
+
+def _bound(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
+
+
+def fee_group_problems(params: BaseModel, section: str, groups: Iterable[Sequence[str]]) -> list[str]:
+    """One message per group of fees whose sum exceeds 1."""
+    problems = []
+    for group in groups:
+        total = sum(getattr(params, name) for name in group)
+        if total > 1.0 + 1e-12:
+            problems.append(f"{section}.{' + '.join(group)} = {total:.6g}: must be at most 1 (100 % of the rewards)")
+    return problems
 
 
 def field_sections() -> dict[str, str]:
@@ -732,14 +833,15 @@ def apply_overrides(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[
 
 
 def _format_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    from divaecon.safeyaml import excerpt
+
+    return excerpt(value)
 
 
 def _problems(exc: ValidationError) -> list[str]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..." for p in err["loc"])
         value = err.get("input")
         if err["type"] == "extra_forbidden":
             parent = err["loc"][:-1]
@@ -770,28 +872,66 @@ def scenario_from_dict(data: Mapping[str, Any], source: str | None = None) -> Sc
         raise ParameterError(_problems(exc), source) from None
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario YAML file; the name defaults to the file's stem."""
-    p = Path(path)
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file read (1 MB; the shipped ones are about 1.5 kB)."""
+
+
+def decode_utf8(data: bytes, source: str | None = None) -> str:
+    """``data`` as UTF-8 text (a leading byte-order mark dropped), or a ParameterError saying where not."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParameterError(["UTF-16 text: save the file as UTF-8"], source)
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        raise ParameterError([f"byte {at:,} is NUL: a binary file, not UTF-8 YAML text"], source)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError([f"cannot read scenario file: {exc.strerror}"], str(p)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParameterError([f"not valid YAML: {str(exc).splitlines()[0]}"], str(p)) from None
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParameterError(
+            [f"line {line}, column {column}: byte 0x{data[exc.start]:02x} is not UTF-8 (Latin-1 or "
+             "Windows-1252 text?): save the file as UTF-8"], source,
+        ) from None
+
+
+def scenario_from_yaml(text: str, source: str | None = None, default_name: str | None = None) -> Scenario:
+    """Parse and validate scenario YAML text (:mod:`divaecon.safeyaml` rules), e.g. a notebook's
+    ``scenario_yaml`` parameter; ``default_name`` is used when the text names no scenario."""
+    from divaecon import safeyaml
+
+    data = safeyaml.loads(text, source)
     if data is None:
         data = {}
-    if isinstance(data, Mapping) and "name" not in data:
-        data = {"name": p.stem, **data}
-    return scenario_from_dict(data, source=str(p))
+    if isinstance(data, Mapping) and "name" not in data and default_name is not None:
+        data = {"name": default_name, **data}
+    return scenario_from_dict(data, source=source)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario YAML file; the name defaults to the file's stem.
+
+    Refused with a :class:`~divaecon.errors.ParameterError` naming the file: anything but a
+    regular file of at most :data:`MAX_SCENARIO_BYTES` (checked before reading, so a device or
+    named pipe never blocks), text that is not UTF-8, and every refusal of
+    :func:`divaecon.safeyaml.loads` (duplicate keys, YAML 1.1-only forms, alias bombs, with line
+    and column); then every invalid field, as :func:`scenario_from_dict`.
+    """
+    from divaecon._io import read_limited
+
+    if str(path) == "":
+        raise ParameterError(["scenario file name is empty: give the path of a YAML file"])
+    p = Path(path)
+    data = read_limited(p, MAX_SCENARIO_BYTES, "scenario file")
+    return scenario_from_yaml(decode_utf8(data, str(p)), source=str(p), default_name=p.stem)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML, readable back by :func:`load_scenario`."""
+    """The scenario as YAML, readable back by :func:`load_scenario` (and alike by YAML 1.1 readers:
+    every string either version would read as something else is quoted)."""
+    from divaecon.safeyaml import core_dumper
+
     data = scenario.model_dump(mode="json")
-    return yaml.safe_dump(data, sort_keys=False)
+    return yaml.dump(data, Dumper=core_dumper(), sort_keys=False, allow_unicode=True)
 
 
 def assumptions_table(sections: Iterable[str] = SECTIONS) -> str:

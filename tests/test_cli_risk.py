@@ -89,3 +89,23 @@ def test_bad_risk_section_in_a_scenario_file(capsys, tmp_path):
     p.write_text("risk:\n  leak_rate_per_year: -0.1\n", encoding="utf-8")
     code, _, err = run(capsys, "risk", "--scenario", str(p))
     assert code == 2 and "risk.leak_rate_per_year = -0.1" in err and err.count("\n") == 1
+
+
+def test_a_run_too_large_is_refused_before_it_starts(capsys):
+    # 1e9 validator-years draw ~2e9 events (≈ 250 GB): refused with the estimate and the way down
+    code, out, err = run(capsys, "risk", "--validator-years", "1000000000", "--max-memory", "1GB")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "risk Monte Carlo too large" in err and "--validator-years" in err and "1 GB" in err
+    code, _, err = run(capsys, "risk", "--max-memory", "lots")
+    assert code == 2 and "--max-memory = 'lots'" in err
+
+
+def test_the_estimate_errs_high():
+    # benchmarks/risk.md: 10 M validator-years drew 21.3 M events and peaked at 2.4-2.5 GB
+    from divaecon.params import Scenario
+    from divaecon.risk import risk_model
+    from divaecon.risk.montecarlo import expected_events, risk_estimate
+
+    model = risk_model(Scenario())
+    assert expected_events(model, 10_000_000) == pytest.approx(21.26e6, rel=0.02)
+    assert risk_estimate(model, 10_000_000).bytes >= 2.5e9

@@ -248,6 +248,7 @@ def risk_report(
     target_shortfall_apr: float | None = None,
     validator_years: int | None = None,
     seed: int | None = None,
+    max_memory: str | int | float | None = None,
 ) -> RiskReport:
     """Loss distribution, shortfall, required collateral and risk-adjusted yields of Diva.
 
@@ -255,7 +256,8 @@ def risk_report(
     ``risk.mc_validator_years`` and ``risk.mc_seed``. The required collateral is solved for the
     target given (at most one of ``target_loss_probability`` and ``target_shortfall_apr``), or
     for both targets of the ``risk`` section when none is; by the Monte Carlo (with its 95 %
-    interval) and by the closed forms.
+    interval) and by the closed forms. A Monte Carlo too large for ``max_memory`` (default: the
+    limit of :func:`divaecon.sizing.memory_limit`) is refused before it starts.
     """
     from divaecon.risk.yields import risk_adjusted_yields
 
@@ -281,7 +283,7 @@ def risk_report(
     q = quote(scenario)
     model = risk_model(scenario, q)
     sample = simulate_losses(model, validator_years or risk.mc_validator_years,
-                             risk.mc_seed if seed is None else seed)
+                             risk.mc_seed if seed is None else seed, max_memory=max_memory)
     mc = sample.summary(c)
     required: dict[str, dict[str, float]] = {}
     for kind, value in targets.items():

@@ -522,6 +522,52 @@ class MonteCarloSummary:
         return out
 
 
+BYTES_PER_EVENT: Final[float] = 120.0
+"""Peak memory per drawn event, the figures' temporaries included (benchmarks/risk.md: 10 M
+validator-years, 21.3 M events, 2.4–2.5 GB peak) [bytes]; errs high."""
+
+BYTES_PER_VALIDATOR_YEAR: Final[float] = 48.0
+"""Per validator-year with an event (weights, per-sample sums) [bytes]."""
+
+EVENTS_PER_SECOND: Final[float] = 3e6
+"""Draw and figures, pessimistic (1.5–6.8 s for 21 M events on a loaded 2-core machine) [1/s]."""
+
+SIZE_HINTS: tuple[str, ...] = ("fewer validator-years (--validator-years, risk.mc_validator_years)",
+                               "a dask cluster holds the drawing, not the events gathered")
+"""How to make a risk run smaller, for the refusal of :func:`check_risk_size`."""
+
+
+def expected_events(model: RiskModel, validator_years: int, importance_floor: float = 0.05) -> float:
+    """Events the Monte Carlo draws on average: each class at its (tilted) rate."""
+    per_year = 0.0
+    for cls in model.classes:
+        rate = cls.rate_per_validator_year
+        if rate > 0:
+            per_year += min(max(rate, importance_floor), 1.0) if cls.bernoulli else max(rate, importance_floor)
+    return per_year * validator_years
+
+
+def risk_estimate(model: RiskModel, validator_years: int, importance_floor: float = 0.05) -> Any:
+    """Memory and time of a Monte Carlo run (:class:`divaecon.sizing.WorkEstimate`)."""
+    from divaecon import sizing
+
+    events = expected_events(model, validator_years, importance_floor)
+    memory = sizing.BASE_BYTES + events * BYTES_PER_EVENT + min(events, validator_years) * BYTES_PER_VALIDATOR_YEAR
+    shape = f"{validator_years:,} validator-years, about {events:,.0f} events"
+    return sizing.WorkEstimate("risk Monte Carlo", shape, int(memory), events / EVENTS_PER_SECOND)
+
+
+def check_risk_size(model: RiskModel, validator_years: int, importance_floor: float = 0.05,
+                    max_memory: str | int | float | None = None) -> Any:
+    """Estimate a run and refuse it above the memory limit (:func:`divaecon.sizing.check_work`),
+    before anything is drawn."""
+    from divaecon import sizing
+
+    estimate = risk_estimate(model, validator_years, importance_floor)
+    sizing.check_work(estimate, max_memory, SIZE_HINTS)
+    return estimate
+
+
 def simulate_losses(
     model: RiskModel,
     validator_years: int = 1_000_000,
@@ -531,6 +577,7 @@ def simulate_losses(
     threads: int | None = None,
     client: Any = None,
     chunk_blocks: int = 8,
+    max_memory: str | int | float | None = None,
 ) -> LossSample:
     """Draw ``validator_years`` validator-years of ``model``'s events (see module docstring).
 
@@ -538,6 +585,8 @@ def simulate_losses(
     at most 2 when they are shared); ``client``: run chunks of ``chunk_blocks`` blocks as dask
     tasks instead ("local", a scheduler address or a ``dask.distributed.Client``, via
     :func:`divaecon.simulate.backends.client_for`). Same seed and size, same numbers, either way.
+    A run whose estimate (:func:`risk_estimate`) exceeds the memory limit (``max_memory``, else
+    :func:`divaecon.sizing.memory_limit`) is refused before anything is drawn.
     """
     if not isinstance(validator_years, int | np.integer) or isinstance(validator_years, bool) or validator_years < 1:
         raise ParameterError([f"validator_years = {validator_years!r}: must be a whole number >= 1"])
@@ -545,6 +594,7 @@ def simulate_losses(
         raise ParameterError([f"importance_floor = {importance_floor!r}: must be strictly between 0 and 1"])
     entropy = _seed_entropy(seed)
     n = int(validator_years)
+    check_risk_size(model, n, importance_floor, max_memory)
     blocks = [(b, min(BLOCK_SIZE, n - b * BLOCK_SIZE)) for b in range((n + BLOCK_SIZE - 1) // BLOCK_SIZE)]
     if client is not None:
         from divaecon.simulate.backends import client_for

@@ -10,11 +10,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from divaecon import sizing
 from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, resolve_name
 from divaecon.simulate import backends
 from divaecon.simulate.draws import root_seed_sequence
-from divaecon.simulate.engine import DEFAULT_RECORD, RawOutput, RunPlan, StepHook, check_record, record_days
+from divaecon.simulate.engine import (
+    DEFAULT_RECORD,
+    RawOutput,
+    RunPlan,
+    StepHook,
+    check_record,
+    record_days,
+    ring_length,
+)
 from divaecon.simulate.inputs import RowInputs, build_rows, check_stake_path
 
 MAX_DAYS = 36_525
@@ -62,6 +71,41 @@ def _plan(scen: Sequence[Scenario], days: int | None, record: Sequence[str], eve
     return plan
 
 
+def recorded_day_count(days: int, every: int) -> int:
+    """``len(record_days(days, every))`` without building it: days ``0, every, …`` and the last."""
+    return (days - 1) // every + 1 + (1 if (days - 1) % every else 0)
+
+
+SIZE_HINTS = (
+    "fewer seeds (--seeds)",
+    "fewer grid values (--grid)",
+    "a shorter horizon (--days)",
+    "coarser recording (--record-every, simulation.record_every_days) or fewer recorded variables",
+    "a dask cluster (--scheduler) holds the rows' working state, not the recorded series",
+)
+"""How to make a run smaller, for the refusal of :func:`check_size`."""
+
+
+def check_size(rows: int, scenarios: int, days: int, every: int, variables: int, client: Any = None,
+               max_memory: str | int | float | None = None, ring_days: int = 1) -> sizing.WorkEstimate:
+    """Estimate a run (:func:`divaecon.sizing.simulation_estimate`) and refuse it above the memory
+    limit (:func:`divaecon.sizing.check_work`), before anything is allocated.
+
+    ``ring_days`` 1 (the default) makes the estimate a lower bound, for a check before the
+    scenarios exist; :func:`ring_days` gives the exact length once they do.
+    """
+    estimate = sizing.simulation_estimate(rows, scenarios, days, recorded_day_count(days, every), variables,
+                                          ring_days=ring_days, distributed=client is not None)
+    sizing.check_work(estimate, max_memory, SIZE_HINTS)
+    return estimate
+
+
+def ring_days(scenarios: Sequence[Scenario], days: int) -> int:
+    """The queue rings' length a run of ``scenarios`` over ``days`` needs (one row per scenario:
+    seeds share it), for :func:`check_size`."""
+    return ring_length(build_rows(scenarios, 1).values, days)
+
+
 def frames(rows: RowInputs, raw: RawOutput, plan: RunPlan, grid: pd.DataFrame | None = None) -> SimulationResult:
     """The tidy tables of a run."""
     rec_days = record_days(plan.days, plan.every)
@@ -93,6 +137,7 @@ def simulate(
     rng: np.random.Generator | int | None = 0,
     progress: bool = False,
     on_step: StepHook | None = None,
+    max_memory: str | int | float | None = None,
 ) -> SimulationResult:
     """Simulate Diva networks day by day, all scenarios × seeds at once.
 
@@ -116,6 +161,9 @@ def simulate(
     on_step : callable, optional
         ``on_step(day, state)`` after every day, with every recordable variable, the day's flows
         and its draws (one array element per row): for tests and the scalar reference.
+    max_memory : str, int or float, optional
+        Memory limit (``"8GB"``, ``"50%"``, bytes); default :func:`divaecon.sizing.memory_limit`.
+        A run estimated above it is refused before it starts.
 
     Returns
     -------
@@ -124,8 +172,46 @@ def simulate(
     scen = _scenarios(scenarios)
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     plan = _plan(scen, days, record, record_every_days, rng)
+    check_size(len(scen) * seeds, len(scen), plan.days, plan.every, len(plan.record), None, max_memory,
+               ring_days(scen, plan.days))
     rows = build_rows(scen, seeds)
     return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
+
+
+def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
+    """The number of points of ``grid``, checking its shape first: known names, each parameter
+    once (plain and dotted names are the same parameter), a non-empty list of distinct values."""
+    seen: dict[tuple[str, str], str] = {}
+    points = 1
+    for name in grid:
+        where = resolve_name(name)
+        if where in seen:
+            raise DivaeconError(f"grid[{name!r}]: the same parameter as grid[{seen[where]!r}]; give each once")
+        seen[where] = name
+        values = grid[name]
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            raise DivaeconError(f"grid[{name!r}]: must be a list of values")
+        values = list(values)
+        if len(values) == 0:
+            raise DivaeconError(f"grid[{name!r}] = []: give at least one value")
+        try:
+            distinct = len({(type(v), v) for v in values}) == len(values)
+        except TypeError:
+            raise DivaeconError(f"grid[{name!r}]: values must be numbers, booleans or text") from None
+        if not distinct:
+            raise DivaeconError(f"grid[{name!r}]: a value is given twice; give each once")
+        points *= len(values)
+    return points
+
+
+def _extreme(base: Scenario, grid: Mapping[str, Sequence[Any]], field: str, pick: Any) -> Any:
+    """The largest (``pick=max``) or smallest simulation ``field`` over the base and the grid's
+    integer values for it: the conservative horizon and recording interval for the estimate."""
+    values = [getattr(base.simulation, field)]
+    for name, grid_values in grid.items():
+        if resolve_name(name) == ("simulation", field):
+            values += [v for v in grid_values if isinstance(v, int) and not isinstance(v, bool) and v >= 1]
+    return pick(values)
 
 
 def grid_points(base: Scenario, grid: Mapping[str, Sequence[Any]]) -> tuple[list[Scenario], pd.DataFrame]:
@@ -135,13 +221,7 @@ def grid_points(base: Scenario, grid: Mapping[str, Sequence[Any]]) -> tuple[list
     :meth:`Scenario.override`, so a bad one raises a :class:`~divaecon.errors.ParameterError` naming it.
     """
     keys = list(grid)
-    for name in keys:
-        resolve_name(name)
-        values = grid[name]
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            raise DivaeconError(f"grid[{name!r}]: must be a list of values")
-        if len(list(values)) == 0:
-            raise DivaeconError(f"grid[{name!r}] = []: give at least one value")
+    grid_size(grid)
     scenarios = []
     table = []
     for combo in product(*(list(grid[k]) for k in keys)):
@@ -164,6 +244,7 @@ def sweep(
     record_every_days: int | None = None,
     rng: np.random.Generator | int | None = 0,
     progress: bool = False,
+    max_memory: str | int | float | None = None,
 ) -> SimulationResult:
     """Simulate the cartesian product of ``grid`` over ``base`` × ``seeds`` Monte Carlo draws.
 
@@ -178,12 +259,21 @@ def sweep(
         None runs in this process (default); "local" starts a 2-worker LocalCluster; a string is
         a scheduler address. Chunks of ``chunk_size`` rows (rounded up to a multiple of
         :data:`~divaecon.simulate.draws.RNG_BLOCK`) run as tasks; results equal the in-process run.
-    days, record, record_every_days, rng, progress
-        As for :func:`simulate`.
+    days, record, record_every_days, rng, progress, max_memory
+        As for :func:`simulate`; the size is checked before the grid's scenarios are built.
     """
-    scenarios, table = grid_points(base, grid)
+    if not isinstance(base, Scenario):
+        raise DivaeconError("base: must be a divaecon.params.Scenario")
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
+    points = grid_size(grid)
+    d = _positive_int("days", days if days is not None else _extreme(base, grid, "horizon_days", max), MAX_DAYS)
+    e = _positive_int("record_every_days", record_every_days if record_every_days is not None
+                      else _extreme(base, grid, "record_every_days", min))
+    check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)  # before building
+    scenarios, table = grid_points(base, grid)
     plan = _plan(scenarios, days, record, record_every_days, rng)
+    check_size(points * seeds, points, plan.days, plan.every, len(plan.record), client, max_memory,
+               ring_days(scenarios, plan.days))
     rows = build_rows(scenarios, seeds)
     grid_table = table.loc[table.index.repeat(seeds)].reset_index(drop=True)
     if client is None:
