@@ -104,6 +104,12 @@ def test_count_pmf_binomial_and_beta_binomial():
     assert mean == pytest.approx(n * f)
     assert var == pytest.approx(n * f * (1 - f) * (1 + (n - 1) * rho))
     assert events.count_pmf(16, 1.0, 0.1)[16] == 1.0 and events.count_pmf(16, 0.0, 0.1)[0] == 1.0
+    # a vanishing correlation is the binomial, without scipy's beta-binomial losing digits
+    binomial = events.count_pmf(16, 0.25, 0.0)
+    for rho in (1e-12, 1e-10, 1e-8, 1e-6, 1e-5):
+        pmf = events.count_pmf(16, 0.25, rho)
+        assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+        assert np.abs(pmf - binomial).max() <= 16 * rho + 1e-12
 
 
 def test_harmful_rate_is_thinned_to_offline_validators():

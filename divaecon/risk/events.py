@@ -145,7 +145,7 @@ def slashing_loss_eth(validator_stake_eth: float, slashed_in_window_eth: float, 
 def count_pmf(n: int, fraction: float, correlation: float) -> FloatArray:
     """P(K = k), k = 0..n: operators of one validator hit by an event [fraction].
 
-    Binomial(n, fraction) when ``correlation`` is 0, else beta-binomial with mean ``fraction``
+    Binomial(n, fraction) when ``correlation`` is (below 1e-6, numerically) 0, else beta-binomial with mean ``fraction``
     and intra-class correlation ``correlation`` (``alpha = f (1 − ρ)/ρ``, ``beta = (1 − f)(1 − ρ)/ρ``,
     the parametrisation of :func:`divaecon.dvt.availability_correlated`).
 
@@ -158,11 +158,17 @@ def count_pmf(n: int, fraction: float, correlation: float) -> FloatArray:
         return np.where(k == 0, 1.0, 0.0)
     if fraction >= 1.0:
         return np.where(k == n, 1.0, 0.0)
-    if correlation <= 0.0:
+    if correlation < _RHO_BINOMIAL:
         return np.asarray(stats.binom.pmf(k, n, fraction), dtype=float)
     a = fraction * (1.0 - correlation) / correlation
     b = (1.0 - fraction) * (1.0 - correlation) / correlation
-    return np.asarray(stats.betabinom.pmf(k, n, a, b), dtype=float)
+    pmf = np.asarray(stats.betabinom.pmf(k, n, a, b), dtype=float)
+    return pmf / pmf.sum()
+
+
+_RHO_BINOMIAL: Final[float] = 1e-6
+"""Below this correlation the beta-binomial is the binomial to within n·ρ, while scipy's
+beta-binomial loses digits (its parameters pass 1e6; at ρ = 1e-10 its pmf sums to 0.999995)."""
 
 
 def _conditional(pmf: FloatArray, k_min: int) -> tuple[float, FloatArray]:
