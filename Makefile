@@ -63,6 +63,7 @@ app: $(STAMP)
 bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_risk.py
 
 assumptions: $(STAMP)
 	$(BIN)/python -m divaecon.params

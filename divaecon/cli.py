@@ -1,4 +1,4 @@
-"""The ``divaecon`` command line: ``quote``, ``simulate``, ``report``, ``app``, ``init``.
+"""The ``divaecon`` command line: ``quote``, ``risk``, ``simulate``, ``report``, ``app``, ``init``.
 
 Presentation only: every number comes from the package. Bad input exits with status 2 and one
 line on stderr naming the option (or scenario field), the value and what is allowed.
@@ -114,6 +114,61 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
         click.echo(quote_text(scenario))
         if csv_path:
             click.echo(f"Wrote {csv_path}")
+
+
+@cli.command()
+@_scenario_option
+@click.option("--collateral-per-key-share", "collateral", type=float, default=None,
+              help="divETH collateral per key share (default: the scenario's).")
+@click.option("--target-shortfall-apr", type=float, default=None,
+              help="Solve the collateral for this expected shortfall, as an APR cost to divETH (0.0001 = 0.01 %).")
+@click.option("--target-loss-probability", type=float, default=None,
+              help="Solve the collateral for this probability per validator-year that stakers bear a loss.")
+@click.option("--validator-years", type=int, default=None,
+              help="Monte Carlo validator-years (default: the scenario's risk.mc_validator_years).")
+@click.option("--seed", type=int, default=None, help="Monte Carlo seed (default: the scenario's risk.mc_seed).")
+@click.option("--max-memory", "max_memory", default=None, metavar="SIZE",
+              help="Refuse a Monte Carlo estimated above this (8GB, 512MiB, 50%%; default: half the memory).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+def risk(scenario_path: str | None, collateral: float | None, target_shortfall_apr: float | None,
+         target_loss_probability: float | None, validator_years: int | None, seed: int | None,
+         max_memory: str | None, as_json: bool) -> None:
+    """Collateral risk: losses, stakers' shortfall, required collateral, risk-adjusted yields."""
+    from divaecon.risk import risk_report
+    from divaecon.tables import risk_text
+
+    check_risk_options(collateral, target_shortfall_apr, target_loss_probability, validator_years, seed)
+    if max_memory is not None:
+        from divaecon import sizing
+
+        sizing.parse_size(max_memory)
+    scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
+    report = risk_report(scenario, collateral, target_loss_probability, target_shortfall_apr,
+                         validator_years, seed, max_memory)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, allow_nan=False))
+    else:
+        click.echo(risk_text(report))
+
+
+def check_risk_options(collateral: float | None, target_shortfall_apr: float | None,
+                       target_loss_probability: float | None, validator_years: int | None,
+                       seed: int | None) -> None:
+    """``divaecon risk``'s options, each checked with a message naming it (one line, exit 2)."""
+    import math
+
+    if target_shortfall_apr is not None and target_loss_probability is not None:
+        raise DivaeconError("--target-shortfall-apr and --target-loss-probability: give at most one")
+    if collateral is not None and not (math.isfinite(collateral) and 0.0 <= collateral <= 32.0):
+        raise DivaeconError(f"--collateral-per-key-share = {collateral:g}: must be from 0 to 32 (divETH)")
+    for flag, value in (("--target-shortfall-apr", target_shortfall_apr),
+                        ("--target-loss-probability", target_loss_probability)):
+        if value is not None and not (math.isfinite(value) and 0.0 < value < 1.0):
+            raise DivaeconError(f"{flag} = {value:g}: must be strictly between 0 and 1 (a fraction, not per cent)")
+    if validator_years is not None and not 10_000 <= validator_years <= 1_000_000_000:
+        raise DivaeconError(f"--validator-years = {validator_years}: must be from 10,000 to 1,000,000,000")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise DivaeconError(f"--seed = {seed}: must be an integer from 0 to 2**63 - 1")
 
 
 @cli.command()

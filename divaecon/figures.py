@@ -6,12 +6,14 @@ quote table and ``--json`` keys, the dashboard's key-figures table, the reports'
 tables (:mod:`divaecon.tables`), the simulation summary — takes its label and format from
 here, so a label is written once and every view agrees.
 
-Two groups:
+Three groups:
 
 - :data:`QUOTE_FIGURES`: one entry per number of :class:`divaecon.quote.Quote` (the key is
   the field's name, the unit the one its docstring gives);
 - :data:`SIMULATION_FIGURES`: the per-run metrics of the simulation summary
-  (``SimulationResult.summary`` columns).
+  (``SimulationResult.summary`` columns);
+- :data:`RISK_FIGURES`: the collateral-risk figures of :func:`divaecon.risk.risk_report`
+  (loss distribution, shortfall, risk-adjusted yields, required collateral).
 
 Units: ``unit`` is the unit of the raw number (as a quote field, a JSON value or a summary
 column holds it; rates are fractions per year). What a reader sees keeps the unit visible:
@@ -118,7 +120,52 @@ SIMULATION_FIGURES: tuple[KeyFigure, ...] = (
 )
 """The simulation summary's metrics (one value per scenario and seed), in reading order."""
 
-FIGURES: Mapping[str, KeyFigure] = MappingProxyType({f.key: f for f in QUOTE_FIGURES + SIMULATION_FIGURES})
+def _rare(x: Any) -> str:
+    """A small probability per validator-year: ``0.001067 → '0.107 % (1 in 937)'``."""
+    v = float(x)
+    if v <= 0:
+        return "0 %"
+    return f"{100.0 * v:.3g} % (1 in {1.0 / v:,.0f})"
+
+
+def _small_pct(x: Any) -> str:
+    """A small rate with three significant digits: ``0.000286 → '0.0286 %'``."""
+    return f"{100.0 * float(x):.3g} %"
+
+
+def _eth_small(x: Any) -> str:
+    return fmt.eth(x, 4)
+
+
+def _divething(x: Any) -> str:
+    return "∞" if float(x) == float("inf") else f"{float(x):,.3f} divETH"
+
+
+RISK_FIGURES: tuple[KeyFigure, ...] = (
+    KeyFigure("mean_loss_eth_per_validator_year", "Mean loss per validator-year", "ETH", _eth_small),
+    KeyFigure("loss_p99_eth", "Loss per validator-year, P99", "ETH", _eth_small),
+    KeyFigure("loss_p999_eth", "Loss per validator-year, P99.9", "ETH", _eth_small),
+    KeyFigure("key_share_loss_p999_eth", "Loss charged to one key share, P99.9", "ETH", _eth_small),
+    KeyFigure("key_share_loss_exceeds_collateral_probability",
+              "P(a key share's yearly charge exceeds its collateral)", "fraction", _rare),
+    KeyFigure("shortfall_probability_per_validator_year", "P(stakers bear a loss) per validator-year",
+              "fraction", _rare),
+    KeyFigure("expected_shortfall_eth_per_validator_year", "Expected shortfall to stakers per validator-year",
+              "ETH", _eth_small),
+    KeyFigure("shortfall_eth_per_eth_staked", "Expected shortfall per ETH staked [ETH/year per ETH]",
+              "ETH/year per ETH", lambda x: f"{float(x):.3g}"),
+    KeyFigure("shortfall_apr", "Expected shortfall, APR cost to divETH", "fraction/year", _small_pct),
+    KeyFigure("staker_apr_net", "divETH staker APR net of expected shortfall", "fraction/year", _pct(3)),
+    KeyFigure("operator_apr_net", "Operator APR on collateral net of expected losses", "fraction/year", _pct(3)),
+    KeyFigure("required_collateral_loss_probability_eth", "Collateral per key share for the loss-probability target",
+              "divETH", _divething),
+    KeyFigure("required_collateral_shortfall_apr_eth", "Collateral per key share for the shortfall target",
+              "divETH", _divething),
+)
+"""The collateral-risk figures (:mod:`divaecon.risk`), per validator-year unless the label says."""
+
+FIGURES: Mapping[str, KeyFigure] = MappingProxyType(
+    {f.key: f for f in QUOTE_FIGURES + SIMULATION_FIGURES + RISK_FIGURES})
 """Every registered figure by key."""
 
 

@@ -1,4 +1,5 @@
-"""The interactive dashboard: drag a slider, watch Diva's key figures move against its peers.
+"""The interactive dashboard: drag a slider, watch Diva's key figures move against its peers and
+the collateral's risk.
 
 Presentation only: every callback builds a :class:`~divaecon.params.Scenario` with
 :meth:`~divaecon.params.Scenario.override` and reads its numbers from
@@ -13,6 +14,12 @@ Three ways in:
 - ``divaecon app`` (:mod:`divaecon.app`), which serves that notebook with Voilà;
 - tests and benchmarks set ``dashboard.sliders[name].value`` and read ``figures_table``,
   ``images`` and ``figures`` without a browser (callbacks run synchronously).
+
+The sliders sit in one column beside four tabs (:data:`TABS`: overview, peers, collateral
+risk, network), so a moved slider's effect is in view without scrolling; only the tab in view
+is redrawn at once, the others when they are opened. The collateral-risk tab's numbers come
+from the closed forms of :mod:`divaecon.risk` (exact, so a slider move carries no Monte Carlo
+noise).
 
 Figures are PNG bytes in :class:`ipywidgets.Image` widgets, replaced in place on each change:
 no output area, so nothing flickers or piles up. Each figure keeps its matplotlib artists and a
@@ -51,7 +58,9 @@ from divaecon.tables import quote_rows
 
 __all__ = [
     "KEY_FIGURES",
+    "RISK_READOUTS",
     "SLIDERS",
+    "TABS",
     "Dashboard",
     "SliderSpec",
     "dashboard",
@@ -466,13 +475,149 @@ class NetworkPanel(_Panel):
         return self.render("fixed")
 
 
+class RiskPanel(_Panel):
+    """(d) Both sides of the collateral slider: the operator's APR on collateral net of expected
+    losses rises as collateral falls (left axis), and so does the stakers' expected shortfall
+    (right axis, log scale); dashed lines mark the collateral each target needs."""
+
+    figsize = (6.4, 4.0)
+    SHORTFALL_FLOOR = 1e-8
+    """Shortfall APRs below this (one part in 10⁸) are drawn at it: a log axis has no zero."""
+
+    def __init__(self, c_min: float, c_max: float, scenario_name: str) -> None:
+        super().__init__()
+        self.grid = np.geomspace(c_min, c_max, 120)
+        ax = self.ax = self.fig.add_axes((0.12, 0.14, 0.70, 0.72))
+        ax2 = self.ax2 = ax.twinx()
+        self.fig.text(0.01, 0.965, "Collateral per key share: yield up, risk up",
+                      fontsize=10, fontweight="bold", va="top")
+        self.fig.text(0.01, 0.012, "Source: divaecon.risk (closed forms; event rates: ASSUMPTIONS.md, risk), "
+                      f"protocol.operator_apr_assigned; scenario '{scenario_name}'.", **SOURCE_STYLE)
+        zeros = np.zeros_like(self.grid)
+        (self.gross,) = ax.plot(self.grid, zeros, color=COLORS["operator"], lw=1.0, ls="--",
+                                label="operator APR, no losses")
+        (self.net,) = ax.plot(self.grid, zeros, color=COLORS["operator"], lw=2,
+                              label="operator APR net of expected losses")
+        (self.short,) = ax2.plot(self.grid, np.full_like(self.grid, self.SHORTFALL_FLOOR), color=COLORS["staker"],
+                                 lw=2, label="stakers' expected shortfall (right)")
+        self.vline = ax.axvline(1.0, color=DIVA_PURPLE, lw=1, ls=":")
+        (self.marker_op,) = ax.plot([1.0], [0.0], "o", color=COLORS["operator"], ms=6, zorder=5)
+        (self.marker_sh,) = ax2.plot([1.0], [self.SHORTFALL_FLOOR], "o", color=COLORS["staker"], ms=6, zorder=5)
+        self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_PURPLE, va="bottom", zorder=6)
+        self.required = [ax.axvline(c_max, color=NOTE_GREY, lw=1, ls=ls) for ls in ("--", "-.")]
+        self.required_text = ax.text(0.99, 0.02, "", transform=ax.transAxes, fontsize=7, color=NOTE_GREY,
+                                     ha="right", va="bottom", zorder=6)
+        ax.set_xscale("log")
+        ax.set_xlim(c_min, c_max)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+        ax.set_xlabel("collateral per key share [divETH, log scale]", fontsize=9)
+        ax.set_ylabel("operator APR on collateral [%/year]", fontsize=9, color=COLORS["operator"])
+        ax2.set_yscale("log")
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:.2g} %"))
+        ax2.set_ylabel("stakers' expected shortfall [APR cost, log scale]", fontsize=8, color=COLORS["staker"])
+        ax.tick_params(labelsize=8)
+        ax2.tick_params(labelsize=8)
+        _pct_axis(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(handles=[self.net, self.gross, self.short], loc="upper right", fontsize=7.5, framealpha=0.9)
+        self.moving = [self.gross, self.net, self.short, self.vline, self.marker_op, self.marker_sh, self.label]
+        self._static: Any = None
+
+    def update(self, curve: Any, here: dict[str, float], collateral: float,
+               required: dict[str, float]) -> bytes:
+        """Curves from :func:`divaecon.risk.yields.yield_arrays` on the panel's grid, the point at the
+        chosen collateral, and the collateral each target needs (``required``)."""
+        floor = self.SHORTFALL_FLOOR
+        short = np.maximum(np.asarray(curve["shortfall_apr"], dtype=float), floor)
+        self.gross.set_ydata(np.asarray(curve["operator_apr"], dtype=float))
+        self.net.set_ydata(np.asarray(curve["operator_apr_net"], dtype=float))
+        self.short.set_ydata(short)
+        self.vline.set_xdata([collateral, collateral])
+        self.marker_op.set_data([collateral], [here["operator_apr_net"]])
+        self.marker_sh.set_data([collateral], [max(here["shortfall_apr"], floor)])
+        self.label.set_position((collateral, here["operator_apr_net"]))
+        self.label.set_text(f"  operator {figures.text('operator_apr_net', here['operator_apr_net'])}; "
+                            f"stakers −{figures.text('shortfall_apr', here['shortfall_apr'])}/year  ")
+        self.label.set_horizontalalignment("left" if collateral < math.sqrt(self.grid[0] * self.grid[-1]) else "right")
+        # The required collateral moves only with the model: drawn with the static part.
+        texts: list[str] = []
+        marks: list[float | None] = []
+        for name, value in required.items():
+            inside = math.isfinite(value) and self.grid[0] <= value <= self.grid[-1]
+            marks.append(value if inside else None)
+            texts.append(f"{name}: {figures.text('required_collateral_loss_probability_eth', value)}"
+                         + ("" if inside else " (off the axis)"))
+        static = ("collateral needed for " + "; ".join(texts), tuple(marks))
+        if static != self._static:
+            self._static = static
+            self.required_text.set_text(static[0])
+            for line, mark in zip(self.required, marks, strict=True):
+                line.set_xdata([mark, mark] if mark is not None else [self.grid[-1]] * 2)
+                line.set_visible(mark is not None)
+            self.invalidate()
+        top = nice_ceiling(float(np.nanmax(curve["operator_apr"])) * 1.08)
+        lo = 10.0 ** math.floor(math.log10(float(short.min())))
+        hi = 10.0 ** math.ceil(math.log10(float(short.max()) * 1.5))
+        return self.render((top, lo, max(hi, lo * 10)))
+
+    def set_layout(self, layout: Any) -> None:
+        top, lo, hi = layout
+        self.ax.set_ylim(0, top)
+        self.ax2.set_ylim(lo, hi)
+
+
+RISK_READOUTS: tuple[str, ...] = (
+    "operator_apr_net", "staker_apr_net", "shortfall_apr", "shortfall_probability_per_validator_year",
+    "required_collateral_loss_probability_eth", "required_collateral_shortfall_apr_eth",
+)
+"""Rows of the collateral-risk table: keys of :data:`divaecon.figures.RISK_FIGURES`."""
+
+
+def risk_figures_html(values: dict[str, float], targets: dict[str, float]) -> str:
+    """The collateral-risk readouts; value cells carry ``data-key`` (closed forms, no Monte Carlo)."""
+    context = {
+        "required_collateral_loss_probability_eth":
+            f" (P(stakers lose) ≤ {figures.text('shortfall_probability_per_validator_year', targets['loss'])})",
+        "required_collateral_shortfall_apr_eth":
+            f" (shortfall ≤ {figures.text('shortfall_apr', targets['shortfall'])})",
+    }
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(f.label)}</th>'
+        f'<td class="divaecon-value" id="divaecon-risk-{f.key}" data-key="{f.key}">'
+        f"{html.escape(f.text(values[f.key]) + context.get(f.key, ''))}</td></tr>"
+        for f in figures.select(RISK_READOUTS)
+    )
+    return (
+        f'{_TABLE_STYLE}<div class="divaecon-kf"><table><caption>Collateral risk at this collateral</caption>'
+        f"{rows}</table>"
+        '<div class="divaecon-note">Per validator-year; exact expectations of <code>divaecon.risk</code> '
+        "(its Monte Carlo: <code>divaecon risk</code>). Event rates: ASSUMPTIONS.md, risk section.</div></div>"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The dashboard
 # ---------------------------------------------------------------------------------------------
 
 
+TABS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("overview", "Overview", ("collateral",)),
+    ("peers", "Peers", ("peers",)),
+    ("risk", "Collateral risk", ("risk", "risk_table")),
+    ("network", "Network", ("network",)),
+)
+"""The dashboard's tabs: key, title, and the outputs each shows (figures by panel name; the
+key-figures table sits in the overview, the risk readouts in the collateral-risk tab)."""
+
+
 class Dashboard:
-    """Sliders for a scenario's main drivers, the key-figures table and three live figures.
+    """Sliders for a scenario's main drivers beside tabs of live figures and tables.
+
+    The sliders stay in one column at the left; the tabs beside them are the overview (key
+    figures and the operator APR against collateral), the peers, the collateral risk (both
+    sides of the collateral slider and the risk readouts) and the network. A moved slider
+    recomputes the model at once and redraws the figures of the tab in view; the other tabs'
+    figures are redrawn when they are opened (:meth:`select`).
 
     Parameters
     ----------
@@ -484,15 +629,19 @@ class Dashboard:
     ----------
     sliders : dict[str, ipywidgets.FloatSlider | ipywidgets.FloatLogSlider]
         One slider per :data:`SLIDERS` entry, keyed by the scenario field it drives.
+    tabs : ipywidgets.Tab
+        The tabs of :data:`TABS`.
     figures_table : ipywidgets.HTML
         The key figures (:func:`key_figures_html`); value cells carry ``data-key``.
+    risk_table : ipywidgets.HTML
+        The collateral-risk readouts (:func:`risk_figures_html`); value cells carry ``data-key``.
     images : dict[str, ipywidgets.Image]
-        ``"peers"``, ``"collateral"``, ``"network"``: the figures as PNG.
+        ``"peers"``, ``"collateral"``, ``"risk"``, ``"network"``: the figures as PNG.
     scenario, figures, peers
         The scenario shown, its :func:`~divaecon.quote.quote` and
         :func:`~divaecon.quote.peer_table`.
     last_update_s : float
-        Wall time of the last update (model + redraw) [s].
+        Wall time of the last update (model + redraw of the tab in view) [s].
     """
 
     def __init__(self, scenario: Scenario | None = None) -> None:
@@ -500,8 +649,10 @@ class Dashboard:
         self.sliders: dict[str, W.FloatSlider | W.FloatLogSlider] = {
             spec.field: _make_slider(spec, _scenario_value(self.base, spec.field)) for spec in SLIDERS
         }
-        self.figures_table = W.HTML(layout=W.Layout(margin="0 0 0 24px"))
+        self.figures_table = W.HTML(layout=W.Layout(margin="0 0 6px 0"))
         self.figures_table.add_class("divaecon-key-figures")
+        self.risk_table = W.HTML(layout=W.Layout(margin="0 0 6px 0"))
+        self.risk_table.add_class("divaecon-risk-figures")
         self.status = W.HTML()
         self.status.add_class("divaecon-status")
         self.reset_button = W.Button(description="Reset to scenario", icon="undo",
@@ -518,7 +669,7 @@ class Dashboard:
         img_layout = {"max_width": "100%", "height": "auto", "margin": "4px"}
         self.images: dict[str, W.Image] = {
             name: W.Image(format="png", layout=W.Layout(**img_layout))
-            for name in ("peers", "collateral", "network")
+            for name in ("peers", "collateral", "risk", "network")
         }
         for name, image in self.images.items():
             image.add_class(f"divaecon-figure-{name}")
@@ -529,12 +680,17 @@ class Dashboard:
         self.panels: dict[str, Any] = {
             "peers": PeersPanel(name),
             "collateral": CollateralPanel(float(c_slider.min), float(c_slider.max), name),
+            "risk": RiskPanel(float(c_slider.min), float(c_slider.max), name),
             "network": NetworkPanel(n_spec.min, n_spec.max, float(c_slider.min), float(c_slider.max),
                                     self.base.diva.key_shares_per_validator,
                                     self.base.simulation.initial_collateral_eth,
                                     DivaParams.model_fields["collateral_per_key_share_eth"].default, name),
         }
         self._drawn: dict[str, Any] = {}
+        self._pending: dict[str, tuple[Any, Callable[[], None]]] = {}
+        self._required: tuple[Any, dict[str, Any]] | None = None
+        self._risk_here: tuple[Any, dict[str, Any]] | None = None
+        self._curve: tuple[Any, dict[str, Any]] | None = None
         self._suspended = False
         self.scenario = self.base
         self.figures: Quote | None = None
@@ -544,22 +700,30 @@ class Dashboard:
 
         title = W.HTML(
             "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys): the "
-            "key figures and the figures below follow. Scenario "
+            "tab in view follows. Scenario "
             f"<b>{html.escape(self.base.name)}</b>"
             + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "") + ".</div>"
         )
-        controls = W.VBox([*self.sliders.values(), self.same_uptime,
-                           W.HBox([self.reset_button, self.status])])
-        figures = W.Box(list(self.images.values()),
-                        layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
-        self.widget = W.VBox([title, W.HBox([controls, self.figures_table],
-                                            layout=W.Layout(flex_flow="row wrap")), figures, self.peer_notes])
+        controls = W.VBox([*self.sliders.values(), self.same_uptime, W.HBox([self.reset_button, self.status])],
+                          layout=W.Layout(flex="0 0 auto"))
+        contents = {
+            "overview": W.VBox([self.figures_table, self.images["collateral"]]),
+            "peers": W.VBox([self.images["peers"], self.peer_notes]),
+            "risk": W.VBox([self.risk_table, self.images["risk"]]),
+            "network": W.VBox([self.images["network"]]),
+        }
+        self.tabs = W.Tab(children=[contents[key] for key, _t, _o in TABS], titles=[t for _k, t, _o in TABS],
+                          layout=W.Layout(flex="1 1 600px", min_width="560px"))
+        self.tabs.add_class("divaecon-tabs")
+        self.widget = W.VBox([title, W.HBox([controls, self.tabs],
+                                            layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))])
         self.widget.add_class("divaecon-dashboard")
 
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
         self.same_uptime.observe(self._on_change, names="value")
-        self.update()
+        self.tabs.observe(self._on_tab, names="selected_index")
+        self.update(every_tab=True)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -596,8 +760,9 @@ class Dashboard:
                 slider.value = spec.to_slider(_scenario_value(self.base, spec.field))
             self.same_uptime.value = self.base.peers.same_node_uptime_for_all
 
-    def update(self) -> None:
-        """Recompute the scenario's figures and redraw whatever changed."""
+    def update(self, every_tab: bool = False) -> None:
+        """Recompute the scenario's figures; redraw what changed in the tab in view (or in
+        every tab)."""
         t0 = time.perf_counter()
         try:
             scenario = self.scenario_from_sliders()
@@ -610,27 +775,106 @@ class Dashboard:
         self.figures_table.value = key_figures_html(q)
 
         d = scenario.diva
+        c = d.collateral_per_key_share_eth
         like = scenario.peers.same_node_uptime_for_all
         self._redraw("peers", (table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(), like),
                      lambda: self.panels["peers"].update(table, like))
         self.peer_notes.value = peer_notes_html(table)
         self._redraw("collateral", (q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
-                                    q.collateral_penalty_per_key_share_eth_per_year,
-                                    d.collateral_per_key_share_eth),
-                     lambda: self.panels["collateral"].update(q, d.collateral_per_key_share_eth))
-        self._redraw("network", (d.collateral_per_key_share_eth, d.network_validators),
-                     lambda: self.panels["network"].update(q, d.collateral_per_key_share_eth,
-                                                           d.network_validators))
+                                    q.collateral_penalty_per_key_share_eth_per_year, c),
+                     lambda: self.panels["collateral"].update(q, c))
+        self._redraw("network", (c, d.network_validators),
+                     lambda: self.panels["network"].update(q, c, d.network_validators))
+        # The risk side depends on the rewards (through the quote) and on the risk section.
+        risk_key = (q.staker_apr, q.gross_apr, q.operator_reward_per_key_share_eth_per_year,
+                    q.collateral_penalty_per_key_share_eth_per_year, c, scenario.risk, scenario.ethereum,
+                    d.operator_fee, d.treasury_fee, d.insurance_fee, d.key_shares_per_validator, d.threshold,
+                    d.validator_stake_eth)
+        self._redraw("risk", risk_key, lambda: self._draw_risk(scenario, q))
+        self._redraw("risk_table", risk_key, lambda: self._fill_risk_table(scenario, q))
+        self._flush(every_tab)
         self.last_update_s = time.perf_counter() - t0
         self.updates += 1
         self.status.value = (f"<span style='color:#777;font-size:12px'>updated in "
                              f"{1e3 * self.last_update_s:.0f} ms</span>")
 
-    def _redraw(self, name: str, data_key: Any, draw: Callable[[], bytes]) -> None:
+    def _risk_state(self, scenario: Scenario, q: Quote) -> dict[str, Any]:
+        """What the collateral-risk tab shows: the curves over the panel's grid and the collateral
+        each target needs (both independent of the collateral chosen, so kept while only the
+        collateral moves) and the figures at the chosen collateral."""
+        from divaecon.risk import closed_form, risk_model
+        from divaecon.risk.yields import yield_arrays
+
+        model = risk_model(scenario, q)
+        c = scenario.diva.collateral_per_key_share_eth
+        r = scenario.risk
+        d = scenario.diva
+        # the collateral the targets need depends on the events only; the curves on the rewards too
+        model_key = (r, scenario.ethereum.total_staked_eth, d.key_shares_per_validator, d.threshold,
+                     d.validator_stake_eth)
+        curve_key = (model_key, q.gross_apr, q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
+                     q.collateral_penalty_per_key_share_eth_per_year, d.operator_fee, d.treasury_fee,
+                     d.insurance_fee, d.buffered_fraction)
+        if self._required is None or self._required[0] != model_key:
+            self._required = (model_key, {
+                "loss": closed_form.required_collateral(
+                    model, target_loss_probability=r.target_loss_probability_per_year),
+                "shortfall": closed_form.required_collateral(model, target_shortfall_apr=r.target_shortfall_apr),
+            })
+        if self._curve is None or self._curve[0] != curve_key:
+            self._curve = (curve_key, yield_arrays(scenario, model, self.panels["risk"].grid, q))
+        if self._risk_here is None or self._risk_here[0] != (curve_key, c):
+            here = {k: float(v[0]) for k, v in yield_arrays(scenario, model, [c], q).items()}
+            here["shortfall_probability_per_validator_year"] = here["shortfall_probability"]
+            self._risk_here = ((curve_key, c), here)
+        return {**self._required[1], "curve": self._curve[1], "here": self._risk_here[1]}
+
+    def _draw_risk(self, scenario: Scenario, q: Quote) -> None:
+        state = self._risk_state(scenario, q)
+        c = scenario.diva.collateral_per_key_share_eth
+        self.images["risk"].value = self.panels["risk"].update(
+            state["curve"], state["here"], c, {"P(loss) target": state["loss"], "shortfall target": state["shortfall"]})
+
+    def _fill_risk_table(self, scenario: Scenario, q: Quote) -> None:
+        state = self._risk_state(scenario, q)
+        here = state["here"]
+        values = {key: float(here[key]) for key in (
+            "operator_apr_net", "staker_apr_net", "shortfall_apr", "shortfall_probability_per_validator_year")}
+        values["required_collateral_loss_probability_eth"] = state["loss"]
+        values["required_collateral_shortfall_apr_eth"] = state["shortfall"]
+        r = scenario.risk
+        self.risk_table.value = risk_figures_html(
+            values, {"loss": r.target_loss_probability_per_year, "shortfall": r.target_shortfall_apr})
+
+    def _redraw(self, name: str, data_key: Any, draw: Callable[[], Any]) -> None:
+        """Queue output ``name`` for drawing unless it already shows ``data_key``."""
         if self._drawn.get(name) == data_key:
+            self._pending.pop(name, None)
             return
-        self.images[name].value = draw()
-        self._drawn[name] = data_key
+        self._pending[name] = (data_key, draw)
+
+    def _flush(self, every_tab: bool = False) -> None:
+        """Draw the queued outputs of the tab in view (or of every tab)."""
+        visible = set(TABS[self.tabs.selected_index or 0][2])
+        for name in list(self._pending):
+            if every_tab or name in visible:
+                data_key, draw = self._pending.pop(name)
+                result = draw()
+                if isinstance(result, bytes):
+                    self.images[name].value = result
+                self._drawn[name] = data_key
+
+    def _on_tab(self, _change: dict[str, Any]) -> None:
+        self._flush()
+
+    def select(self, tab: str) -> None:
+        """Open a tab by key (``"overview"``, ``"peers"``, ``"risk"``, ``"network"``); its figures
+        are brought up to date."""
+        keys = [k for k, _t, _o in TABS]
+        if tab not in keys:
+            raise DivaeconError(f"tab {tab!r}: unknown; allowed: {', '.join(keys)}")
+        self.tabs.selected_index = keys.index(tab)
+        self._flush()
 
     # -- display ---------------------------------------------------------------------------
 

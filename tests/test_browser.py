@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 COLLATERAL_HANDLE = ".divaecon-slider-collateral_per_key_share_eth .noUi-handle"
 COLLATERAL_READOUT = ".divaecon-slider-collateral_per_key_share_eth .widget-readout"
 OPERATOR_APR = "[data-key=operator_apr_assigned]"
+OPERATOR_APR_NET = "[data-key=operator_apr_net]"
+SHORTFALL_APR = "[data-key=shortfall_apr]"
 
 pytestmark = [
     pytest.mark.browser,
@@ -131,7 +133,7 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
         page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
         apr = page.locator(OPERATOR_APR)
         apr.wait_for(state="visible", timeout=120_000)
-        page.locator(".divaecon-figure-network").wait_for(state="visible")
+        page.locator(".divaecon-figure-collateral").wait_for(state="visible")
 
         base = Scenario()
         start = _readout_value(page)
@@ -171,14 +173,61 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
         )
         assert _readout_value(page) == pytest.approx(1.05)
 
-        # Every figure is an image that has loaded.
-        for name in ("peers", "collateral", "network"):
-            width = page.locator(f".divaecon-figure-{name}").evaluate("e => e.naturalWidth")
-            assert width > 300, name
+        # Every figure is an image that has loaded, each in its tab.
+        for tab, name in (("Peers", "peers"), ("Collateral risk", "risk"), ("Network", "network"),
+                          ("Overview", "collateral")):
+            page.get_by_role("tab", name=tab).click()
+            figure = page.locator(f".divaecon-figure-{name}")
+            figure.wait_for(state="visible")
+            assert figure.evaluate("e => e.naturalWidth") > 300, name
         page.wait_for_timeout(500)  # let the last images paint
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         (ARTIFACTS / "browser-latency.json").write_text(
             json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8")
+
+
+def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> None:
+    """In the collateral-risk tab, one step left on the collateral slider raises both the
+    operators' net APR and the stakers' expected shortfall, to the package's values."""
+    from divaecon import figures
+    from divaecon.risk import risk_adjusted_yields, risk_model
+
+    def expected(collateral: float) -> tuple[str, str]:
+        scenario = Scenario().override(collateral_per_key_share_eth=collateral)
+        y = risk_adjusted_yields(scenario, risk_model(scenario), collateral)
+        return (figures.text("operator_apr_net", y["operator_apr_net"]),
+                figures.text("shortfall_apr", y["shortfall_apr"]))
+
+    with _chromium_page(1440, 1100) as page:
+        page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
+        page.locator(OPERATOR_APR).wait_for(state="visible", timeout=120_000)
+        page.get_by_role("tab", name="Collateral risk").click()
+        net, short = page.locator(OPERATOR_APR_NET), page.locator(SHORTFALL_APR)
+        net.wait_for(state="visible")
+        page.locator(".divaecon-figure-risk").wait_for(state="visible")
+        start = _readout_value(page)
+        assert (net.inner_text().strip(), short.inner_text().strip()) == expected(start)
+        # the slider is beside the tab: both are in view at once, no scrolling
+        handle = page.locator(COLLATERAL_HANDLE)
+        assert handle.is_visible() and page.locator(".divaecon-figure-risk").is_visible()
+        box_slider, box_figure = handle.bounding_box(), page.locator(".divaecon-figure-risk").bounding_box()
+        assert box_slider is not None and box_figure is not None
+        assert box_figure["x"] > box_slider["x"] and box_figure["y"] < 1100  # beside it, on the screen
+        before = net.inner_text().strip()
+        handle.focus()
+        handle.press("ArrowLeft")  # 1.00 → 0.95 divETH per key share
+        page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
+            arg=[OPERATOR_APR_NET, before], timeout=60_000,
+        )
+        value = _readout_value(page)
+        assert value == pytest.approx(start - 0.05)
+        shown = (net.inner_text().strip(), short.inner_text().strip())
+        assert shown == expected(value)
+        assert float(shown[0].rstrip(" %")) > float(before.rstrip(" %"))  # yield up ...
+        assert float(shown[1].rstrip(" %")) > float(expected(start)[1].rstrip(" %"))  # ... and risk up
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-risk.png"), full_page=True)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_simulation_summary_metrics_are_registered() -> None:
 
 
 def test_keys_and_labels_are_unique() -> None:
-    every = figures.QUOTE_FIGURES + figures.SIMULATION_FIGURES
+    every = figures.QUOTE_FIGURES + figures.SIMULATION_FIGURES + figures.RISK_FIGURES
     assert len({f.key for f in every}) == len(every) == len(figures.FIGURES)
     assert len({f.label for f in every}) == len(every)
 

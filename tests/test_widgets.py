@@ -17,6 +17,7 @@ from PIL import Image
 
 from divaecon import formatting as fmt
 from divaecon import widgets
+from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, scenario_to_yaml
 from divaecon.quote import peer_table, quote
 from divaecon.widgets import KEY_FIGURES, SLIDERS, Dashboard, dashboard
@@ -63,8 +64,9 @@ def dash() -> Dashboard:
 
 @pytest.fixture
 def fresh(dash: Dashboard) -> Dashboard:
-    """The module's dashboard, back at the base scenario (building one costs ~1 s)."""
+    """The module's dashboard, back at the base scenario and its overview (building one costs ~1 s)."""
     dash.reset()
+    dash.select("overview")
     return dash
 
 
@@ -156,24 +158,89 @@ def test_total_staked_slider_is_in_million_eth(fresh: Dashboard) -> None:
     assert fresh.sliders["total_staked_eth"].description.endswith("[million ETH]")
 
 
+def _all_images(dash: Dashboard) -> dict[str, bytes]:
+    """Every figure as it stands once each tab has been opened (tabs redraw when opened)."""
+    shown_tab = dash.tabs.selected_index
+    for key, _title, _outputs in widgets.TABS:
+        dash.select(key)
+    dash.tabs.selected_index = shown_tab
+    return {name: bytes(img.value) for name, img in dash.images.items()}
+
+
 def test_figures_update_in_place(fresh: Dashboard) -> None:
     images = dict(fresh.images)
     children = fresh.widget.children
-    before = {name: bytes(img.value) for name, img in images.items()}
+    before = _all_images(fresh)
     for name, png in before.items():
         assert png.startswith(PNG_SIGNATURE), name
     fresh.sliders["collateral_per_key_share_eth"].value = 0.5
-    after = {name: bytes(img.value) for name, img in fresh.images.items()}
+    now = {name: bytes(img.value) for name, img in fresh.images.items()}
     assert fresh.images == images and fresh.widget.children == children  # same widgets, no pile-up
-    assert all(after[name] != before[name] for name in before)  # all three move with collateral
-    # ETH price moves the break-even, not the figures: nothing is redrawn.
+    # the overview is in view: its figure follows at once; the other tabs' when they are opened
+    assert now["collateral"] != before["collateral"]
+    assert all(now[name] == before[name] for name in ("peers", "risk", "network"))
+    after = _all_images(fresh)
+    assert all(after[name] != before[name] for name in before)  # all four move with collateral
+    # ETH price moves the break-even, not the figures: nothing is redrawn in any tab.
     fresh.sliders["eth_price_usd"].value = 4_000.0
-    assert {name: bytes(img.value) for name, img in fresh.images.items()} == after
+    assert _all_images(fresh) == after
     # The network size moves only the network figure.
     fresh.sliders["network_validators"].value = 5_000.0
-    now = {name: bytes(img.value) for name, img in fresh.images.items()}
-    assert now["peers"] == after["peers"] and now["collateral"] == after["collateral"]
+    now = _all_images(fresh)
+    assert all(now[name] == after[name] for name in ("peers", "collateral", "risk"))
     assert now["network"] != after["network"]
+
+
+def test_tabs_beside_the_sliders(fresh: Dashboard) -> None:
+    row = fresh.widget.children[1]
+    controls, tabs = row.children
+    assert tabs is fresh.tabs and all(s in controls.children for s in fresh.sliders.values())
+    assert list(tabs.titles) == ["Overview", "Peers", "Collateral risk", "Network"]
+    overview, peers, risk, network = tabs.children
+    assert fresh.figures_table in overview.children and fresh.images["collateral"] in overview.children
+    assert fresh.images["peers"] in peers.children and fresh.images["network"] in network.children
+    assert fresh.risk_table in risk.children and fresh.images["risk"] in risk.children
+    with pytest.raises(DivaeconError, match="tab 'nope': unknown"):
+        fresh.select("nope")
+
+
+def _risk_shown(dash: Dashboard) -> dict[str, str]:
+    import html
+
+    cells = re.findall(r'data-key="([a-z_]+)">([^<]*)</td>', dash.risk_table.value)
+    return {key: html.unescape(text) for key, text in cells}
+
+
+@pytest.mark.parametrize("value", [0.1, 0.5, 1.5])
+def test_risk_tab_follows_the_collateral_slider(fresh: Dashboard, value: float) -> None:
+    from divaecon import figures
+    from divaecon.risk import closed_form, risk_adjusted_yields, risk_model
+
+    fresh.select("risk")
+    fresh.sliders["collateral_per_key_share_eth"].value = value
+    scenario = Scenario().override(collateral_per_key_share_eth=value)
+    model = risk_model(scenario)
+    y = risk_adjusted_yields(scenario, model, value)
+    got = _risk_shown(fresh)
+    assert got["operator_apr_net"] == figures.text("operator_apr_net", y["operator_apr_net"])
+    assert got["shortfall_apr"] == figures.text("shortfall_apr", y["shortfall_apr"])
+    p = closed_form.model_figures(model, value).shortfall_probability[0]
+    assert got["shortfall_probability_per_validator_year"] == figures.text(
+        "shortfall_probability_per_validator_year", p)
+    required = closed_form.required_collateral(model, target_shortfall_apr=scenario.risk.target_shortfall_apr)
+    assert got["required_collateral_shortfall_apr_eth"].startswith(
+        figures.text("required_collateral_shortfall_apr_eth", required))
+
+
+def test_risk_tab_shows_both_sides(fresh: Dashboard) -> None:
+    fresh.select("risk")
+    readings = {}
+    for value in (0.25, 1.0):
+        fresh.sliders["collateral_per_key_share_eth"].value = value
+        got = _risk_shown(fresh)
+        readings[value] = (float(got["operator_apr_net"].rstrip(" %")), float(got["shortfall_apr"].rstrip(" %")))
+    assert readings[0.25][0] > readings[1.0][0]  # yield up as collateral falls ...
+    assert readings[0.25][1] > readings[1.0][1]  # ... and the stakers' risk up
 
 
 def test_png_matches_canvas(fresh: Dashboard) -> None:

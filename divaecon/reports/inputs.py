@@ -28,6 +28,7 @@ REPORT_NOTEBOOKS: tuple[str, ...] = (
     "03_dvt_fault_tolerance",
     "04_protocol_comparison",
     "05_network_growth",
+    "06_collateral_risk",
 )
 """The topic notebooks a scenario's book holds by default, in order (``00_explore`` is
 interactive, not a report)."""
@@ -47,7 +48,7 @@ RESERVED_SLUGS = frozenset({"comparison", "index"})
 SCENARIO_PARAMETER = "scenario_yaml"
 """The one parameter through which a scenario reaches a notebook (validated YAML text)."""
 
-QUICK_PARAMETERS: dict[str, int] = {"grid_points": 25, "mc_seeds": 3, "horizon_days": 365}
+QUICK_PARAMETERS: dict[str, int] = {"grid_points": 25, "mc_seeds": 3, "horizon_days": 365, "validator_years": 50_000}
 """Small-size knobs passed with ``--quick`` to notebooks that declare them."""
 
 FORMATS = ("pdf", "html")
