@@ -161,7 +161,7 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any, paths: Any,  # pragma: no cover
+def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, paths: Any,  # pragma: no cover
                rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
                out: Any, lo: int, hi: int) -> None:
     """Days ``day0 … day1 − 1`` of rows ``lo … hi − 1``: each day runs every row before the next day,
@@ -172,30 +172,30 @@ def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row
             s = states[i]
             acc = accs[i]
             inp = values[i]
-            run_day(s, acc, inp, day_inputs[i], day, path_of_row[i], paths, rings, bin_of_wait, hists, i)
+            run_day(s, acc, inp, day_inputs[i], day, paths, rings, bin_of_wait, hists, i)
             if slot >= 0:
                 for j in range(selected.shape[0]):
                     out[j, i, slot] = recordable_value(selected[j], s, acc, inp, day)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any, paths: Any,  # pragma: no cover
+def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, paths: Any,  # pragma: no cover
               rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
               out: Any) -> None:
     """Days ``day0 … day1 − 1`` of every row, blocks of :data:`ROWS_PER_BLOCK` rows shared among threads."""
     n = states.shape[0]
     for block in prange((n + ROWS_PER_BLOCK - 1) // ROWS_PER_BLOCK):
         lo = block * ROWS_PER_BLOCK
-        _run_block(states, accs, values, day_inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+        _run_block(states, accs, values, day_inputs, paths, rings, bin_of_wait, hists, day0, day1,
                    record_slot, selected, out, lo, min(lo + ROWS_PER_BLOCK, n))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _run_days_serial(states: Any, accs: Any, values: Any, day_inputs: Any, path_of_row: Any,  # pragma: no cover
+def _run_days_serial(states: Any, accs: Any, values: Any, day_inputs: Any,  # pragma: no cover
                      paths: Any, rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any,
                      selected: Any, out: Any) -> None:
     """:func:`_run_days` in this thread only, for calls too small to pay for waking the others."""
-    _run_block(states, accs, values, day_inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+    _run_block(states, accs, values, day_inputs, paths, rings, bin_of_wait, hists, day0, day1,
                record_slot, selected, out, 0, states.shape[0])
 
 
@@ -277,24 +277,31 @@ MAX_PATH_TABLE_ENTRIES: Final[int] = 4_000_000
 
 
 def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], FloatArray]:
-    """Ethereum's stake path of each row, computed once per distinct (start, growth) pair.
+    """Ethereum's stake path of each row and what depends on it, computed once per distinct path.
 
-    Returns ``(path_of_row, paths)`` with ``paths[path, day] = (S_t, S_0 / S_t, b(S_t) / b(S_0))``,
-    ``S_t = S_0 + growth · t`` and ``b`` the spec's floored base reward per increment
-    (:func:`divaecon.ethereum.base_reward_per_increment`); when the table would exceed
-    :data:`MAX_PATH_TABLE_ENTRIES`, ``path_of_row`` is −1 everywhere and the rows compute their own
-    (:func:`divaecon.simulate.steps.ethereum_stake`).
+    A path is a distinct (start, growth, slot time, exit rule). Returns ``(path_of_row, paths)`` with
+    ``paths[path, day]`` = (``S_t``, ``S_0 / S_t``, ``b(S_t) / b(S_0)``, entry days per ETH, exit days
+    per ETH), the columns :data:`~divaecon.simulate.steps.TOTAL` … ``EXIT``: ``S_t = S_0 + growth · t``,
+    ``b`` the spec's floored base reward per increment (:func:`divaecon.ethereum.base_reward_per_increment`),
+    a queue's days per ETH ``1 / (churn limit · epochs a day)`` (:func:`divaecon.ethereum.churn_limit_eth`).
+    When the table would exceed :data:`MAX_PATH_TABLE_ENTRIES`, every row gets −1 and computes its
+    own (:mod:`divaecon.simulate.steps`).
     """
-    pairs = np.stack([values["ethereum_stake_eth"], values["ethereum_stake_growth_eth_per_day"]], axis=1)
-    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    keys = np.stack([values["ethereum_stake_eth"], values["ethereum_stake_growth_eth_per_day"],
+                     values["epochs_per_day"], values["exit_churn_quotient"], values["exit_churn_cap_eth"]], axis=1)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     if len(uniq) * days > MAX_PATH_TABLE_ENTRIES:
-        return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 3))
+        return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 5))
     t = np.arange(days, dtype=float)
-    total = uniq[:, 1:2] * t + uniq[:, 0:1]
-    ratio = uniq[:, 0:1] / total
+    start, growth, epochs = uniq[:, 0:1], uniq[:, 1:2], uniq[:, 2:3]
+    total = growth * t + start
+    ratio = start / total
     scale = (np.asarray(ethereum.base_reward_per_increment(total), dtype=float)
-             / np.asarray(ethereum.base_reward_per_increment(uniq[:, 0:1]), dtype=float))
-    paths = np.stack([total, ratio, scale], axis=2)
+             / np.asarray(ethereum.base_reward_per_increment(start), dtype=float))
+    churn = np.vectorize(ethereum.churn_limit_eth, otypes=[float])
+    entry = 1.0 / (churn(total) * epochs)
+    leave = 1.0 / (churn(total, uniq[:, 3:4].astype(np.int64), uniq[:, 4:5]) * epochs)
+    paths = np.stack([total, ratio, scale, entry, leave], axis=2)
     return inverse.reshape(-1).astype(np.int64), np.ascontiguousarray(paths)
 
 
@@ -362,7 +369,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
     n, days = rows.n, plan.days
     values = rows.values
     states, accs = initial_state(values)
-    rings = np.zeros((n, 3, ring_length(values, days)))
+    rings = np.zeros((3, ring_length(values, days), n))
     bin_of_wait, edges = metrics.wait_bin_table(days)
     hists = np.zeros((n, len(edges)))
     rec_days = record_days(days, plan.every)
@@ -373,6 +380,8 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
     mc = MonteCarlo(values, rows.first_row, plan.root)
     stepwise = mc.active or on_step is not None
     path_of_row, paths = stake_paths(values, days)
+    values = values.copy()
+    values["stake_path"] = path_of_row
 
     bar = None
     if progress:
@@ -384,7 +393,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
         parallel = n >= 2 * ROWS_PER_BLOCK and n * (day1 - day0) >= PARALLEL_MIN_ROW_DAYS
         kernel = _run_days if parallel else _run_days_serial
         inputs = day_inputs(values, d.availability, d.luck, d.slashed, d.slashing_penalty_each_eth)
-        kernel(states, accs, values, inputs, path_of_row, paths, rings, bin_of_wait, hists, day0, day1,
+        kernel(states, accs, values, inputs, paths, rings, bin_of_wait, hists, day0, day1,
                   record_slot, selected, out)
 
     if not stepwise:

@@ -64,6 +64,7 @@ class RowValues(Record):
     slashed_to_arrival_days = F("Days from a slashing to the rest of the stake in the pool [days].")
     operator_rewards_minted = F("1 when operators' fees are minted as divETH (the ETH stays), 0 when paid out [-].")
     ejection_level = F("An operator is ejected below this share of the required collateral: 1 − margin [fraction].")
+    stake_path = F("Row of the run's stake-path table for this row, or −1 to compute the path itself [-].")
     availability = F("Expected availability of a validator: P(≥ threshold key shares up) [fraction].")
     operator_uptime = F("Uptime of each operator's node [fraction].")
     failure_correlation = F("Intra-class correlation of operators' outages (beta-binomial ρ) [-].")
@@ -225,6 +226,7 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     minted = np.asarray([s.diva.operator_rewards == "minted" for s in scenarios], dtype=bool)[idx]
     out["operator_rewards_minted"] = minted
     out["ejection_level"] = 1.0 - col("ejection_margin")
+    out["stake_path"] = -1.0  # the engine points rows at its table (engine.stake_paths)
     out["operator_uptime"] = col("operator_uptime")
     out["failure_correlation"] = col("failure_correlation")
     # availability once per distinct cluster (scipy is the slow part), then per row

@@ -19,7 +19,7 @@ consensus-specs' ``process_epoch(state)``::
     process_exits              7b. validators reaching the front of the exit queue stop earning
     process_accumulators       8. the supply, and running sums for the series and the summary
 
-Three rings per row hold what is due on coming days (``rings[row, kind, day & (length − 1)]``):
+Three rings per row hold what is due on coming days (``rings[kind, day & (length − 1), row]``):
 validators activating (:data:`ACTIVATING`), validators leaving the active set (:data:`EXITING`) and
 exited stake reaching the pool (:data:`ARRIVING`).
 
@@ -54,6 +54,9 @@ TINY_SUPPLY = 1e-300
 
 ACTIVATING, EXITING, ARRIVING = 0, 1, 2
 """Kinds of ring: validators activating, validators leaving the active set, stake reaching the pool."""
+
+TOTAL, RATIO, CONSENSUS_SCALE, ENTRY, EXIT = 0, 1, 2, 3, 4
+"""Columns of the stake-path table: S_t, S_0 / S_t, b(S_t) / b(S_0), entry and exit days per ETH."""
 
 _jit = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 """Steps compile inline into the day loop (no call per row and day), with IEEE arithmetic."""
@@ -93,16 +96,17 @@ def day_inputs(values: np.ndarray, availability: NDArray[np.float64], luck: NDAr
 
 
 @_jit
-def ethereum_stake(inp: Any, day: int, path: int, paths: Any) -> tuple[float, float, float]:
+def ethereum_stake(inp: Any, day: int, paths: Any) -> tuple[float, float, float]:
     """Ethereum's stake on ``day`` and how rewards scale with it: ``(S_t, S_0 / S_t, b(S_t) / b(S_0))``.
 
     ``S_t = S_0 + growth · t``; execution rewards per validator scale as ``S_0 / S_t`` (a block's
     reward shared among more stake), consensus rewards and penalties as the spec's floored base
     reward per increment ``b`` (∝ 1/sqrt(S), floored to whole gwei). Rows sharing a stake path read
-    it from ``paths[path, day]`` (computed once per path with the array function,
-    :func:`divaecon.simulate.engine.stake_paths`); a row with ``path < 0`` computes it with the
-    scalar one (:func:`divaecon.ethereum.base_reward_per_increment_of`), the same integer steps.
+    it from ``paths[inp.stake_path, day]`` (computed once per path with the array function,
+    :func:`divaecon.simulate.engine.stake_paths`); a row with ``stake_path < 0`` computes it with
+    the scalar one (:func:`divaecon.ethereum.base_reward_per_increment_of`), the same integer steps.
     """
+    path = int(inp.stake_path)
     if path >= 0:
         return paths[path, day, 0], paths[path, day, 1], paths[path, day, 2]
     total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
@@ -111,7 +115,31 @@ def ethereum_stake(inp: Any, day: int, path: int, paths: Any) -> tuple[float, fl
 
 
 @_jit
-def entry_queue_wait_days(s: Any, inp: Any, day: float) -> float:
+def queue_days_per_eth(inp: Any, day: float, paths: Any, column: int) -> float:
+    """Days one ETH adds to a queue's wait on ``day``: 1 / (churn limit · epochs a day) [day/ETH].
+
+    ``column`` :data:`ENTRY` (the deposit churn) or :data:`EXIT` (the exit churn). From the row's
+    stake-path table where it has one, else computed (:func:`divaecon.ethereum.churn_limit_eth`).
+    The second of two deposits joins the queue at a day's fraction: the stake moves linearly and
+    the churn in steps, so where the table holds the same churn on both sides that is the churn
+    in between; otherwise (or past the horizon) it is computed.
+    """
+    path = int(inp.stake_path)
+    whole = int(day)
+    if path >= 0 and whole + 1 < paths.shape[1]:
+        here = paths[path, whole, column]
+        if whole == day or here == paths[path, whole + 1, column]:
+            return here
+    total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
+    if column == ENTRY:
+        churn = churn_limit_eth(total)
+    else:
+        churn = churn_limit_eth(total, inp.exit_churn_quotient, inp.exit_churn_cap_eth)
+    return 1.0 / (churn * inp.epochs_per_day)
+
+
+@_jit
+def entry_queue_wait_days(s: Any, inp: Any, day: float, paths: Any) -> float:
     """Wait of a deposit joining Ethereum's entry queue on ``day`` [days].
 
     Ahead of it: the others' queue ``max(Q_0 + change · day, 0)`` and the pool's own validators
@@ -123,13 +151,11 @@ def entry_queue_wait_days(s: Any, inp: Any, day: float) -> float:
     (:func:`divaecon.ethereum.queue_wait_days`).
     """
     others = max(inp.entry_queue_eth + inp.entry_queue_change_eth_per_day * day, 0.0)
-    total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
-    per_day = churn_limit_eth(total) * inp.epochs_per_day
-    return (others + s.pending_eth) / per_day
+    return (others + s.pending_eth) * queue_days_per_eth(inp, day, paths, ENTRY)
 
 
 @_jit
-def exit_queue_wait_days(s: Any, inp: Any, day: float) -> float:
+def exit_queue_wait_days(s: Any, inp: Any, day: float, paths: Any) -> float:
     """Wait of an exit requested on ``day`` until the validator leaves the active set [days].
 
     Ahead of it: the others' exit queue ``max(Q_0 + change · day, 0)`` and the pool's own exiting
@@ -141,26 +167,25 @@ def exit_queue_wait_days(s: Any, inp: Any, day: float) -> float:
     EIP-8061.
     """
     others = max(inp.exit_queue_eth + inp.exit_queue_change_eth_per_day * day, 0.0)
-    total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
-    per_day = churn_limit_eth(total, inp.exit_churn_quotient, inp.exit_churn_cap_eth) * inp.epochs_per_day
-    return (others + s.exiting_validators * inp.validator_stake_eth) / per_day
+    ahead = others + s.exiting_validators * inp.validator_stake_eth
+    return ahead * queue_days_per_eth(inp, day, paths, EXIT)
 
 
 @_jit
 def ring_slot(rings: Any, day: int) -> int:
     """The slot of ``day`` in a ring (its length is a power of two)."""
-    return day & (rings.shape[2] - 1)
+    return day & (rings.shape[1] - 1)
 
 
 @_jit
-def request_exits(s: Any, acc: Any, inp: Any, day: int, n: float, rings: Any, row: int) -> None:
+def request_exits(s: Any, acc: Any, inp: Any, day: int, n: float, rings: Any, row: int, paths: Any) -> None:
     """Ask ``n`` active validators (not already exiting) to exit; they leave after the exit queue."""
     n = min(n, s.active_validators - s.exiting_validators)
     if n <= 0.0:
         return
-    wait = exit_queue_wait_days(s, inp, float(day))
-    due = day + int(min(np.floor(wait + 0.5), rings.shape[2] - 1.0))
-    rings[row, EXITING, ring_slot(rings, due)] += n
+    wait = exit_queue_wait_days(s, inp, float(day), paths)
+    due = day + int(min(np.floor(wait + 0.5), rings.shape[1] - 1.0))
+    rings[EXITING, ring_slot(rings, due), row] += n
     s.exiting_validators += n
     s.exits_requested_today += n
     acc.exits_requested += n
@@ -239,8 +264,8 @@ def process_penalties(s: Any, inp: Any, d: Any, day: int, rings: Any, row: int) 
         s.exiting_validators = min(s.exiting_validators, s.active_validators)
         back = slashed * stake - sl_pen  # the penalty leaves the pool, the rest comes back once withdrawable
         s.withdrawing_eth += back
-        due = day + int(min(np.floor(inp.slashed_to_arrival_days + 0.5), rings.shape[2] - 1.0))
-        rings[row, ARRIVING, ring_slot(rings, due)] += back
+        due = day + int(min(np.floor(inp.slashed_to_arrival_days + 0.5), rings.shape[1] - 1.0))
+        rings[ARRIVING, ring_slot(rings, due), row] += back
         s.slashing_penalties_today_eth = sl_pen
         pen += sl_pen
         cov += sl_cov
@@ -280,7 +305,7 @@ def process_rebase(s: Any, acc: Any, inp: Any) -> None:
 
 
 @_jit
-def process_ejections(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+def process_ejections(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int, paths: Any) -> None:
     """4b. Operators whose collateral fell below the required level by the margin are ejected.
 
     In this model penalties are shared pro rata, so every operator of a row holds the same
@@ -305,11 +330,11 @@ def process_ejections(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int
     s.ejected_today = keyed
     acc.ejected_validators += keyed
     unfilled = np.ceil((required - take) * inp.one_over_collateral_per_validator_eth - 1e-9)
-    request_exits(s, acc, inp, day, unfilled, rings, row)
+    request_exits(s, acc, inp, day, unfilled, rings, row, paths)
 
 
 @_jit
-def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int, paths: Any) -> None:
     """5. Deposits, withdrawal requests, exited stake arriving, withdrawals paid, exits requested.
 
     With ``S`` the divETH not locked as collateral at the start of the day: deposits are
@@ -333,8 +358,8 @@ def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) ->
     request = stakers * inp.withdrawal_rate_per_day
     s.withdrawal_requests_today_eth = request
     slot = ring_slot(rings, day)
-    arrived = rings[row, ARRIVING, slot]
-    rings[row, ARRIVING, slot] = 0.0
+    arrived = rings[ARRIVING, slot, row]
+    rings[ARRIVING, slot, row] = 0.0
     s.arrived_today_eth = arrived
     s.withdrawing_eth -= arrived
     buf = s.buffer_eth + s.retained_rewards_today_eth
@@ -349,11 +374,12 @@ def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int) ->
     coming = s.withdrawing_eth + s.exiting_validators * inp.validator_stake_eth
     short = s.withdrawals_owed_eth + max(-s.buffer_eth, 0.0) - coming
     if short > 0.0:
-        request_exits(s, acc, inp, day, np.ceil(short * inp.one_over_validator_stake_eth - 1e-9), rings, row)
+        exits = np.ceil(short * inp.one_over_validator_stake_eth - 1e-9)
+        request_exits(s, acc, inp, day, exits, rings, row, paths)
 
 
 @_jit
-def process_validator_creation(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
+def process_validator_creation(s: Any, inp: Any, day: int, rings: Any, row: int, paths: Any) -> None:
     """6. Create ``floor(min(buffer / stake, queued / collateral per validator))`` validators.
 
     Diva's rule: a validator needs a full stake in the buffer *and* a validator's worth of queued
@@ -375,14 +401,14 @@ def process_validator_creation(s: Any, inp: Any, day: int, rings: Any, row: int)
     s.served_today_eth += served
     staked = new * stake
     s.buffer_eth -= staked
-    wait = entry_queue_wait_days(s, inp, float(day))
+    wait = entry_queue_wait_days(s, inp, float(day), paths)
     if inp.two_step_deposit > 0.0:
-        wait += entry_queue_wait_days(s, inp, day + wait)
+        wait += entry_queue_wait_days(s, inp, day + wait, paths)
     s.pending_eth += staked
     wait += inp.activation_delay_days
     s.activation_wait_days = wait
-    due = day + int(min(np.floor(wait + 0.5), rings.shape[2] - 1.0))
-    rings[row, ACTIVATING, ring_slot(rings, due)] += new
+    due = day + int(min(np.floor(wait + 0.5), rings.shape[1] - 1.0))
+    rings[ACTIVATING, ring_slot(rings, due), row] += new
 
 
 @_jit
@@ -421,8 +447,8 @@ def process_queue_waits(s: Any, acc: Any, inp: Any, day: int, bin_of_wait: Any, 
 def process_activation(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
     """7. The validators reaching the front of the entry queue today become active."""
     slot = ring_slot(rings, day)
-    act = rings[row, ACTIVATING, slot]
-    rings[row, ACTIVATING, slot] = 0.0
+    act = rings[ACTIVATING, slot, row]
+    rings[ACTIVATING, slot, row] = 0.0
     s.pending_eth -= act * inp.validator_stake_eth
     s.active_validators += act
 
@@ -436,8 +462,8 @@ def process_exits(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
     epochs) and swept (consensus-specs ``configs/mainnet.yaml``; capella ``process_withdrawals``).
     """
     slot = ring_slot(rings, day)
-    leaving = min(rings[row, EXITING, slot], s.exiting_validators)
-    rings[row, EXITING, slot] = 0.0
+    leaving = min(rings[EXITING, slot, row], s.exiting_validators)
+    rings[EXITING, slot, row] = 0.0
     if leaving <= 0.0:
         return
     keyed = s.active_validators + s.pending_eth * inp.one_over_validator_stake_eth
@@ -447,8 +473,8 @@ def process_exits(s: Any, inp: Any, day: int, rings: Any, row: int) -> None:
     s.exiting_validators -= leaving
     stake = leaving * inp.validator_stake_eth
     s.withdrawing_eth += stake
-    due = day + int(min(np.floor(inp.exit_to_arrival_days + 0.5), rings.shape[2] - 1.0))
-    rings[row, ARRIVING, ring_slot(rings, due)] += stake
+    due = day + int(min(np.floor(inp.exit_to_arrival_days + 0.5), rings.shape[1] - 1.0))
+    rings[ARRIVING, ring_slot(rings, due), row] += stake
 
 
 @_jit
@@ -488,18 +514,18 @@ def start_day(s: Any) -> None:
 
 
 @_jit
-def run_day(s: Any, acc: Any, inp: Any, d: Any, day: int, path: int, paths: Any, rings: Any, bin_of_wait: Any,
+def run_day(s: Any, acc: Any, inp: Any, d: Any, day: int, paths: Any, rings: Any, bin_of_wait: Any,
             hists: Any, row: int) -> None:
     """One day of one row: the steps above, in order."""
     start_day(s)
-    total, ratio, consensus_scale = ethereum_stake(inp, day, path, paths)
+    total, ratio, consensus_scale = ethereum_stake(inp, day, paths)
     process_rewards(s, d, total, ratio, consensus_scale)
     process_fee_split(s, inp)
     process_penalties(s, inp, d, day, rings, row)
     process_rebase(s, acc, inp)
-    process_ejections(s, acc, inp, day, rings, row)
-    process_flows(s, acc, inp, day, rings, row)
-    process_validator_creation(s, inp, day, rings, row)
+    process_ejections(s, acc, inp, day, rings, row, paths)
+    process_flows(s, acc, inp, day, rings, row, paths)
+    process_validator_creation(s, inp, day, rings, row, paths)
     process_queue_waits(s, acc, inp, day, bin_of_wait, hists, row)
     process_activation(s, inp, day, rings, row)
     process_exits(s, inp, day, rings, row)
@@ -526,6 +552,7 @@ __all__ = [
     "process_rebase",
     "process_rewards",
     "process_validator_creation",
+    "queue_days_per_eth",
     "request_exits",
     "run_day",
 ]

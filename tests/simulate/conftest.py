@@ -30,6 +30,7 @@ class Row:
         self.values["exit_churn_cap_eth"] = 256.0
         self.values["ethereum_stake_eth"] = 36_000_000.0
         self.values["ejection_level"] = 0.75
+        self.values["stake_path"] = -1.0  # no stake-path table: the steps compute the path (see NO_TABLE)
         self.accs["queued_growth"] = 1.0
         self.accs["assigned_growth"] = 1.0
         self.states["wdiveth_rate"] = 1.0
@@ -78,7 +79,7 @@ def rings() -> Any:
     """A maker of one row's rings: activating validators, exiting validators, arriving stake (by day)."""
 
     def make(length: int = 64) -> np.ndarray:
-        return np.zeros((1, 3, length))
+        return np.zeros((3, length, 1))
 
     return make
 

@@ -10,10 +10,10 @@ from divaecon.simulate.steps import ACTIVATING, ARRIVING, EXITING, process_activ
 def test_due_validators_activate(row, rings) -> None:
     row.set(buffer_eth=5.0, pending_eth=96.0, active_validators=1.0)
     r = rings(8)
-    r[0, ACTIVATING, 11 % 8] = 3.0
+    r[ACTIVATING, 11 % 8, 0] = 3.0
     process_activation(row.s, row.inp, 11, r, 0)
     assert row["active_validators"] == 4.0 and row["pending_eth"] == 0.0
-    assert r[0, ACTIVATING, 3] == 0.0  # the slot is free for the day eight days on
+    assert r[ACTIVATING, 3, 0] == 0.0  # the slot is free for the day eight days on
 
 
 def test_exiting_validators_leave_release_their_collateral_and_their_stake_comes_back(row, rings) -> None:
@@ -22,9 +22,9 @@ def test_exiting_validators_leave_release_their_collateral_and_their_stake_comes
     row.set(active_validators=10.0, exiting_validators=2.0, pending_eth=64.0, assigned_collateral_eth=192.0,
             exit_to_arrival_days=5.34)
     r = rings(16)
-    r[0, EXITING, 4] = 2.0
+    r[EXITING, 4, 0] = 2.0
     process_exits(row.s, row.inp, 4, r, 0)
     assert row["active_validators"] == 8.0 and row["exiting_validators"] == 0.0
     assert row["assigned_collateral_eth"] == pytest.approx(160.0)
     assert row["withdrawing_eth"] == 64.0
-    assert r[0, ARRIVING, 4 + 5] == 64.0 and r[0, EXITING, 4] == 0.0
+    assert r[ARRIVING, 4 + 5, 0] == 64.0 and r[EXITING, 4, 0] == 0.0

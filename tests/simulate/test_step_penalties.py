@@ -25,7 +25,7 @@ def test_a_slashing_exits_the_validators_and_takes_the_colluders_collateral(row,
     assert row["active_validators"] == 8.0
     # the rest of their stake comes back once withdrawable: 8,192 epochs + the sweep ≈ 41 days
     assert row["withdrawing_eth"] == pytest.approx(64.0 - 3.0)
-    assert r[0, ARRIVING, (5 + 41) % 64] == pytest.approx(61.0)
+    assert r[ARRIVING, (5 + 41) % 64, 0] == pytest.approx(61.0)
     assert row["buffer_eth"] == 0.0 and row["slashing_penalties_today_eth"] == pytest.approx(3.0)
     assert row["penalties_today_eth"] == pytest.approx(3.0)
     assert row["covered_today_eth"] == pytest.approx(3.0) and row["staker_loss_today_eth"] == 0.0

@@ -13,7 +13,15 @@ from divaecon import ethereum
 from divaecon.params import Scenario
 from divaecon.simulate.engine import stake_paths
 from divaecon.simulate.inputs import build_rows
-from divaecon.simulate.steps import base_reward_per_increment_of, day_inputs, ethereum_stake, process_rewards
+from divaecon.simulate.steps import (
+    ENTRY,
+    EXIT,
+    base_reward_per_increment_of,
+    day_inputs,
+    ethereum_stake,
+    process_rewards,
+    queue_days_per_eth,
+)
 
 S0 = 34_650_000.0
 # By hand, consensus-specs altair: base_reward_per_increment = 10^9 · 64 // isqrt(S · 10^9) gwei per
@@ -68,9 +76,15 @@ def test_rewards_scale_with_the_stake_path(row) -> None:
 def test_ethereum_stake_from_the_table_equals_the_row_s_own(row) -> None:
     row.set(ethereum_stake_eth=4e6, ethereum_stake_growth_eth_per_day=1_000.0)
     path_of_row, paths = stake_paths(row.values, 30)
-    own = ethereum_stake(row.inp, 12, -1, paths)
-    table = ethereum_stake(row.inp, 12, int(path_of_row[0]), paths)
+    own = ethereum_stake(row.inp, 12, paths)  # stake_path −1: computed
+    for entry_or_exit in (ENTRY, EXIT):
+        assert queue_days_per_eth(row.inp, 12.0, paths, entry_or_exit) == pytest.approx(1 / (128 * 225))
+    row.set(stake_path=float(path_of_row[0]))
+    table = ethereum_stake(row.inp, 12, paths)
     assert own == table
+    # 4,012,000 ETH / 65,536 = 61 ETH an epoch: the floor of 128 applies, 28,800 ETH a day
+    for entry_or_exit in (ENTRY, EXIT):
+        assert queue_days_per_eth(row.inp, 12.0, paths, entry_or_exit) == pytest.approx(1 / (128 * 225))
     assert own[0] == 4_012_000.0  # 4M + 12 days × 1,000
     # consensus rewards scale as the floored base reward (altair get_base_reward_per_increment):
     # 64·10^9 // isqrt(4,012,000·10^9) = 1,010 gwei against 64·10^9 // isqrt(4,000,000·10^9) = 1,011
