@@ -163,9 +163,10 @@ def test_page_numbers_and_contents_read_back(batch: tuple[Path, reports.BatchRes
         entries = [(title.rstrip(" ."), int(page)) for title, page in entries
                    if not title.startswith(("page ", "divaecon "))]
         assert len(entries) >= 5, entries
-        headings = [(t, p) for _d, t, p in outline]
+        # white space aside: Chromium's outline joins a wrapped heading's lines without a space
+        headings = [("".join(t.split()), p) for _d, t, p in outline]
         for title, page in entries:
-            assert (title, page) in headings, f"{pdf.name}: contents say {title!r} is on page {page}"
+            assert ("".join(title.split()), page) in headings, f"{pdf.name}: contents say {title!r} is on page {page}"
             assert title in pdfcheck.flat(pdfcheck.page_text(pdf, page)), f"{pdf.name}: {title!r} not on {page}"
 
 

@@ -138,18 +138,19 @@ def test_init_keeps_existing_files_unless_forced(tmp_path: Path, capsys: pytest.
     assert main(["init", str(target)]) == 0
     edited = target / "data" / "scenarios" / "base.yaml"
     edited.write_text("name: mine\n")
-    own = target / "notebooks" / "06_my_analysis.ipynb"
+    own = target / "notebooks" / "99_my_analysis.ipynb"
     own.write_text("{}")
     capsys.readouterr()
+    shipped = len(resources.notebook_files()) + len(resources.scenario_files())  # every file init writes, counted here
 
     code, out, err = _run(capsys, "init", str(target))
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("divaecon: error: init: ")
-    assert "already exists (and 9 more); use --force" in err
+    assert f"already exists (and {shipped - 1} more); use --force" in err
     assert edited.read_text() == "name: mine\n"
 
     code, out, err = _run(capsys, "init", str(target), "--force")
-    assert code == 0 and err == "" and ", replacing 10:" in out
+    assert code == 0 and err == "" and f", replacing {shipped}:" in out
     assert edited.read_bytes() == (ROOT / "data" / "scenarios" / "base.yaml").read_bytes()
     assert own.read_text() == "{}"  # files init does not ship are left alone
 

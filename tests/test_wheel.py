@@ -198,10 +198,10 @@ def test_init_then_a_pdf_report_of_the_copied_notebook(installed: Installed) -> 
         "out",
     )
     assert report.returncode == 0, report.stdout + report.stderr
-    pdf = installed.home / "out" / "low-collateral" / "01_staking_apr.pdf"
+    pdf = installed.home / "out" / "low-collateral.pdf"  # one book per scenario
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Staking APR" in text and "Scenario: low-collateral" in text
+    assert "01 · Staking APR" in text and "scenario: low-collateral" in text
     # The ideal consensus APR, computed here: consensus-specs altair, get_base_reward_per_increment, the
     # floored 64 × 10⁹ // isqrt(gwei staked), earned once an epoch: × 82,181.25 epochs a year / 10⁹.
     # S, the ETH staked, is the scenario's input (low-collateral.yaml keeps the default).
@@ -218,8 +218,9 @@ def test_report_finds_the_shipped_notebooks_by_name(installed: Installed) -> Non
         "report", "--quick", "--format", "html", "--notebook", "04", "--scenario", scenario, "--out", "by-name"
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    html = (installed.home / "by-name" / "mine" / "04_protocol_comparison.html").read_text()
-    assert "Scenario: mine" in html
+    html = (installed.home / "by-name" / "mine" / "book.html").read_text()
+    assert "<title>Diva Staking — scenario report — mine</title>" in html
+    assert "04 · Protocol comparison" in html.replace("&#183;", "·")
 
 
 def test_app_serves_the_shipped_dashboard(installed: Installed) -> None:

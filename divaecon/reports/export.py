@@ -616,12 +616,15 @@ def _outline_pages(pdf: bytes) -> list[tuple[str, int]]:
 
 
 def _heading_pages(pdf: bytes, toc: Sequence[tuple[str, int, str]]) -> dict[str, int]:
-    """Page of each contents entry: its heading's outline entry, matched by title in order."""
-    outline = _outline_pages(pdf)
+    """Page of each contents entry: its heading's outline entry, matched by title in order.
+
+    Titles are compared without their white space: where a heading wraps, Chromium's outline
+    entry joins the two lines without a space ("key share" → "keyshare")."""
+    outline = [("".join(title.split()), page) for title, page in _outline_pages(pdf)]
     pages: dict[str, int] = {}
     pos = 0
     for hid, _level, text in toc:
-        wanted = " ".join(text.split())
+        wanted = "".join(text.split())
         for j in range(pos, len(outline)):
             if outline[j][0] == wanted:
                 pages[hid] = outline[j][1]
