@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from divaecon import dvt
 
@@ -41,6 +42,33 @@ def test_correlation_limits():
     assert dvt.availability(16, 11, 0.95, 0.0) == pytest.approx(dvt.availability_independent(16, 11, 0.95))
     assert dvt.availability(16, 11, 0.95, 1e-9) == pytest.approx(dvt.availability_independent(16, 11, 0.95), rel=1e-6)
     assert dvt.availability(16, 11, 0.95, 1.0) == pytest.approx(0.95)  # all fail together
+
+
+@pytest.mark.parametrize("rho", [1e-3, 0.05, 0.2, 0.5, 0.9])
+@pytest.mark.parametrize(("n", "t", "a"), [(16, 11, 0.95), (4, 3, 0.99), (7, 5, 0.9), (13, 13, 0.97)])
+def test_beta_binomial_matches_scipy_where_scipy_is_accurate(n, t, a, rho):
+    # scipy.stats.betabinom, an independent implementation (Beta functions), same parametrisation
+    alpha, beta = a * (1 - rho) / rho, (1 - a) * (1 - rho) / rho
+    assert dvt.availability_correlated(n, t, a, rho) == pytest.approx(stats.betabinom.sf(t - 1, n, alpha, beta),
+                                                                      rel=1e-10)
+    many = dvt.availability_correlated(np.array([n, 1, 2]), np.array([t, 1, 2]), a, rho)
+    assert many[0] == pytest.approx(dvt.availability_correlated(n, t, a, rho), rel=1e-12)
+    assert many[1] == pytest.approx(a, rel=1e-12)  # one operator: up with its mean uptime
+    assert many[2] == pytest.approx(a * a + rho * a * (1 - a), rel=1e-10)  # the pair, by hand (above)
+
+
+@pytest.mark.parametrize("rho", [1e-14, 1e-12, 1e-10, 1e-8])
+def test_beta_binomial_tends_to_the_binomial(rho):
+    # as rho -> 0 the beta-binomial tends to the binomial; the difference is first order in rho
+    # (for n = t: P = prod_{i<n} (a + i g) / (1 + i g), g = rho / (1 - rho), so dP/drho is O(n^2))
+    for n, t in ((13, 13), (16, 11)):
+        assert dvt.availability_correlated(n, t, 0.95, rho) == pytest.approx(
+            dvt.availability_independent(n, t, 0.95), abs=1e3 * rho + 1e-14)
+
+
+def test_beta_binomial_edges():
+    assert dvt.availability_correlated(4, 0, 0.9, 0.2) == 1.0  # no signer needed
+    assert dvt.availability_correlated(4, 5, 0.9, 0.2) == 0.0  # more signers than operators
 
 
 def test_correlation_hurts_a_redundant_cluster():
