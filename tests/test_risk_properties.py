@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from divaecon.errors import DivaeconError
 from divaecon.params import RiskParams, Scenario
 from divaecon.risk import closed_form
 from divaecon.risk.api import risk_model
@@ -92,3 +93,27 @@ def test_monte_carlo_required_collateral_falls_with_the_leak_rate(target):
     high = simulate_losses(MODEL, 400_000, seed=4).required_collateral(**target)
     low = simulate_losses(risk_model(half), 400_000, seed=4).required_collateral(**target)
     assert low.high < high.low
+
+
+@pytest.mark.parametrize("target", [{"target_loss_probability": 1e-4}, {"target_loss_probability": 1e-6},
+                                    {"target_shortfall_apr": 1e-4}, {"target_shortfall_apr": 1e-6}])
+@pytest.mark.parametrize("rtol", [1e-3, 1e-6, 1e-9])
+def test_required_collateral_meets_the_target_within_its_tolerance(target, rtol):
+    # The answer meets the target, and a hair below it (rtol of the answer less) does not: the
+    # crossing lies in [answer (1 - rtol), answer]. Checked on the exact figures, not the solver.
+    model = risk_model(BASE)
+    c = closed_form.required_collateral(model, **target, rtol=rtol)
+    key, limit = next(iter(target.items()))
+
+    def figure(x: float) -> float:
+        f = closed_form.model_figures(model, x)
+        return float((f.shortfall_probability if key == "target_loss_probability" else f.shortfall_apr)[0])
+
+    assert 0 < c < 32
+    assert figure(c) <= limit < figure(c * (1 - rtol) * (1 - 1e-12))
+
+
+@pytest.mark.parametrize("rtol", [0.0, 1.0, -1e-3, float("nan")])
+def test_required_collateral_refuses_a_tolerance_outside_0_1(rtol):
+    with pytest.raises(DivaeconError, match="rtol"):
+        closed_form.required_collateral(risk_model(BASE), target_loss_probability=1e-4, rtol=rtol)
