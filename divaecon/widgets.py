@@ -505,7 +505,9 @@ class RiskPanel(_Panel):
         (self.marker_sh,) = ax2.plot([1.0], [self.SHORTFALL_FLOOR], "o", color=COLORS["staker"], ms=6, zorder=5)
         self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_PURPLE, va="bottom", zorder=6)
         self.required = [ax.axvline(c_max, color=NOTE_GREY, lw=1, ls=ls) for ls in ("--", "-.")]
-        self.required_text = ax.text(0.99, 0.02, "", transform=ax.transAxes, fontsize=7, color=NOTE_GREY,
+        self.required_text = ax.text(0.99, 0.02, "grey: collateral each target needs (dashed: P(loss), "
+                                     "dash-dot: shortfall; values in the table)", transform=ax.transAxes,
+                                     fontsize=7, color=NOTE_GREY,
                                      ha="right", va="bottom", zorder=6)
         ax.set_xscale("log")
         ax.set_xlim(c_min, c_max)
@@ -520,8 +522,8 @@ class RiskPanel(_Panel):
         _pct_axis(ax)
         ax.grid(alpha=0.3)
         ax.legend(handles=[self.net, self.gross, self.short], loc="upper right", fontsize=7.5, framealpha=0.9)
-        self.moving = [self.gross, self.net, self.short, self.vline, self.marker_op, self.marker_sh, self.label]
-        self._static: Any = None
+        self.moving = [self.gross, self.net, self.short, self.vline, self.marker_op, self.marker_sh, self.label,
+                       *self.required]
 
     def update(self, curve: Any, here: dict[str, float], collateral: float,
                required: dict[str, float]) -> bytes:
@@ -539,22 +541,12 @@ class RiskPanel(_Panel):
         self.label.set_text(f"  operator {figures.text('operator_apr_net', here['operator_apr_net'])}; "
                             f"stakers −{figures.text('shortfall_apr', here['shortfall_apr'])}/year  ")
         self.label.set_horizontalalignment("left" if collateral < math.sqrt(self.grid[0] * self.grid[-1]) else "right")
-        # The required collateral moves only with the model: drawn with the static part.
-        texts: list[str] = []
-        marks: list[float | None] = []
-        for name, value in required.items():
+        # The collateral each target needs moves with the model (ETH staked, the event rates), so its
+        # lines are moving artists: a new value costs a blit, not a full redraw. Their values are
+        # in the table beside the figure; a value off the axis gets no line (NaN draws nothing).
+        for line, value in zip(self.required, required.values(), strict=True):
             inside = math.isfinite(value) and self.grid[0] <= value <= self.grid[-1]
-            marks.append(value if inside else None)
-            texts.append(f"{name}: {figures.text('required_collateral_loss_probability_eth', value)}"
-                         + ("" if inside else " (off the axis)"))
-        static = ("collateral needed for " + "; ".join(texts), tuple(marks))
-        if static != self._static:
-            self._static = static
-            self.required_text.set_text(static[0])
-            for line, mark in zip(self.required, marks, strict=True):
-                line.set_xdata([mark, mark] if mark is not None else [self.grid[-1]] * 2)
-                line.set_visible(mark is not None)
-            self.invalidate()
+            line.set_xdata([value, value] if inside else [math.nan, math.nan])
         top = nice_ceiling(float(np.nanmax(curve["operator_apr"])) * 1.08)
         lo = 10.0 ** math.floor(math.log10(float(short.min())))
         hi = 10.0 ** math.ceil(math.log10(float(short.max()) * 1.5))
@@ -818,8 +810,9 @@ class Dashboard:
         if self._required is None or self._required[0] != model_key:
             self._required = (model_key, {
                 "loss": closed_form.required_collateral(
-                    model, target_loss_probability=r.target_loss_probability_per_year),
-                "shortfall": closed_form.required_collateral(model, target_shortfall_apr=r.target_shortfall_apr),
+                    model, target_loss_probability=r.target_loss_probability_per_year, rtol=closed_form.DISPLAY_RTOL),
+                "shortfall": closed_form.required_collateral(model, target_shortfall_apr=r.target_shortfall_apr,
+                                                             rtol=closed_form.DISPLAY_RTOL),
             })
         if self._curve is None or self._curve[0] != curve_key:
             self._curve = (curve_key, yield_arrays(scenario, model, self.panels["risk"].grid, q))

@@ -129,6 +129,12 @@ def model_figures(model: RiskModel, collateral_per_key_share_eth: ArrayLike) -> 
     )
 
 
+DISPLAY_RTOL = 1e-6
+"""Relative precision of a required-collateral solve drawn or slid rather than quoted (the
+tornado, the rate curves, the dashboard): a millionth of the answer, far below what a bar, a
+line or three significant digits show. Quoted figures keep the default, 1e-9."""
+
+
 def required_collateral(
     model: RiskModel,
     target_loss_probability: float | None = None,

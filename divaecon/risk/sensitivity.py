@@ -17,10 +17,6 @@ from divaecon.errors import ParameterError
 from divaecon.params import RiskParams, Scenario
 from divaecon.risk import closed_form
 
-SOLVE_RTOL = 1e-6
-"""Relative precision of each required-collateral solve in the tornado and the curves: a
-millionth of the answer, far below what a bar or a line shows (the headline figures use 1e-9)."""
-
 TORNADO_COLUMNS = [
     "parameter", "unit", "base", "low", "high", "required_at_low", "required_at_high", "required_at_base", "swing",
 ]
@@ -86,7 +82,7 @@ def tornado(
     )
 
     def required(s: Scenario) -> float:
-        return closed_form.required_collateral(risk_model(s), **target, rtol=SOLVE_RTOL)
+        return closed_form.required_collateral(risk_model(s), **target, rtol=closed_form.DISPLAY_RTOL)
 
     base_value = required(scenario)
     rows = []
@@ -154,5 +150,5 @@ def required_collateral_curves(
             s = scenario.override(**{f"risk.{n}": float(getattr(scenario.risk, n)) * float(m) for n in names})
             rows.append({"group": group, "multiplier": float(m),
                          "required_collateral_eth": closed_form.required_collateral(risk_model(s), **target,
-                                                                                    rtol=SOLVE_RTOL)})
+                                                                                    rtol=closed_form.DISPLAY_RTOL)})
     return pd.DataFrame(rows, columns=["group", "multiplier", "required_collateral_eth"])
