@@ -53,9 +53,14 @@ def time_floor(work: Path, printer: reports.Printer) -> float:
 
     empty = empty_notebook(work / "empty.ipynb")
     t0 = time.perf_counter()
-    executed = papermill.execute_notebook(str(empty), str(work / "empty.out.ipynb"), kernel_name=reports.KERNEL_NAME,
-                                          progress_bar=False, parameters={"scenario_yaml": ""},
-                                          kernel_manager_class=quiet_kernel_manager(work / "k.log"))
+    executed = papermill.execute_notebook(
+        str(empty),
+        str(work / "empty.out.ipynb"),
+        kernel_name=reports.KERNEL_NAME,
+        progress_bar=False,
+        parameters={"scenario_yaml": ""},
+        kernel_manager_class=quiet_kernel_manager(work / "k.log"),
+    )
     doc = reports.print_html(reports.notebook_to_html(executed), "floor", "floor")
     printer.print_pdf(doc, work / "empty.pdf")
     return time.perf_counter() - t0
@@ -64,8 +69,15 @@ def time_floor(work: Path, printer: reports.Printer) -> float:
 def time_one_book(work: Path, quick: bool) -> float:
     inputs = reports.load_scenario_inputs([])[:1]
     t0 = time.perf_counter()
-    result = reports.run_batch(inputs, reports.resolve_notebooks([]), work / "one", quick=quick, progress=False,
-                               comparison=False, formats=("pdf",))
+    result = reports.run_batch(
+        inputs,
+        reports.resolve_notebooks([]),
+        work / "one",
+        quick=quick,
+        progress=False,
+        comparison=False,
+        formats=("pdf",),
+    )
     if not result.ok:
         raise SystemExit(f"the base book failed: {result.books[0].error}")
     return time.perf_counter() - t0
@@ -79,14 +91,20 @@ def time_batch(work: Path, quick: bool) -> dict[str, object]:
     load_before = os.getloadavg()[0]
     cpu0 = _children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run([exe, "report", "--out", str(out), *(["--quick"] if quick else [])],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [exe, "report", "--out", str(out), *(["--quick"] if quick else [])], capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - t0
     cpu = _children_cpu() - cpu0
     if proc.returncode != 0:
         raise SystemExit(f"divaecon report failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 1), "load_before": round(load_before, 2),
-            "load_after": round(os.getloadavg()[0], 2), "books": len(list(out.glob("*.pdf")))}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 1),
+        "load_before": round(load_before, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "books": len(list(out.glob("*.pdf"))),
+    }
 
 
 def _children_cpu() -> float:

@@ -66,24 +66,28 @@ def main(argv: list[str] | None = None) -> int:
     tornado(scenario)
     tornado_s = time.perf_counter() - t
 
-    print(json.dumps({
-        "validator_years": args.validator_years,
-        "seconds": round(best, 3),
-        "all_seconds": [round(x, 3) for x in times],
-        "validator_years_per_s": round(args.validator_years / best),
-        "events": int(sample.loss_eth.size),
-        "threads": args.threads,
-        "summary_s": round(summary_s, 3),
-        "required_mc_s": round(required_mc, 3),
-        "required_exact_s": round(required_exact, 3),
-        "slider_s": round(slider, 4),
-        "tornado_s": round(tornado_s, 2),
-        "first_call_s": round(first_call, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "load_before": round(load_before, 2),
-        "load_after": round(os.getloadavg()[0], 2),
-        "cpus": os.cpu_count(),
-    }))
+    print(
+        json.dumps(
+            {
+                "validator_years": args.validator_years,
+                "seconds": round(best, 3),
+                "all_seconds": [round(x, 3) for x in times],
+                "validator_years_per_s": round(args.validator_years / best),
+                "events": int(sample.loss_eth.size),
+                "threads": args.threads,
+                "summary_s": round(summary_s, 3),
+                "required_mc_s": round(required_mc, 3),
+                "required_exact_s": round(required_exact, 3),
+                "slider_s": round(slider, 4),
+                "tornado_s": round(tornado_s, 2),
+                "first_call_s": round(first_call, 2),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "load_before": round(load_before, 2),
+                "load_after": round(os.getloadavg()[0], 2),
+                "cpus": os.cpu_count(),
+            }
+        )
+    )
     return 0
 
 

@@ -28,8 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=3_650)
-    parser.add_argument("--scalar-scenarios", type=int, default=3,
-                        help="scenarios timed with the scalar twin (its rate is per scenario-day)")
+    parser.add_argument(
+        "--scalar-scenarios",
+        type=int,
+        default=3,
+        help="scenarios timed with the scalar twin (its rate is per scenario-day)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of the engine; the fastest counts")
     args = parser.parse_args(argv)
 
@@ -48,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     base = load_scenario(ROOT / "data" / "scenarios" / "base.yaml")
     # Distinct scenarios: a spread of collateral per key share and deposit growth.
     scenarios = [
-        base.override(name=f"s{i}", collateral_per_key_share_eth=0.25 + (i % 16) * 0.125,
-                      growth_rate_per_year=0.5 + (i % 7) * 0.25)
+        base.override(
+            name=f"s{i}",
+            collateral_per_key_share_eth=0.25 + (i % 16) * 0.125,
+            growth_rate_per_year=0.5 + (i % 7) * 0.25,
+        )
         for i in range(args.scenarios)
     ]
 
@@ -77,19 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     vec_rate = args.scenarios * args.days / best
     scalar_rate = args.scalar_scenarios * args.days / scalar_s
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({
-        "scenarios": args.scenarios,
-        "days": args.days,
-        "seconds": round(best, 3),
-        "scenario_days_per_s": round(vec_rate),
-        "seconds_1_thread": round(best_1, 3),
-        "peak_rss_mb": round(peak, 1),
-        "scalar_scenario_days_per_s": round(scalar_rate),
-        "speedup_vs_scalar": round(vec_rate / scalar_rate, 1),
-        "threads": threads,
-        "warm_up_s": round(warm_up_s, 2),
-        "load_average": round(os.getloadavg()[0], 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "scenarios": args.scenarios,
+                "days": args.days,
+                "seconds": round(best, 3),
+                "scenario_days_per_s": round(vec_rate),
+                "seconds_1_thread": round(best_1, 3),
+                "peak_rss_mb": round(peak, 1),
+                "scalar_scenario_days_per_s": round(scalar_rate),
+                "speedup_vs_scalar": round(vec_rate / scalar_rate, 1),
+                "threads": threads,
+                "warm_up_s": round(warm_up_s, 2),
+                "load_average": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
     return 0
 
 

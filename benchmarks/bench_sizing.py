@@ -47,16 +47,30 @@ def main() -> int:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         ring = ring_days([base], days)
-        est = sizing.simulation_estimate(n, scenarios, days, recorded_day_count(days, every), len(record),
-                                         ring_days=ring)
+        est = sizing.simulation_estimate(
+            n, scenarios, days, recorded_day_count(days, every), len(record), ring_days=ring
+        )
         above_base = est.bytes - sizing.BASE_BYTES
-        print(json.dumps({
-            "benchmark": "sizing", "kind": kind, "rows": n, "days": days, "every": every, "variables": len(record),
-            "ring_days": ring,
-            "estimate_mb": round(above_base / 1e6, 1), "measured_peak_mb": round(peak / 1e6, 1),
-            "bytes_ratio": round(above_base / peak, 2), "estimate_s": round(est.seconds, 2),
-            "measured_s": round(seconds, 2), "seconds_ratio": round(est.seconds / seconds, 2),
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "benchmark": "sizing",
+                    "kind": kind,
+                    "rows": n,
+                    "days": days,
+                    "every": every,
+                    "variables": len(record),
+                    "ring_days": ring,
+                    "estimate_mb": round(above_base / 1e6, 1),
+                    "measured_peak_mb": round(peak / 1e6, 1),
+                    "bytes_ratio": round(above_base / peak, 2),
+                    "estimate_s": round(est.seconds, 2),
+                    "measured_s": round(seconds, 2),
+                    "seconds_ratio": round(est.seconds / seconds, 2),
+                }
+            ),
+            flush=True,
+        )
     return 0
 
 

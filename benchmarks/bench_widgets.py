@@ -122,8 +122,10 @@ def bench_in_kernel(passes: int, tab: str = "overview") -> dict[str, Any]:
     from nbclient import NotebookClient
 
     here = str(Path(__file__).resolve().parent)
-    code = (f"import json, sys\nsys.path.insert(0, {here!r})\nimport bench_widgets\n"
-            f"print(json.dumps(bench_widgets.bench({passes}, {tab!r})))")
+    code = (
+        f"import json, sys\nsys.path.insert(0, {here!r})\nimport bench_widgets\n"
+        f"print(json.dumps(bench_widgets.bench({passes}, {tab!r})))"
+    )
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code)]
     NotebookClient(nb, timeout=1800, kernel_name="python3").execute()
@@ -136,14 +138,20 @@ def bench_in_kernel(passes: int, tab: str = "overview") -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=2, help="sweeps up and down each slider")
-    parser.add_argument("--kernel", action="store_true",
-                        help="run inside an ipykernel (comm messages sent, as in a notebook)")
+    parser.add_argument(
+        "--kernel", action="store_true", help="run inside an ipykernel (comm messages sent, as in a notebook)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
-    parser.add_argument("--tab", default="overview", choices=[key for key, _t, _o in TABS],
-                        help="the dashboard tab in view while the sliders move")
+    parser.add_argument(
+        "--tab",
+        default="overview",
+        choices=[key for key, _t, _o in TABS],
+        help="the dashboard tab in view while the sliders move",
+    )
     args = parser.parse_args(argv)
-    result = (bench_in_kernel(args.passes, args.tab) if args.kernel
-              else {**bench(args.passes, args.tab), "in_kernel": False})
+    result = (
+        bench_in_kernel(args.passes, args.tab) if args.kernel else {**bench(args.passes, args.tab), "in_kernel": False}
+    )
     line = json.dumps(result, separators=(",", ":"))
     print(line)
     if args.out:

@@ -21,8 +21,11 @@ from pathlib import Path
 from divaecon.errors import DivaeconError, shown_path
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
 )
 
 
@@ -77,6 +80,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int, what: str = "file
     if len(data) > max_bytes:
         raise refuse(f"more than {max_bytes:,} bytes")
     return data
+
 
 TMP_MARK = ".tmp"
 

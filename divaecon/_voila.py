@@ -103,8 +103,10 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs as V
             return settings
 
         def init_handlers(self) -> list[Any]:
-            return [(h[0], TemplateFiles, *h[2:]) if h[1] is TemplateStaticFileHandler else h
-                    for h in super().init_handlers()]
+            return [
+                (h[0], TemplateFiles, *h[2:]) if h[1] is TemplateStaticFileHandler else h
+                for h in super().init_handlers()
+            ]
 
         def listen(self) -> None:
             self.app.default_router.rules.insert(0, Rule(ForeignHost(), Refuse))

@@ -124,8 +124,15 @@ def write_token_file(folder: Path, token: str) -> Path:
     return path
 
 
-def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str | os.PathLike[str] | None = None,
-              ready_timeout_s: float = 120.0, echo_log: bool = True, notes: Sequence[str] = ()) -> None:
+def serve_app(
+    port: int = 8866,
+    token: str | None = None,
+    *,
+    scenario_path: str | os.PathLike[str] | None = None,
+    ready_timeout_s: float = 120.0,
+    echo_log: bool = True,
+    notes: Sequence[str] = (),
+) -> None:
     """Serve the dashboard with Voilà on ``127.0.0.1:port`` behind ``token``; block until Ctrl-C.
 
     Writes :func:`app_notebook` to a private temporary directory, starts Voilà on it
@@ -143,9 +150,7 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
     if token is None:
         token = secrets.token_urlsafe(24)
     elif not _TOKEN_RE.fullmatch(token):
-        raise DivaeconError(
-            "--token: use 8 to 256 letters, digits or . _ ~ - (or leave it out for a random one)"
-        )
+        raise DivaeconError("--token: use 8 to 256 letters, digits or . _ ~ - (or leave it out for a random one)")
     import importlib.util
 
     if importlib.util.find_spec("voila") is None:
@@ -165,9 +170,16 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
         nbformat.write(app_notebook(scenario_path), notebook)
         token_file = write_token_file(Path(tmp), token)
         cmd = [
-            sys.executable, "-m", "divaecon._voila", str(notebook), "--no-browser",
-            "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
-            "--Voila.auto_token=True", "--Voila.log_level=WARN",
+            sys.executable,
+            "-m",
+            "divaecon._voila",
+            str(notebook),
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--Voila.port={port}",
+            "--Voila.port_retries=0",
+            "--Voila.auto_token=True",
+            "--Voila.log_level=WARN",
         ]
         env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE")}
         env.update({"PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", "JUPYTER_TOKEN_FILE": str(token_file)})
@@ -177,8 +189,14 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
         proc: subprocess.Popen[str] | None = None
         try:
             proc = subprocess.Popen(
-                cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                cmd,
+                cwd=tmp,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
             pump = threading.Thread(target=_pump, args=(proc.stdout, tail, echo_log), daemon=True)
@@ -189,8 +207,9 @@ def serve_app(port: int = 8866, token: str | None = None, *, scenario_path: str 
                     last = next((ln for ln in reversed(tail) if ln.strip()), "no output")
                     raise DivaeconError(f"Voilà exited with status {proc.returncode} before serving: {last}")
                 if time.monotonic() > deadline:
-                    raise DivaeconError(f"Voilà did not start listening on 127.0.0.1:{port} "
-                                        f"within {ready_timeout_s:g} s")
+                    raise DivaeconError(
+                        f"Voilà did not start listening on 127.0.0.1:{port} within {ready_timeout_s:g} s"
+                    )
                 time.sleep(0.2)
             url = f"http://127.0.0.1:{port}/?token={token}"
             print(f"divaecon dashboard (Voilà): {url}", flush=True)

@@ -53,7 +53,7 @@ def scenario_with_options(scenario_path: str | None, options: dict[str, Any]) ->
         for problem in exc.problems:
             for opt, field in QUOTE_OPTIONS.items():
                 if problem.startswith(field + " "):
-                    problem = _option_flag(opt) + problem[len(field):]
+                    problem = _option_flag(opt) + problem[len(field) :]
             problems.append(problem)
         raise ParameterError(problems) from None
 
@@ -66,9 +66,13 @@ def quote_csv(scenario: Scenario) -> str:
     from divaecon.quote import peer_table, quote
 
     q = quote(scenario)
-    key = pd.DataFrame({"name": ["Diva: " + f.key for f in QUOTE_FIGURES],
-                        "value": [getattr(q, f.key) for f in QUOTE_FIGURES],
-                        "unit": [f.unit for f in QUOTE_FIGURES]})
+    key = pd.DataFrame(
+        {
+            "name": ["Diva: " + f.key for f in QUOTE_FIGURES],
+            "value": [getattr(q, f.key) for f in QUOTE_FIGURES],
+            "unit": [f.unit for f in QUOTE_FIGURES],
+        }
+    )
     return "# key figures\n" + key.to_csv(index=False) + "# peers\n" + peer_table(scenario, q).to_csv(index=False)
 
 
@@ -79,7 +83,10 @@ def cli() -> None:
 
 
 _scenario_option = click.option(
-    "--scenario", "scenario_path", type=click.Path(dir_okay=False), default=None,
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="Scenario YAML file (default: the embedded base scenario).",
 )
 
@@ -89,16 +96,29 @@ _scenario_option = click.option(
 @click.option("--total-staked-eth", type=float, default=None, help="Total ETH staked on Ethereum [ETH].")
 @click.option("--collateral-per-key-share", type=float, default=None, help="divETH collateral per key share.")
 @click.option("--operator-uptime", type=float, default=None, help="Uptime of each operator node [0-1].")
-@click.option("--failure-correlation", type=float, default=None,
-              help="Correlation of operator outages [0-1] (default: independent).")
+@click.option(
+    "--failure-correlation",
+    type=float,
+    default=None,
+    help="Correlation of operator outages [0-1] (default: independent).",
+)
 @click.option("--el-reward-per-block-eth", type=float, default=None, help="Execution reward per block [ETH].")
 @click.option("--network-validators", type=int, default=None, help="Diva validators (network size).")
-@click.option("--same-node-uptime/--own-node-uptime", "same_node_uptime", default=None,
-              help="Run every peer on Diva's node uptime (like for like) / on nodes of its own kind "
-                   "(default: the scenario's peers.same_node_uptime_for_all).")
+@click.option(
+    "--same-node-uptime/--own-node-uptime",
+    "same_node_uptime",
+    default=None,
+    help="Run every peer on Diva's node uptime (like for like) / on nodes of its own kind "
+    "(default: the scenario's peers.same_node_uptime_for_all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the key figures and the peer table as CSV here.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the key figures and the peer table as CSV here.",
+)
 def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **options: Any) -> None:
     """Key figures of Diva and its peers for one scenario."""
     from divaecon.quote import quote_json
@@ -118,21 +138,50 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
 
 @cli.command()
 @_scenario_option
-@click.option("--collateral-per-key-share", "collateral", type=float, default=None,
-              help="divETH collateral per key share (default: the scenario's).")
-@click.option("--target-shortfall-apr", type=float, default=None,
-              help="Solve the collateral for this expected shortfall, as an APR cost to divETH (0.0001 = 0.01 %).")
-@click.option("--target-loss-probability", type=float, default=None,
-              help="Solve the collateral for this probability per validator-year that stakers bear a loss.")
-@click.option("--validator-years", type=int, default=None,
-              help="Monte Carlo validator-years (default: the scenario's risk.mc_validator_years).")
+@click.option(
+    "--collateral-per-key-share",
+    "collateral",
+    type=float,
+    default=None,
+    help="divETH collateral per key share (default: the scenario's).",
+)
+@click.option(
+    "--target-shortfall-apr",
+    type=float,
+    default=None,
+    help="Solve the collateral for this expected shortfall, as an APR cost to divETH (0.0001 = 0.01 %).",
+)
+@click.option(
+    "--target-loss-probability",
+    type=float,
+    default=None,
+    help="Solve the collateral for this probability per validator-year that stakers bear a loss.",
+)
+@click.option(
+    "--validator-years",
+    type=int,
+    default=None,
+    help="Monte Carlo validator-years (default: the scenario's risk.mc_validator_years).",
+)
 @click.option("--seed", type=int, default=None, help="Monte Carlo seed (default: the scenario's risk.mc_seed).")
-@click.option("--max-memory", "max_memory", default=None, metavar="SIZE",
-              help="Refuse a Monte Carlo estimated above this (8GB, 512MiB, 50%%; default: half the memory).")
+@click.option(
+    "--max-memory",
+    "max_memory",
+    default=None,
+    metavar="SIZE",
+    help="Refuse a Monte Carlo estimated above this (8GB, 512MiB, 50%%; default: half the memory).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-def risk(scenario_path: str | None, collateral: float | None, target_shortfall_apr: float | None,
-         target_loss_probability: float | None, validator_years: int | None, seed: int | None,
-         max_memory: str | None, as_json: bool) -> None:
+def risk(
+    scenario_path: str | None,
+    collateral: float | None,
+    target_shortfall_apr: float | None,
+    target_loss_probability: float | None,
+    validator_years: int | None,
+    seed: int | None,
+    max_memory: str | None,
+    as_json: bool,
+) -> None:
     """Collateral risk: losses, stakers' shortfall, required collateral, risk-adjusted yields."""
     from divaecon.risk import risk_report
     from divaecon.tables import risk_text
@@ -143,17 +192,22 @@ def risk(scenario_path: str | None, collateral: float | None, target_shortfall_a
 
         sizing.parse_size(max_memory)
     scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
-    report = risk_report(scenario, collateral, target_loss_probability, target_shortfall_apr,
-                         validator_years, seed, max_memory)
+    report = risk_report(
+        scenario, collateral, target_loss_probability, target_shortfall_apr, validator_years, seed, max_memory
+    )
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, allow_nan=False))
     else:
         click.echo(risk_text(report))
 
 
-def check_risk_options(collateral: float | None, target_shortfall_apr: float | None,
-                       target_loss_probability: float | None, validator_years: int | None,
-                       seed: int | None) -> None:
+def check_risk_options(
+    collateral: float | None,
+    target_shortfall_apr: float | None,
+    target_loss_probability: float | None,
+    validator_years: int | None,
+    seed: int | None,
+) -> None:
     """``divaecon risk``'s options, each checked with a message naming it (one line, exit 2)."""
     import math
 
@@ -161,8 +215,10 @@ def check_risk_options(collateral: float | None, target_shortfall_apr: float | N
         raise DivaeconError("--target-shortfall-apr and --target-loss-probability: give at most one")
     if collateral is not None and not (math.isfinite(collateral) and 0.0 <= collateral <= 32.0):
         raise DivaeconError(f"--collateral-per-key-share = {collateral:g}: must be from 0 to 32 (divETH)")
-    for flag, value in (("--target-shortfall-apr", target_shortfall_apr),
-                        ("--target-loss-probability", target_loss_probability)):
+    for flag, value in (
+        ("--target-shortfall-apr", target_shortfall_apr),
+        ("--target-loss-probability", target_loss_probability),
+    ):
         if value is not None and not (math.isfinite(value) and 0.0 < value < 1.0):
             raise DivaeconError(f"{flag} = {value:g}: must be strictly between 0 and 1 (a fraction, not per cent)")
     if validator_years is not None and not 10_000 <= validator_years <= 1_000_000_000:
@@ -172,26 +228,61 @@ def check_risk_options(collateral: float | None, target_shortfall_apr: float | N
 
 
 @cli.command()
-@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False), default=None,
-              help="Scenario YAML file (default: the embedded base scenario).")
-@click.option("--grid", "grids", multiple=True, metavar="NAME=V1,V2,...",
-              help="Sweep a parameter over values (repeatable; cartesian product).")
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Scenario YAML file (default: the embedded base scenario).",
+)
+@click.option(
+    "--grid",
+    "grids",
+    multiple=True,
+    metavar="NAME=V1,V2,...",
+    help="Sweep a parameter over values (repeatable; cartesian product).",
+)
 @click.option("--seeds", type=int, default=1, show_default=True, help="Monte Carlo draws per grid point.")
 @click.option("--days", type=int, default=None, help="Horizon in days (default: the scenario's).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="Write the recorded time series as .csv or .parquet.")
-@click.option("--record-every", "record_every", type=int, default=None,
-              help="Record the time series every N days (default: the scenario's record_every_days).")
-@click.option("--scheduler", default=None,
-              help="dask.distributed scheduler address, or 'local' for a LocalCluster.")
-@click.option("--max-memory", "max_memory", default=None, metavar="SIZE",
-              help="Refuse runs estimated above this (e.g. 8GB, 50%; default: half of this machine's "
-                   "memory, or $DIVAECON_MAX_MEMORY).")
-@click.option("--explain", is_flag=True,
-              help="Instead: what stake growth, the entry queue and collateral each cost the staker APY.")
-def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: int | None,
-             out_path: str | None, record_every: int | None, scheduler: str | None, max_memory: str | None,
-             explain: bool) -> None:
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the recorded time series as .csv or .parquet.",
+)
+@click.option(
+    "--record-every",
+    "record_every",
+    type=int,
+    default=None,
+    help="Record the time series every N days (default: the scenario's record_every_days).",
+)
+@click.option("--scheduler", default=None, help="dask.distributed scheduler address, or 'local' for a LocalCluster.")
+@click.option(
+    "--max-memory",
+    "max_memory",
+    default=None,
+    metavar="SIZE",
+    help="Refuse runs estimated above this (e.g. 8GB, 50%; default: half of this machine's "
+    "memory, or $DIVAECON_MAX_MEMORY).",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Instead: what stake growth, the entry queue and collateral each cost the staker APY.",
+)
+def simulate(
+    scenario_path: str | None,
+    grids: Sequence[str],
+    seeds: int,
+    days: int | None,
+    out_path: str | None,
+    record_every: int | None,
+    scheduler: str | None,
+    max_memory: str | None,
+    explain: bool,
+) -> None:
     """Simulate the Diva network day by day; sweep drivers and Monte Carlo seeds."""
     from divaecon import sizing
     from divaecon.simulate import DEFAULT_RECORD, sweep
@@ -224,8 +315,16 @@ def simulate(scenario_path: str | None, grids: Sequence[str], seeds: int, days: 
     estimate = check_size(points * seeds, points, horizon, every, len(DEFAULT_RECORD), scheduler, max_memory)
     if estimate.seconds > 30:
         click.echo(f"divaecon simulate: {estimate.text()} (estimated); Ctrl-C stops", err=True)
-    res = sweep(base, grid, seeds=seeds, client=scheduler, days=days, record_every_days=record_every,
-                progress=True, max_memory=max_memory)
+    res = sweep(
+        base,
+        grid,
+        seeds=seeds,
+        client=scheduler,
+        days=days,
+        record_every_days=record_every,
+        progress=True,
+        max_memory=max_memory,
+    )
     click.echo(simulation_summary_text(res, base))
     if out_path is not None:
         write_table_atomic(res.timeseries, Path(out_path))
@@ -237,7 +336,6 @@ def shown(path: str | os.PathLike[str]) -> str:
     from divaecon.errors import shown_path
 
     return shown_path(path)
-
 
 
 def explain_text(scenario: Scenario, days: int | None) -> str:
@@ -253,10 +351,15 @@ def explain_text(scenario: Scenario, days: int | None) -> str:
     for i, row in enumerate(table.to_dict("records")):
         gain = float(row["effect"])
         effect = "" if i == 0 else f"{'+' if gain >= 0 else '−'}{100 * abs(gain):.2f} pp"
-        lines.append(f"  {row['run']:<{width}}  {fmt.pct(row['staker_apy']):>10}  {fmt.pct(row['cash_drag'], 1):>9}  "
-                     f"{effect:>9}  {'' if i == 0 else row['switched_off']}")
-    lines += ["", "Each effect is the APY gained by switching it off on top of the run above (the last "
-              "line: the quote's steady state, APR compounded daily)."]
+        lines.append(
+            f"  {row['run']:<{width}}  {fmt.pct(row['staker_apy']):>10}  {fmt.pct(row['cash_drag'], 1):>9}  "
+            f"{effect:>9}  {'' if i == 0 else row['switched_off']}"
+        )
+    lines += [
+        "",
+        "Each effect is the APY gained by switching it off on top of the run above (the last "
+        "line: the quote's steady state, APR compounded daily).",
+    ]
     return "\n".join(lines)
 
 
@@ -270,15 +373,18 @@ def parse_grid(items: Sequence[str], base: Scenario) -> dict[str, list[Any]]:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name or not text.strip():
-            raise DivaeconError(f"--grid {_excerpt(item)}: expected NAME=V1,V2,... "
-                                "(e.g. collateral_per_key_share_eth=0.5,1)")
+            raise DivaeconError(
+                f"--grid {_excerpt(item)}: expected NAME=V1,V2,... (e.g. collateral_per_key_share_eth=0.5,1)"
+            )
         try:
             section, field = resolve_name(name)
         except ParameterError as exc:
             raise ParameterError([f"--grid {p}" for p in exc.problems]) from None
         if (section, field) in given:
-            raise DivaeconError(f"--grid {_excerpt(name)}: {section}.{field} is already swept by --grid "
-                                f"{_excerpt(given[section, field])}; give each parameter once, with all its values")
+            raise DivaeconError(
+                f"--grid {_excerpt(name)}: {section}.{field} is already swept by --grid "
+                f"{_excerpt(given[section, field])}; give each parameter once, with all its values"
+            )
         given[section, field] = name
         kind = SECTIONS[section].model_fields[field].annotation
         values: list[Any] = []
@@ -373,8 +479,9 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
     groups = s.groupby("scenario", observed=True, sort=False)
     for i, (name, group) in enumerate(groups):
         if i == MAX_SUMMARY_SCENARIOS:
-            lines.append(f"... and {groups.ngroups - i:,} more scenario(s): the figures of all are in the "
-                         "table --out writes.")
+            lines.append(
+                f"... and {groups.ngroups - i:,} more scenario(s): the figures of all are in the table --out writes."
+            )
             lines.append("")
             break
         sc = _grid_point(base, group.iloc[0], grid_names)
@@ -414,30 +521,56 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
 
 
 @cli.command()
-@click.option("--scenario", "scenario_paths", multiple=True, type=click.Path(dir_okay=False),
-              help="Scenario YAML file (repeatable; default: the shipped scenarios).")
-@click.option("--notebook", "notebooks", multiple=True,
-              help="Topic notebook a book holds (repeatable; default: all report notebooks).")
+@click.option(
+    "--scenario",
+    "scenario_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Scenario YAML file (repeatable; default: the shipped scenarios).",
+)
+@click.option(
+    "--notebook",
+    "notebooks",
+    multiple=True,
+    help="Topic notebook a book holds (repeatable; default: all report notebooks).",
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
 @click.option("--jobs", type=int, default=None, help="Books run in parallel (default: CPU count).")
 @click.option("--format", "formats", default="pdf,html", show_default=True, help="Output formats.")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
-              show_default=True, help="Paper size of the PDFs.")
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size of the PDFs.",
+)
 @click.option("--split", is_flag=True, help="Also one PDF per topic notebook, beside each book.")
 @click.option("--quick", is_flag=True, help="Small parameters (fewer draws, shorter horizon).")
-def report(scenario_paths: Sequence[str], notebooks: Sequence[str], out_dir: str, jobs: int | None,
-           formats: str, paper: str, split: bool, quick: bool) -> None:
+def report(
+    scenario_paths: Sequence[str],
+    notebooks: Sequence[str],
+    out_dir: str,
+    jobs: int | None,
+    formats: str,
+    paper: str,
+    split: bool,
+    quick: bool,
+) -> None:
     """One PDF book per scenario (cover, executive summary, contents, a chapter per notebook) and
     the comparison of all scenarios, with index.html."""
-    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick, paper=paper.lower(),
-                split=split)
+    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick, paper=paper.lower(), split=split)
 
 
 @cli.command()
 @click.option("--port", type=int, default=8866, show_default=True)
-@click.option("--token", default=None, envvar="DIVAECON_APP_TOKEN", show_envvar=True,
-              help="Access token (default: a random one). On the command line it is visible to other "
-                   "local users (ps); prefer the environment variable.")
+@click.option(
+    "--token",
+    default=None,
+    envvar="DIVAECON_APP_TOKEN",
+    show_envvar=True,
+    help="Access token (default: a random one). On the command line it is visible to other "
+    "local users (ps); prefer the environment variable.",
+)
 @click.option("--scenario", "scenario_path", default=None, help="Scenario YAML file the sliders start from.")
 def app(port: int, token: str | None, scenario_path: str | None) -> None:
     """Serve the interactive dashboard with Voilà on 127.0.0.1."""
@@ -446,10 +579,14 @@ def app(port: int, token: str | None, scenario_path: str | None) -> None:
     if scenario_path is not None and scenario_path == "":
         raise DivaeconError("--scenario '': give the path of a scenario file, or leave the option out")
     notes = []
-    if token is not None and click.get_current_context().get_parameter_source("token") is \
-            click.core.ParameterSource.COMMANDLINE:
-        notes.append("divaecon app: note: a --token on the command line is visible to other local users (ps); "
-                     "set DIVAECON_APP_TOKEN instead")
+    if (
+        token is not None
+        and click.get_current_context().get_parameter_source("token") is click.core.ParameterSource.COMMANDLINE
+    ):
+        notes.append(
+            "divaecon app: note: a --token on the command line is visible to other local users (ps); "
+            "set DIVAECON_APP_TOKEN instead"
+        )
     serve_app(port=port, token=token, scenario_path=scenario_path, notes=notes)
 
 
@@ -469,8 +606,9 @@ def init(folder: Path, force: bool) -> None:
 
     book = init_workbook(folder, force=force)
     replaced = f", replacing {len(book.overwritten)}" if book.overwritten else ""
-    click.echo(f"Wrote {len(book.notebooks)} notebooks and {len(book.scenarios)} scenario files "
-               f"to {book.folder}{replaced}:")
+    click.echo(
+        f"Wrote {len(book.notebooks)} notebooks and {len(book.scenarios)} scenario files to {book.folder}{replaced}:"
+    )
     for rel in (*book.notebooks, *book.scenarios):
         click.echo(f"  {rel.as_posix()}")
     report_nb = next((rel for rel in book.notebooks if rel.name != "00_explore.ipynb"), book.notebooks[0])
@@ -481,8 +619,16 @@ def init(folder: Path, force: bool) -> None:
     click.echo(f"  divaecon report --scenario {book.scenarios[0].as_posix()} --notebook {report_nb.as_posix()}")
 
 
-def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, jobs: int | None,
-                formats: str, quick: bool, paper: str = "a4", split: bool = False) -> None:
+def run_reports(
+    scenario_paths: list[str],
+    notebooks: list[str],
+    out_dir: str,
+    jobs: int | None,
+    formats: str,
+    quick: bool,
+    paper: str = "a4",
+    split: bool = False,
+) -> None:
     """``divaecon report``: validate the inputs, run the batch, print a summary.
 
     Bad input raises :class:`DivaeconError` (exit status 2); when any book fails the others
@@ -501,17 +647,32 @@ def run_reports(scenario_paths: list[str], notebooks: list[str], out_dir: str, j
     nbs = resolve_notebooks(notebooks)
     check_out_dir(Path(out_dir).absolute())
     names = ", ".join(shortened(s.scenario.name, 40) for s in scenarios)
-    click.echo(f"divaecon report: {len(scenarios)} book(s) of {len(nbs)} chapter(s) ({names}) and the comparison "
-               f"→ {out_dir}" + (" [quick]" if quick else ""), err=True)
-    result = run_batch(scenarios, nbs, out_dir, jobs=jobs, formats=fmts, quick=quick, split=split, paper=paper,
-                       progress=sys.stderr.isatty() or bool(os.environ.get("DIVAECON_PROGRESS")))
+    click.echo(
+        f"divaecon report: {len(scenarios)} book(s) of {len(nbs)} chapter(s) ({names}) and the comparison "
+        f"→ {out_dir}" + (" [quick]" if quick else ""),
+        err=True,
+    )
+    result = run_batch(
+        scenarios,
+        nbs,
+        out_dir,
+        jobs=jobs,
+        formats=fmts,
+        quick=quick,
+        split=split,
+        paper=paper,
+        progress=sys.stderr.isatty() or bool(os.environ.get("DIVAECON_PROGRESS")),
+    )
     click.echo(report_summary_text(result))
     if not result.ok:
         n_ok = len(result.books) - len(result.failed)
         comp = result.comparison
         comp_text = "" if comp is None or comp.status == "ok" else f", and the comparison ({comp.status})"
-        click.echo(f"divaecon report: {len(result.failed)} of {len(result.books)} book(s) failed{comp_text}; "
-                   f"{n_ok} delivered. Logs beside each failed book; see {_shown(result.index)}", err=True)
+        click.echo(
+            f"divaecon report: {len(result.failed)} of {len(result.books)} book(s) failed{comp_text}; "
+            f"{n_ok} delivered. Logs beside each failed book; see {_shown(result.index)}",
+            err=True,
+        )
         raise SystemExit(1)
 
 
@@ -529,11 +690,12 @@ def report_summary_text(result: BatchResult) -> str:
     for b in everything:
         mark = "ok    " if b.status == "ok" else b.status.upper()[:6].ljust(6)
         where = b.outputs.get("pdf") or b.outputs.get("html") or b.outputs.get("log") or ""
-        lines.append(f"  {mark} {b.seconds:6.1f} s  {shortened(b.slug, 40)}  {_shown(where)}"
-                     + (f"\n         {shortened(b.error, 200)}" if b.error else ""))
+        lines.append(
+            f"  {mark} {b.seconds:6.1f} s  {shortened(b.slug, 40)}  {_shown(where)}"
+            + (f"\n         {shortened(b.error, 200)}" if b.error else "")
+        )
     lines.append(f"  index: {_shown(result.index)}   total {result.seconds:.1f} s")
     return "\n".join(lines)
-
 
 
 _NO_ARGS_IS_HELP: type[click.UsageError] = getattr(

@@ -120,8 +120,7 @@ def _total_gwei(total_staked_eth: ArrayLike) -> np.ndarray:
     if np.any(bad):
         value = total[bad].flat[0] if total.ndim else float(total)
         raise ParameterError(
-            [f"total_staked_eth = {value!r}: must be a positive number of ETH at most "
-             f"{MAX_TOTAL_STAKED_ETH:.3g}"]
+            [f"total_staked_eth = {value!r}: must be a positive number of ETH at most {MAX_TOTAL_STAKED_ETH:.3g}"]
         )
     return np.rint(total * GWEI_PER_ETH).astype(np.int64)
 
@@ -239,9 +238,7 @@ def ideal_reward_split_eth_per_year(
     ----------
     consensus-specs ``specs/altair/beacon-chain.md``, "Incentivization weights".
     """
-    total = as_float_array(ideal_consensus_apr(total_staked_eth)) * as_float_array(
-        effective_balance_eth
-    )
+    total = as_float_array(ideal_consensus_apr(total_staked_eth)) * as_float_array(effective_balance_eth)
     like = (total_staked_eth, effective_balance_eth)
     return {
         "attestation": unwrap(total * ATTESTATION_WEIGHT / WEIGHT_DENOMINATOR, *like),
@@ -272,9 +269,11 @@ def check_network_participation(network_participation: ArrayLike) -> np.ndarray:
     if np.any(bad):
         value = p[bad].flat[0] if p.ndim else float(p)
         raise ParameterError(
-            [f"network_participation = {value!r}: must be between 2/3 and 1; below 2/3 of the "
-             "stake online the chain stops finalising and the inactivity leak applies "
-             "(use inactivity_leak_loss_eth for that regime)"]
+            [
+                f"network_participation = {value!r}: must be between 2/3 and 1; below 2/3 of the "
+                "stake online the chain stops finalising and the inactivity leak applies "
+                "(use inactivity_leak_loss_eth for that regime)"
+            ]
         )
     return p
 
@@ -340,9 +339,12 @@ def consensus_apr_by_duty(
     att_penalty = (1.0 - u) * MISSED_ATTESTATION_PENALTY_WEIGHT + u * (1.0 - q) * TIMELY_SOURCE_WEIGHT
     sync_reward = u * p * SYNC_REWARD_WEIGHT
     sync_penalty = (1.0 - u) * p * SYNC_REWARD_WEIGHT
-    proposer = u * (
-        TIMELY_SOURCE_WEIGHT * q + TIMELY_TARGET_WEIGHT + TIMELY_HEAD_WEIGHT * p + SYNC_REWARD_WEIGHT * p
-    ) * PROPOSER_WEIGHT / (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT)
+    proposer = (
+        u
+        * (TIMELY_SOURCE_WEIGHT * q + TIMELY_TARGET_WEIGHT + TIMELY_HEAD_WEIGHT * p + SYNC_REWARD_WEIGHT * p)
+        * PROPOSER_WEIGHT
+        / (WEIGHT_DENOMINATOR - PROPOSER_WEIGHT)
+    )
     parts = {
         "attestation_rewards": att_reward,
         "attestation_penalties": att_penalty,
@@ -393,9 +395,7 @@ def offline_penalty_apr(total_staked_eth: ArrayLike, network_participation: Arra
     return unwrap(out, total_staked_eth, network_participation)
 
 
-def proposals_per_year(
-    effective_balance_eth: ArrayLike, total_staked_eth: ArrayLike
-) -> Any:
+def proposals_per_year(effective_balance_eth: ArrayLike, total_staked_eth: ArrayLike) -> Any:
     """Expected block proposals of one validator per year [1/year].
 
     Proposers are drawn in proportion to effective balance (Electra), so a 32 ETH validator
@@ -409,9 +409,7 @@ def proposals_per_year(
     return unwrap(out, effective_balance_eth, total_staked_eth)
 
 
-def execution_apr(
-    el_reward_per_block_eth: ArrayLike, total_staked_eth: ArrayLike, uptime: ArrayLike = 1.0
-) -> Any:
+def execution_apr(el_reward_per_block_eth: ArrayLike, total_staked_eth: ArrayLike, uptime: ArrayLike = 1.0) -> Any:
     """Execution-layer APR (priority fees + MEV) per ETH staked [1/year].
 
     ``el_reward_per_block_eth · SLOTS_PER_YEAR · uptime / total_staked_eth``: every slot's block
@@ -454,9 +452,7 @@ def gross_apr(
     """
     cl = as_float_array(consensus_apr(total_staked_eth, uptime, network_participation))
     el = as_float_array(execution_apr(el_reward_per_block_eth, total_staked_eth, uptime))
-    return unwrap(
-        cl + el, total_staked_eth, el_reward_per_block_eth, uptime, network_participation
-    )
+    return unwrap(cl + el, total_staked_eth, el_reward_per_block_eth, uptime, network_participation)
 
 
 def rewards_lost_eth_per_year(
@@ -477,8 +473,14 @@ def rewards_lost_eth_per_year(
     """
     ideal = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, 1.0, network_participation))
     actual = as_float_array(gross_apr(total_staked_eth, el_reward_per_block_eth, uptime, network_participation))
-    return unwrap((ideal - actual) * as_float_array(validator_stake_eth), total_staked_eth,
-                  el_reward_per_block_eth, uptime, network_participation, validator_stake_eth)
+    return unwrap(
+        (ideal - actual) * as_float_array(validator_stake_eth),
+        total_staked_eth,
+        el_reward_per_block_eth,
+        uptime,
+        network_participation,
+        validator_stake_eth,
+    )
 
 
 def inactivity_penalty_gwei(effective_balance_gwei: int, inactivity_score: int) -> int:
@@ -495,9 +497,7 @@ def inactivity_penalty_gwei(effective_balance_gwei: int, inactivity_score: int) 
     return int(effective_balance_gwei) * int(inactivity_score) // denominator
 
 
-def inactivity_leak_loss_closed_form_eth(
-    effective_balance_eth: ArrayLike, leak_epochs: ArrayLike
-) -> Any:
+def inactivity_leak_loss_closed_form_eth(effective_balance_eth: ArrayLike, leak_epochs: ArrayLike) -> Any:
     """Approximation: inactivity-leak loss at a *fixed* effective balance [ETH].
 
     The score grows by 4 each missed epoch, so the penalty of the ``k``-th leak epoch is
@@ -561,16 +561,10 @@ def inactivity_leak_loss_eth(
     if np.any(epochs_in < 0) or np.any(epochs_in != np.floor(epochs_in)):
         raise ParameterError([f"leak_epochs = {leak_epochs!r}: must be whole epochs >= 0"])
     if np.any(eb_in <= 0) or np.any(eb_in * GWEI_PER_ETH > MAX_EFFECTIVE_BALANCE_ELECTRA):
-        raise ParameterError(
-            [f"effective_balance_eth = {effective_balance_eth!r}: must be above 0 and at most 2048"]
-        )
+        raise ParameterError([f"effective_balance_eth = {effective_balance_eth!r}: must be above 0 and at most 2048"])
     if int(exit_delay_epochs) < 1 + MAX_SEED_LOOKAHEAD:
-        raise ParameterError(
-            [f"exit_delay_epochs = {exit_delay_epochs!r}: must be at least {1 + MAX_SEED_LOOKAHEAD}"]
-        )
-    eb_gwei, epochs = np.broadcast_arrays(
-        np.rint(eb_in * GWEI_PER_ETH).astype(np.int64), epochs_in.astype(np.int64)
-    )
+        raise ParameterError([f"exit_delay_epochs = {exit_delay_epochs!r}: must be at least {1 + MAX_SEED_LOOKAHEAD}"])
+    eb_gwei, epochs = np.broadcast_arrays(np.rint(eb_in * GWEI_PER_ETH).astype(np.int64), epochs_in.astype(np.int64))
     start = eb_gwei - eb_gwei % EFFECTIVE_BALANCE_INCREMENT  # effective balances are whole ETH
     eb = start.copy()
     balance = start.copy()
@@ -587,9 +581,7 @@ def inactivity_leak_loss_eth(
         if not np.any(paying):
             break
         score = np.where(paying, score + INACTIVITY_SCORE_BIAS, score)
-        score = np.where(
-            recovering, score - np.minimum(INACTIVITY_SCORE_RECOVERY_RATE, score), score
-        )
+        score = np.where(recovering, score - np.minimum(INACTIVITY_SCORE_RECOVERY_RATE, score), score)
         balance = np.where(paying, np.maximum(balance - eb * score // denominator, 0), balance)
         eject_now = paying & (eject_epoch < 0) & (eb <= EJECTION_BALANCE)
         eject_epoch = np.where(eject_now, epoch, eject_epoch)
@@ -627,12 +619,7 @@ def slashing_penalty_eth(
     adjusted = np.minimum(PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX * window, total)
     correlation = eb * adjusted / total
     base_reward_eth = as_float_array(base_reward_per_increment(total)) * eb / GWEI_PER_ETH
-    missed = (
-        base_reward_eth
-        * MISSED_ATTESTATION_PENALTY_WEIGHT
-        / WEIGHT_DENOMINATOR
-        * EPOCHS_PER_SLASHINGS_VECTOR
-    )
+    missed = base_reward_eth * MISSED_ATTESTATION_PENALTY_WEIGHT / WEIGHT_DENOMINATOR * EPOCHS_PER_SLASHINGS_VECTOR
     like = (effective_balance_eth, slashed_in_window_eth, total_staked_eth)
     return {
         "initial": unwrap(initial, *like),
@@ -660,8 +647,11 @@ def activation_churn_eth_per_epoch(total_staked_eth: ArrayLike) -> Any:
     return unwrap(out, total_staked_eth)
 
 
-def churn_limit_eth(total_staked_eth: float, quotient: int = CHURN_LIMIT_QUOTIENT,
-                    cap_eth: float = MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH) -> float:
+def churn_limit_eth(
+    total_staked_eth: float,
+    quotient: int = CHURN_LIMIT_QUOTIENT,
+    cap_eth: float = MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH,
+) -> float:
     """Churn limit for one total stake, a plain scalar [ETH/epoch] (what the compiled simulation calls).
 
     ``min(cap, max(128, total // quotient))`` in whole ETH: the Electra deposit and exit limit with
@@ -711,8 +701,9 @@ def exit_churn_eth_per_epoch(total_staked_eth: ArrayLike, rule: str = "electra")
     return unwrap(churn / GWEI_PER_ETH, total_staked_eth)
 
 
-def queue_wait_days(queue_eth: ArrayLike, churn_eth_per_epoch: ArrayLike,
-                    seconds_per_slot: ArrayLike = SECONDS_PER_SLOT) -> Any:
+def queue_wait_days(
+    queue_eth: ArrayLike, churn_eth_per_epoch: ArrayLike, seconds_per_slot: ArrayLike = SECONDS_PER_SLOT
+) -> Any:
     """Days an amount joining the back of a churn-limited queue waits [days].
 
     ``queue_eth / (churn_eth_per_epoch · epochs per day)``: the queue is served first in, first

@@ -83,12 +83,13 @@ QUOTE_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("staker_apr", "divETH staker APR", "fraction/year", _pct()),
     KeyFigure("operator_apr_queued", "Operator APR on collateral, queued", "fraction/year", _pct()),
     KeyFigure("operator_apr_assigned", "Operator APR on collateral, assigned", "fraction/year", _pct()),
-    KeyFigure("operator_reward_per_key_share_eth_per_year", "Operator reward per key share", "ETH/year",
-              _eth_per_year),
-    KeyFigure("collateral_penalty_per_key_share_eth_per_year", "Expected penalty per key share", "ETH/year",
-              _eth_per_year),
-    KeyFigure("operator_net_reward_per_key_share_eth_per_year", "Operator net reward per key share", "ETH/year",
-              _eth_per_year),
+    KeyFigure("operator_reward_per_key_share_eth_per_year", "Operator reward per key share", "ETH/year", _eth_per_year),
+    KeyFigure(
+        "collateral_penalty_per_key_share_eth_per_year", "Expected penalty per key share", "ETH/year", _eth_per_year
+    ),
+    KeyFigure(
+        "operator_net_reward_per_key_share_eth_per_year", "Operator net reward per key share", "ETH/year", _eth_per_year
+    ),
     KeyFigure("validator_availability", "Validator availability", "fraction", fmt.prob),
     KeyFigure("collateral_locked_eth", "Collateral locked", "divETH", _diveth),
     KeyFigure("collateral_ratio", "Collateral ratio (of stake)", "fraction", _pct(1)),
@@ -98,17 +99,14 @@ QUOTE_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("entry_queue_wait_days", "Ethereum entry queue, wait [days]", "days", _number(1)),
     KeyFigure("activation_wait_days", "New Diva validator, wait to activate [days]", "days", _number(1)),
     KeyFigure("exit_wait_days", "Exit, wait until the ETH is back [days]", "days", _number(1)),
-    KeyFigure("staker_apr_growing", "divETH staker APR, pool growing (entry-queue drag)", "fraction/year",
-              _pct()),
+    KeyFigure("staker_apr_growing", "divETH staker APR, pool growing (entry-queue drag)", "fraction/year", _pct()),
 )
 """Every number of a :class:`~divaecon.quote.Quote`, in reading order."""
 
 SIMULATION_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("staker_apy", "divETH staker APY (realised)", "fraction/year", _pct()),
-    KeyFigure("operator_apy_queued", "Operator APY on collateral, queued (time-weighted)", "fraction/year",
-              _pct()),
-    KeyFigure("operator_apy_assigned", "Operator APY on collateral, assigned (time-weighted)", "fraction/year",
-              _pct()),
+    KeyFigure("operator_apy_queued", "Operator APY on collateral, queued (time-weighted)", "fraction/year", _pct()),
+    KeyFigure("operator_apy_assigned", "Operator APY on collateral, assigned (time-weighted)", "fraction/year", _pct()),
     KeyFigure("cash_drag", "Cash drag (share of divETH not staked)", "fraction", _pct(3)),
     KeyFigure("queue_wait_mean_days", "Queue wait, mean [days]", "days", _number(1)),
     KeyFigure("queue_wait_p95_days", "Queue wait, P95 [days]", "days", _number(1)),
@@ -119,6 +117,7 @@ SIMULATION_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("wdiveth_rate", "wdivETH rate at the end [divETH per wdivETH]", "divETH/wdivETH", _number(4)),
 )
 """The simulation summary's metrics (one value per scenario and seed), in reading order."""
+
 
 def _rare(x: Any) -> str:
     """A small probability per validator-year: ``0.001067 → '0.107 % (1 in 937)'``."""
@@ -146,26 +145,48 @@ RISK_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("loss_p99_eth", "Loss per validator-year, P99", "ETH", _eth_small),
     KeyFigure("loss_p999_eth", "Loss per validator-year, P99.9", "ETH", _eth_small),
     KeyFigure("key_share_loss_p999_eth", "Loss charged to one key share, P99.9", "ETH", _eth_small),
-    KeyFigure("key_share_loss_exceeds_collateral_probability",
-              "P(a key share's yearly charge exceeds its collateral)", "fraction", _rare),
-    KeyFigure("shortfall_probability_per_validator_year", "P(stakers bear a loss) per validator-year",
-              "fraction", _rare),
-    KeyFigure("expected_shortfall_eth_per_validator_year", "Expected shortfall to stakers per validator-year",
-              "ETH", _eth_small),
-    KeyFigure("shortfall_eth_per_eth_staked", "Expected shortfall per ETH staked [ETH/year per ETH]",
-              "ETH/year per ETH", lambda x: f"{float(x):.3g}"),
+    KeyFigure(
+        "key_share_loss_exceeds_collateral_probability",
+        "P(a key share's yearly charge exceeds its collateral)",
+        "fraction",
+        _rare,
+    ),
+    KeyFigure(
+        "shortfall_probability_per_validator_year", "P(stakers bear a loss) per validator-year", "fraction", _rare
+    ),
+    KeyFigure(
+        "expected_shortfall_eth_per_validator_year",
+        "Expected shortfall to stakers per validator-year",
+        "ETH",
+        _eth_small,
+    ),
+    KeyFigure(
+        "shortfall_eth_per_eth_staked",
+        "Expected shortfall per ETH staked [ETH/year per ETH]",
+        "ETH/year per ETH",
+        lambda x: f"{float(x):.3g}",
+    ),
     KeyFigure("shortfall_apr", "Expected shortfall, APR cost to divETH", "fraction/year", _small_pct),
     KeyFigure("staker_apr_net", "divETH staker APR net of expected shortfall", "fraction/year", _pct(3)),
     KeyFigure("operator_apr_net", "Operator APR on collateral net of expected losses", "fraction/year", _pct(3)),
-    KeyFigure("required_collateral_loss_probability_eth", "Collateral per key share for the loss-probability target",
-              "divETH", _divething),
-    KeyFigure("required_collateral_shortfall_apr_eth", "Collateral per key share for the shortfall target",
-              "divETH", _divething),
+    KeyFigure(
+        "required_collateral_loss_probability_eth",
+        "Collateral per key share for the loss-probability target",
+        "divETH",
+        _divething,
+    ),
+    KeyFigure(
+        "required_collateral_shortfall_apr_eth",
+        "Collateral per key share for the shortfall target",
+        "divETH",
+        _divething,
+    ),
 )
 """The collateral-risk figures (:mod:`divaecon.risk`), per validator-year unless the label says."""
 
 FIGURES: Mapping[str, KeyFigure] = MappingProxyType(
-    {f.key: f for f in QUOTE_FIGURES + SIMULATION_FIGURES + RISK_FIGURES})
+    {f.key: f for f in QUOTE_FIGURES + SIMULATION_FIGURES + RISK_FIGURES}
+)
 """Every registered figure by key."""
 
 

@@ -30,26 +30,33 @@ OK_GREEN = "#1a7f37"
 FAILED_RED = "#b42318"
 """A report that failed; an input the dashboard refused."""
 
-COLORS: Mapping[str, str] = MappingProxyType({
-    "diva": DIVA_PURPLE,
-    "solo": "#444444",
-    "ssv": "#1f77b4",
-    "obol": "#2ca02c",
-    "lido": "#17becf",
-    "rocketpool": "#ff7f0e",
-    "exchange": "#8c564b",
-    "attestation": "#4c72b0",
-    "sync": "#55a868",
-    "proposer": "#c44e52",
-    "execution": "#dd8452",
-    "staker": "#4c72b0",
-    "operator": "#dd8452",
-    "note": NOTE_GREY,
-})
+COLORS: Mapping[str, str] = MappingProxyType(
+    {
+        "diva": DIVA_PURPLE,
+        "solo": "#444444",
+        "ssv": "#1f77b4",
+        "obol": "#2ca02c",
+        "lido": "#17becf",
+        "rocketpool": "#ff7f0e",
+        "exchange": "#8c564b",
+        "attestation": "#4c72b0",
+        "sync": "#55a868",
+        "proposer": "#c44e52",
+        "execution": "#dd8452",
+        "staker": "#4c72b0",
+        "operator": "#dd8452",
+        "note": NOTE_GREY,
+    }
+)
 """Colour of each set-up (Diva and its peers), reward part and role (staker, operator)."""
 
-CSS_COLOURS: Mapping[str, str] = MappingProxyType({
-    "diva_dark": DIVA_DARK, "diva_rule": DIVA_RULE, "diva_tint": DIVA_TINT,
-    "ok_green": OK_GREEN, "failed_red": FAILED_RED,
-})
+CSS_COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "diva_dark": DIVA_DARK,
+        "diva_rule": DIVA_RULE,
+        "diva_tint": DIVA_TINT,
+        "ok_green": OK_GREEN,
+        "failed_red": FAILED_RED,
+    }
+)
 """The palette's names for :class:`string.Template` style sheets (``$diva_dark`` …)."""

@@ -53,8 +53,18 @@ from divaecon import formatting as fmt
 from divaecon.params import PeerParams
 
 COLUMNS = [
-    "name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
-    "n_operators", "threshold", "node_uptime", "permissionless", "note", "vs_published",
+    "name",
+    "staker_apr",
+    "operator_apr",
+    "capital_eth",
+    "faults_tolerated",
+    "availability",
+    "n_operators",
+    "threshold",
+    "node_uptime",
+    "permissionless",
+    "note",
+    "vs_published",
 ]
 
 LIDO_NAME = "Lido (curated)"
@@ -116,40 +126,106 @@ def peer_setups(peers: PeerParams) -> list[Setup]:
     csm_fee = peers.lido_csm_operator_fee + peers.lido_csm_dao_fee
     rp_up, dvt_up = peers.rocketpool_node_uptime, peers.dvt_node_uptime
     setups = [
-        Setup("Solo (32 ETH)", 1, 1, 32.0, 1, 0.0, 0.0, 0.0, True, "one home machine, no fee",
-              peers.solo_node_uptime, "home"),
-        Setup(LIDO_NAME, 1, 1, 0.0, 1, lido_fee, peers.lido_operator_fee, 0.0, False,
-              "curated module v1: operators post no ETH", peers.professional_node_uptime,
-              "professional"),
         Setup(
-            f"Lido CSM ({peers.lido_csm_bond_eth:g} ETH bond)", 1, 1, peers.lido_csm_bond_eth, 1,
-            csm_fee, peers.lido_csm_operator_fee, 0.0, True,
+            "Solo (32 ETH)",
+            1,
+            1,
+            32.0,
+            1,
+            0.0,
+            0.0,
+            0.0,
+            True,
+            "one home machine, no fee",
+            peers.solo_node_uptime,
+            "home",
+        ),
+        Setup(
+            LIDO_NAME,
+            1,
+            1,
+            0.0,
+            1,
+            lido_fee,
+            peers.lido_operator_fee,
+            0.0,
+            False,
+            "curated module v1: operators post no ETH",
+            peers.professional_node_uptime,
+            "professional",
+        ),
+        Setup(
+            f"Lido CSM ({peers.lido_csm_bond_eth:g} ETH bond)",
+            1,
+            1,
+            peers.lido_csm_bond_eth,
+            1,
+            csm_fee,
+            peers.lido_csm_operator_fee,
+            0.0,
+            True,
             f"stETH bond; {fmt.pct(peers.lido_csm_operator_fee, 1)} of the whole stake's rewards; "
-            "rewards pooled with Lido's", peers.solo_node_uptime, "home",
-            bond_in_pool_token=True, commission_on_whole_stake=True, pooled_with=LIDO_NAME,
+            "rewards pooled with Lido's",
+            peers.solo_node_uptime,
+            "home",
+            bond_in_pool_token=True,
+            commission_on_whole_stake=True,
+            pooled_with=LIDO_NAME,
         ),
         Setup(
-            f"Rocket Pool megapool ({mega:g} + {32 - mega:g})", 1, 1, mega, 1, mega_fee,
-            mega_operator, 0.0, True,
-            f"Saturn 1: {fmt.pct(mega_operator, 1)} operator + "
-            f"{fmt.pct(mega_fee - mega_operator, 1)} RPL stakers", rp_up, "Rocket Pool",
+            f"Rocket Pool megapool ({mega:g} + {32 - mega:g})",
+            1,
+            1,
+            mega,
+            1,
+            mega_fee,
+            mega_operator,
+            0.0,
+            True,
+            f"Saturn 1: {fmt.pct(mega_operator, 1)} operator + {fmt.pct(mega_fee - mega_operator, 1)} RPL stakers",
+            rp_up,
+            "Rocket Pool",
         ),
         Setup(
-            f"Rocket Pool LEB8 ({leb8:g} + {32 - leb8:g}), legacy", 1, 1, leb8, 1,
-            peers.rocketpool_leb8_commission, peers.rocketpool_leb8_commission, 0.0, True,
-            f"no longer creatable (RPIP-74); {fmt.pct(peers.rocketpool_leb8_commission, 1)} "
-            "commission after Saturn 1", rp_up, "Rocket Pool",
+            f"Rocket Pool LEB8 ({leb8:g} + {32 - leb8:g}), legacy",
+            1,
+            1,
+            leb8,
+            1,
+            peers.rocketpool_leb8_commission,
+            peers.rocketpool_leb8_commission,
+            0.0,
+            True,
+            f"no longer creatable (RPIP-74); {fmt.pct(peers.rocketpool_leb8_commission, 1)} commission after Saturn 1",
+            rp_up,
+            "Rocket Pool",
         ),
         Setup(
             f"DVT minipool ({users} × {leb8 / users:g} ETH, {users_t}/{users}), legacy",
-            users, users_t, leb8, users, peers.rocketpool_leb8_commission,
-            peers.rocketpool_leb8_commission, peers.obol_fee, True,
-            "no longer creatable (RPIP-74): a LEB8 run by an Obol cluster", dvt_up, "DVT cluster",
+            users,
+            users_t,
+            leb8,
+            users,
+            peers.rocketpool_leb8_commission,
+            peers.rocketpool_leb8_commission,
+            peers.obol_fee,
+            True,
+            "no longer creatable (RPIP-74): a LEB8 run by an Obol cluster",
+            dvt_up,
+            "DVT cluster",
         ),
         Setup(
             f"DVT megapool ({users} × {mega / users:g} ETH, {users_t}/{users})",
-            users, users_t, mega, users, mega_fee, mega_operator, peers.obol_fee, True,
-            "four users sharing a megapool validator's bond, on an Obol cluster", dvt_up,
+            users,
+            users_t,
+            mega,
+            users,
+            mega_fee,
+            mega_operator,
+            peers.obol_fee,
+            True,
+            "four users sharing a megapool validator's bond, on an Obol cluster",
+            dvt_up,
             "DVT cluster",
         ),
     ]
@@ -157,9 +233,19 @@ def peer_setups(peers: PeerParams) -> list[Setup]:
         t = n - (n - 1) // 3
         setups.append(
             Setup(
-                f"SSV cluster {t}/{n}", n, t, 0.0, n, peers.ssv_network_fee, 0.0, 0.0, True,
+                f"SSV cluster {t}/{n}",
+                n,
+                t,
+                0.0,
+                n,
+                peers.ssv_network_fee,
+                0.0,
+                0.0,
+                True,
                 f"staker's 32 ETH; fees in ETH: {n} × {peers.ssv_operator_fee_eth_per_year:g} ETH/year "
-                f"+ {fmt.pct(peers.ssv_network_fee, 0)} network fee", dvt_up, "DVT cluster",
+                f"+ {fmt.pct(peers.ssv_network_fee, 0)} network fee",
+                dvt_up,
+                "DVT cluster",
                 fixed_fee_eth_per_year=n * peers.ssv_operator_fee_eth_per_year,
             )
         )
@@ -167,16 +253,46 @@ def peer_setups(peers: PeerParams) -> list[Setup]:
         Setup(
             f"Obol squad {obol_t}/{peers.obol_cluster_size} ({peers.obol_cluster_size} × "
             f"{32 / peers.obol_cluster_size:g} ETH)",
-            peers.obol_cluster_size, obol_t, 32.0, peers.obol_cluster_size, 0.0, 0.0,
-            peers.obol_fee, True, f"operators pool 32 ETH; {fmt.pct(peers.obol_fee, 0)} to Obol",
-            dvt_up, "DVT cluster",
+            peers.obol_cluster_size,
+            obol_t,
+            32.0,
+            peers.obol_cluster_size,
+            0.0,
+            0.0,
+            peers.obol_fee,
+            True,
+            f"operators pool 32 ETH; {fmt.pct(peers.obol_fee, 0)} to Obol",
+            dvt_up,
+            "DVT cluster",
         ),
-        Setup("Coinbase", 1, 1, 0.0, 1, peers.coinbase_fee, 0.0, 0.0, False,
-              f"custodial; {fmt.pct(peers.coinbase_fee, 0)} is a third-party figure",
-              peers.exchange_node_uptime, "exchange"),
-        Setup("Binance", 1, 1, 0.0, 1, peers.binance_fee, 0.0, 0.0, False,
-              f"custodial; {fmt.pct(peers.binance_fee, 0)} is a third-party figure",
-              peers.exchange_node_uptime, "exchange"),
+        Setup(
+            "Coinbase",
+            1,
+            1,
+            0.0,
+            1,
+            peers.coinbase_fee,
+            0.0,
+            0.0,
+            False,
+            f"custodial; {fmt.pct(peers.coinbase_fee, 0)} is a third-party figure",
+            peers.exchange_node_uptime,
+            "exchange",
+        ),
+        Setup(
+            "Binance",
+            1,
+            1,
+            0.0,
+            1,
+            peers.binance_fee,
+            0.0,
+            0.0,
+            False,
+            f"custodial; {fmt.pct(peers.binance_fee, 0)} is a third-party figure",
+            peers.exchange_node_uptime,
+            "exchange",
+        ),
     ]
     return setups
 
@@ -211,8 +327,7 @@ def setup_table(
     fixed = np.array([s.fixed_fee_eth_per_year for s in setups], dtype=float)
     in_token = np.array([s.bond_in_pool_token for s in setups])
     whole = np.array([s.commission_on_whole_stake for s in setups])
-    uptime = np.array([s.node_uptime if node_uptime is None else node_uptime for s in setups],
-                      dtype=float)
+    uptime = np.array([s.node_uptime if node_uptime is None else node_uptime for s in setups], dtype=float)
 
     avail = np.asarray(dvt.availability(n, t, uptime, failure_correlation), dtype=float)
     r = np.asarray(
@@ -297,8 +412,10 @@ def published_note(
     if abs(el_reward_per_block_eth - p.el_reward_per_block_eth) > 0.1 * max(p.el_reward_per_block_eth, 1e-9):
         reasons.append(f"{el_reward_per_block_eth:g} ETH per block here, ≈{p.el_reward_per_block_eth:g} then")
     if abs(node_uptime - setup.node_uptime) > 1e-9:
-        reasons.append(f"nodes at {fmt.pct(node_uptime, 1)} uptime here (its {setup.node_kind} "
-                       f"nodes: {fmt.pct(setup.node_uptime, 1)})")
+        reasons.append(
+            f"nodes at {fmt.pct(node_uptime, 1)} uptime here (its {setup.node_kind} "
+            f"nodes: {fmt.pct(setup.node_uptime, 1)})"
+        )
     if network_participation < 1.0:
         reasons.append(f"network participation {fmt.pct(network_participation, 1)}")
     why = "; ".join(reasons) if reasons else "not explained by this model's inputs"

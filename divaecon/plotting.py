@@ -37,6 +37,8 @@ def _peer_basis(scenario: Scenario) -> str:
     if scenario.peers.same_node_uptime_for_all:
         return f"every set-up at Diva's node uptime, {100 * scenario.diva.operator_uptime:.1f} %"
     return "each set-up on nodes of its kind"
+
+
 SOURCE_DATA = "data/staking_data_points.csv (a source per row)"
 
 _PCT = PercentFormatter(xmax=1.0, decimals=1)
@@ -120,8 +122,13 @@ ETH_FORMATTER = FuncFormatter(_eth_axis)
 
 
 def new_figure(
-    title: str, scenario_name: str, source: str, ncols: int = 1, nrows: int = 1,
-    figsize: tuple[float, float] | None = None, **kwargs: Any,
+    title: str,
+    scenario_name: str,
+    source: str,
+    ncols: int = 1,
+    nrows: int = 1,
+    figsize: tuple[float, float] | None = None,
+    **kwargs: Any,
 ) -> tuple[Figure, Any]:
     """A figure with a title naming the scenario and a source note under the axes."""
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize or _FIGSIZE, layout="constrained", **kwargs)
@@ -132,8 +139,7 @@ def new_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0.0, 0.055, 1.0, 0.945))
-    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color=NOTE_GREY,
-             ha="left", va="bottom")
+    fig.text(0.01, 0.012, f"Source: divaecon model; {source}", fontsize=6.8, color=NOTE_GREY, ha="left", va="bottom")
     return fig, axes
 
 
@@ -153,8 +159,7 @@ def staked_grid(scenario: Scenario, points: int = 200) -> np.ndarray:
     return np.linspace(5e6, hi, points)
 
 
-def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = None,
-                        points: int = 200) -> Figure:
+def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = None, points: int = 200) -> Figure:
     """Consensus, execution and total APR of a perfect validator against total ETH staked.
 
     ``data_points`` (``divaecon.data.staking_data_points()``) are overlaid at their dated stake.
@@ -163,12 +168,16 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
     s = staked_grid(scenario, points)
     cl = np.asarray(ethereum.consensus_apr(s, 1.0, eth_p.network_participation))
     el = np.asarray(ethereum.execution_apr(eth_p.el_reward_per_block_eth, s))
-    fig, ax = new_figure("Staking APR against total ETH staked", scenario.name,
-                         SOURCE_CL + ("; " + SOURCE_DATA if data_points is not None else ""))
+    fig, ax = new_figure(
+        "Staking APR against total ETH staked",
+        scenario.name,
+        SOURCE_CL + ("; " + SOURCE_DATA if data_points is not None else ""),
+    )
     ax.plot(s, cl + el, color="black", lw=2, label="consensus + execution")
     ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (spec; ≈ 166.3 / √staked)")
-    ax.plot(s, el, color=COLORS["execution"], lw=1.5,
-            label=f"execution ({eth_p.el_reward_per_block_eth:g} ETH per block)")
+    ax.plot(
+        s, el, color=COLORS["execution"], lw=1.5, label=f"execution ({eth_p.el_reward_per_block_eth:g} ETH per block)"
+    )
     if data_points is not None and len(data_points):
         x = data_points["total_staked_eth"].to_numpy(dtype=float)
         y_cl = np.asarray(ethereum.consensus_apr(x, 1.0, eth_p.network_participation))
@@ -176,11 +185,23 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
         ax.scatter(x, y, color="crimson", zorder=5, s=22, label="dated stake (data/)")
         for i, (xi, yi, d) in enumerate(zip(x, y, data_points["date"], strict=True)):
             # alternate above and below, so the labels of close stakes do not overlap
-            ax.annotate(pd.Timestamp(d).strftime("%Y-%m"), (xi, yi), textcoords="offset points",
-                        xytext=(4, 5) if i % 2 == 0 else (-6, -12), fontsize=7, color="crimson")
+            ax.annotate(
+                pd.Timestamp(d).strftime("%Y-%m"),
+                (xi, yi),
+                textcoords="offset points",
+                xytext=(4, 5) if i % 2 == 0 else (-6, -12),
+                fontsize=7,
+                color="crimson",
+            )
     ax.axvline(eth_p.total_staked_eth, color="grey", ls=":", lw=1)
-    ax.annotate("scenario", (eth_p.total_staked_eth, ax.get_ylim()[1]), textcoords="offset points",
-                xytext=(3, -10), fontsize=7, color="grey")
+    ax.annotate(
+        "scenario",
+        (eth_p.total_staked_eth, ax.get_ylim()[1]),
+        textcoords="offset points",
+        xytext=(3, -10),
+        fontsize=7,
+        color="grey",
+    )
     ax.xaxis.set_major_formatter(ETH_FORMATTER)
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_xlabel("total ETH staked [ETH]")
@@ -218,17 +239,30 @@ def uptime_effect(scenario: Scenario, points: int = 101) -> Figure:
     """Gross APR against node uptime: a single node, and a Diva validator of such nodes."""
     eth_p, diva = scenario.ethereum, scenario.diva
     u = np.linspace(0.80, 1.0, points)
-    solo = np.asarray(ethereum.gross_apr(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, u,
-                                         eth_p.network_participation))
-    dv = np.asarray(protocol.validator_gross_apr(
-        eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, u, diva.failure_correlation,
-        diva.key_shares_per_validator, diva.threshold, eth_p.network_participation))
-    fig, ax = new_figure("Uptime's effect on a validator's gross APR", scenario.name,
-                         SOURCE_CL + "; " + SOURCE_DVT)
+    solo = np.asarray(
+        ethereum.gross_apr(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, u, eth_p.network_participation)
+    )
+    dv = np.asarray(
+        protocol.validator_gross_apr(
+            eth_p.total_staked_eth,
+            eth_p.el_reward_per_block_eth,
+            u,
+            diva.failure_correlation,
+            diva.key_shares_per_validator,
+            diva.threshold,
+            eth_p.network_participation,
+        )
+    )
+    fig, ax = new_figure("Uptime's effect on a validator's gross APR", scenario.name, SOURCE_CL + "; " + SOURCE_DVT)
     ax.plot(u, solo, color=COLORS["solo"], lw=1.8, label="one node (solo)")
-    ax.plot(u, dv, color=COLORS["diva"], lw=1.8,
-            label=f"Diva {diva.threshold}/{diva.key_shares_per_validator} of such nodes "
-                  f"(correlation {diva.failure_correlation:g})")
+    ax.plot(
+        u,
+        dv,
+        color=COLORS["diva"],
+        lw=1.8,
+        label=f"Diva {diva.threshold}/{diva.key_shares_per_validator} of such nodes "
+        f"(correlation {diva.failure_correlation:g})",
+    )
     ax.axvline(diva.operator_uptime, color="grey", ls=":", lw=1)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=2))
@@ -252,11 +286,18 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     q = quote(scenario)
     c = collateral_grid(scenario, points)
     assigned = np.asarray(operator_apr_assigned_at(q, c))
-    fig, (ax, ax2) = new_figure("Operator yield against collateral per key share", scenario.name,
-                                SOURCE_DIVA + "; " + SOURCE_CL, ncols=2)
+    fig, (ax, ax2) = new_figure(
+        "Operator yield against collateral per key share", scenario.name, SOURCE_DIVA + "; " + SOURCE_CL, ncols=2
+    )
     ax.plot(c, assigned, color=COLORS["diva"], lw=2, label="collateral assigned to key shares")
-    ax.plot(c, np.full_like(c, q.operator_apr_queued), color="grey", lw=1.5, ls="--",
-            label="collateral queued (= divETH APR)")
+    ax.plot(
+        c,
+        np.full_like(c, q.operator_apr_queued),
+        color="grey",
+        lw=1.5,
+        ls="--",
+        label="collateral queued (= divETH APR)",
+    )
     ax.axvline(scenario.diva.collateral_per_key_share_eth, color="black", ls=":", lw=1)
     ax.set_xlabel("collateral per key share [divETH]")
     ax.set_ylabel("APR on collateral [%/year]")
@@ -270,8 +311,11 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     reward = q.operator_reward_per_key_share_eth_per_year
     penalty = q.collateral_penalty_per_key_share_eth_per_year
     net = q.operator_net_reward_per_key_share_eth_per_year
-    ax2.bar(["reward", "expected penalty", "net"], [reward, -penalty, net],
-            color=[COLORS["diva"], COLORS["proposer"], "black"])
+    ax2.bar(
+        ["reward", "expected penalty", "net"],
+        [reward, -penalty, net],
+        color=[COLORS["diva"], COLORS["proposer"], "black"],
+    )
     for i, v in enumerate([reward, -penalty, net]):
         ax2.annotate(f"{v:.3g}", (i, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=7.5)
     ax2.set_ylabel("per key share [ETH/year]")
@@ -279,8 +323,7 @@ def operator_yield_lines(scenario: Scenario, points: int = 60) -> Figure:
     return fig
 
 
-def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
-                           network_points: int = 25) -> Figure:
+def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25, network_points: int = 25) -> Figure:
     """Collateral locked, and the operators' APR on all the collateral they posted,
     over collateral per key share × network size.
 
@@ -292,9 +335,14 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     q = quote(scenario)
     d = scenario.diva
     c = np.linspace(0.1, max(2.0, d.collateral_per_key_share_eth), collateral_points)
-    posted = max(scenario.simulation.initial_collateral_eth,
-                 float(protocol.collateral_locked_eth(d.network_validators, d.collateral_per_key_share_eth,
-                                                      d.key_shares_per_validator)))
+    posted = max(
+        scenario.simulation.initial_collateral_eth,
+        float(
+            protocol.collateral_locked_eth(
+                d.network_validators, d.collateral_per_key_share_eth, d.key_shares_per_validator
+            )
+        ),
+    )
     n_max = max(2.0 * d.network_validators, 1.5 * posted / (d.key_shares_per_validator * c[0]), 1000.0)
     n = np.geomspace(100.0, n_max, network_points)
     cc, nn = np.meshgrid(c, n)
@@ -302,23 +350,36 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     assigned_apr = np.asarray(operator_apr_assigned_at(q, cc))
     share = np.where(locked <= posted, locked / posted, np.nan)
     blended = share * assigned_apr + (1.0 - share) * q.operator_apr_queued
-    fig, (ax1, ax2) = new_figure("Collateral and operator yield over collateral × network size",
-                                 scenario.name, SOURCE_DIVA, ncols=2, figsize=(7.2, 3.6))
-    m1 = ax1.pcolormesh(c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm(),
-                        rasterized=True)
+    fig, (ax1, ax2) = new_figure(
+        "Collateral and operator yield over collateral × network size",
+        scenario.name,
+        SOURCE_DIVA,
+        ncols=2,
+        figsize=(7.2, 3.6),
+    )
+    m1 = ax1.pcolormesh(
+        c, n, locked, shading="nearest", cmap="viridis", norm=matplotlib.colors.LogNorm(), rasterized=True
+    )
     cb1 = fig.colorbar(m1, ax=ax1)
     cb1.set_label("collateral locked [divETH, log scale]")
     ax1.set_title("collateral locked by the network")
     m2 = ax2.pcolormesh(c, n, blended, shading="nearest", cmap="magma", rasterized=True)
     cb2 = fig.colorbar(m2, ax=ax2, format=_PCT)
     cb2.set_label("APR on all posted collateral [%/year]")
-    ax2.set_title(f"operator APR with {posted:,.0f} divETH posted\n(blank: not enough collateral)",
-                  fontsize=8.5)
+    ax2.set_title(f"operator APR with {posted:,.0f} divETH posted\n(blank: not enough collateral)", fontsize=8.5)
     for ax in (ax1, ax2):
-        ax.contour(c, n, locked, levels=[posted], colors="white" if ax is ax1 else "black",
-                   linewidths=1.0, linestyles="--")
-        ax.scatter([d.collateral_per_key_share_eth], [d.network_validators],
-                   marker="X", color="white" if ax is ax1 else "cyan", edgecolor="black", s=60, zorder=5)
+        ax.contour(
+            c, n, locked, levels=[posted], colors="white" if ax is ax1 else "black", linewidths=1.0, linestyles="--"
+        )
+        ax.scatter(
+            [d.collateral_per_key_share_eth],
+            [d.network_validators],
+            marker="X",
+            color="white" if ax is ax1 else "cyan",
+            edgecolor="black",
+            s=60,
+            zorder=5,
+        )
         ax.set_xlabel("collateral per key share [divETH]")
         ax.set_ylabel("network size [validators, log scale]")
         ax.set_yscale("log")
@@ -327,34 +388,54 @@ def operator_yield_heatmap(scenario: Scenario, collateral_points: int = 25,
     return fig
 
 
-def break_even(scenario: Scenario, points: int = 80,
-               running_costs_usd_per_month: Sequence[float] = (20.0, 50.0, 100.0, 200.0)) -> Figure:
+def break_even(
+    scenario: Scenario, points: int = 80, running_costs_usd_per_month: Sequence[float] = (20.0, 50.0, 100.0, 200.0)
+) -> Figure:
     """Key shares one node must run to cover its costs, against the ETH price."""
     q = quote(scenario)
     costs = scenario.costs
     price = np.linspace(500.0, 10_000.0, points)
     net = q.operator_net_reward_per_key_share_eth_per_year
-    fig, ax = new_figure("Break-even key shares per node", scenario.name,
-                         SOURCE_DIVA + "; costs: scenario's costs section", figsize=(7.2, 3.6))
+    fig, ax = new_figure(
+        "Break-even key shares per node",
+        scenario.name,
+        SOURCE_DIVA + "; costs: scenario's costs section",
+        figsize=(7.2, 3.6),
+    )
     for i, running in enumerate(running_costs_usd_per_month):
-        cost = protocol.operator_cost_usd_per_year(costs.hardware_cost_usd, costs.hardware_lifetime_years,
-                                                   running)
+        cost = protocol.operator_cost_usd_per_year(costs.hardware_cost_usd, costs.hardware_lifetime_years, running)
         keys = np.asarray(protocol.break_even_key_shares(net, price, cost))
-        ax.step(price, keys, where="post", lw=1.6, color=plt.get_cmap("viridis")(i / max(1, len(
-            running_costs_usd_per_month) - 1) * 0.85),
+        ax.step(
+            price,
+            keys,
+            where="post",
+            lw=1.6,
+            color=plt.get_cmap("viridis")(i / max(1, len(running_costs_usd_per_month) - 1) * 0.85),
             label=f"\\${running:,.0f}/month running + \\${costs.hardware_cost_usd:,.0f} hardware "
-                  f"over {costs.hardware_lifetime_years:g} years")
+            f"over {costs.hardware_lifetime_years:g} years",
+        )
     ax.axvline(costs.eth_price_usd, color="grey", ls=":", lw=1)
-    ax.scatter([costs.eth_price_usd], [q.break_even_key_shares], color="black", zorder=5,
-               label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH")
+    ax.scatter(
+        [costs.eth_price_usd],
+        [q.break_even_key_shares],
+        color="black",
+        zorder=5,
+        label=f"scenario: {q.break_even_key_shares:,.0f} key shares at \\${costs.eth_price_usd:,.0f}/ETH",
+    )
     if net > 0:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     else:  # nothing to plot: no number of key shares pays for a node
         ax.set_ylim(0, 1)
         ax.set_yticks([])
-        ax.text(0.5, 0.5, "Operators earn nothing net of penalties in this scenario:\n"
-                "no number of key shares pays for a node.", transform=ax.transAxes, ha="center", va="center")
+        ax.text(
+            0.5,
+            0.5,
+            "Operators earn nothing net of penalties in this scenario:\nno number of key shares pays for a node.",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+        )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"\\${v:,.0f}"))
     ax.set_xlabel("ETH price [USD/ETH]")
     ax.set_ylabel("key shares to break even [key shares]")
@@ -368,21 +449,34 @@ def break_even(scenario: Scenario, points: int = 80,
 def cluster_setups(scenario: Scenario) -> pd.DataFrame:
     """The distinct clusters compared: Diva, SSV sizes, Obol, solo (name, n, t, color)."""
     d = scenario.diva
-    rows = [{"name": f"Diva {d.threshold}/{d.key_shares_per_validator}",
-             "n": d.key_shares_per_validator, "t": d.threshold, "color": COLORS["diva"]}]
+    rows = [
+        {
+            "name": f"Diva {d.threshold}/{d.key_shares_per_validator}",
+            "n": d.key_shares_per_validator,
+            "t": d.threshold,
+            "color": COLORS["diva"],
+        }
+    ]
     for s in peers.peer_setups(scenario.peers):
         if s.name.startswith("SSV"):
             rows.append({"name": s.name, "n": s.n_operators, "t": s.threshold, "color": COLORS["ssv"]})
         elif s.name.startswith("Obol"):
-            rows.append({"name": f"Obol {s.threshold}/{s.n_operators}", "n": s.n_operators,
-                         "t": s.threshold, "color": COLORS["obol"]})
+            rows.append(
+                {
+                    "name": f"Obol {s.threshold}/{s.n_operators}",
+                    "n": s.n_operators,
+                    "t": s.threshold,
+                    "color": COLORS["obol"],
+                }
+            )
     rows.append({"name": "solo 1/1", "n": 1, "t": 1, "color": COLORS["solo"]})
     out = pd.DataFrame(rows)
     ssv = out["name"].str.startswith("SSV")
     if ssv.sum() > 1:  # shade SSV sizes from light to dark
         cmap = plt.get_cmap("Blues")
-        out.loc[ssv, "color"] = [matplotlib.colors.to_hex(cmap(0.45 + 0.5 * i / (ssv.sum() - 1)))
-                                 for i in range(int(ssv.sum()))]
+        out.loc[ssv, "color"] = [
+            matplotlib.colors.to_hex(cmap(0.45 + 0.5 * i / (ssv.sum() - 1))) for i in range(int(ssv.sum()))
+        ]
     return out
 
 
@@ -393,14 +487,24 @@ def availability_vs_uptime(scenario: Scenario, points: int = 101, correlation: f
         rho = 0.2
     u = np.linspace(0.80, 0.999, points)
     setups = cluster_setups(scenario)
-    fig, axes = new_figure("Distributed-validator availability against node uptime", scenario.name,
-                           SOURCE_DVT, ncols=2, sharey=True, figsize=(7.2, 4.0))
-    for ax, r, label in ((axes[0], 0.0, "independent failures"),
-                         (axes[1], rho, f"correlated failures (ρ = {rho:g})")):
+    fig, axes = new_figure(
+        "Distributed-validator availability against node uptime",
+        scenario.name,
+        SOURCE_DVT,
+        ncols=2,
+        sharey=True,
+        figsize=(7.2, 4.0),
+    )
+    for ax, r, label in ((axes[0], 0.0, "independent failures"), (axes[1], rho, f"correlated failures (ρ = {rho:g})")):
         for row in setups.to_dict("records"):
             a = np.asarray(dvt.availability(row["n"], row["t"], u, r))
-            ax.plot(u, 1.0 - a, color=row["color"], lw=2.2 if str(row["name"]).startswith("Diva") else 1.3,
-                    label=row["name"])
+            ax.plot(
+                u,
+                1.0 - a,
+                color=row["color"],
+                lw=2.2 if str(row["name"]).startswith("Diva") else 1.3,
+                label=row["name"],
+            )
         ax.set_yscale("log")
         ax.set_ylim(1e-9, 0.3)
         ax.axvline(scenario.diva.operator_uptime, color="grey", ls=":", lw=1)
@@ -417,14 +521,13 @@ def rewards_lost(scenario: Scenario, points: int = 101) -> Figure:
     """Rewards a 32 ETH validator loses to downtime against node uptime, per cluster type."""
     eth_p, d = scenario.ethereum, scenario.diva
     u = np.linspace(0.80, 0.999, points)
-    fig, ax = new_figure("Rewards lost to downtime", scenario.name, SOURCE_CL + "; " + SOURCE_DVT,
-                         figsize=(7.2, 3.6))
+    fig, ax = new_figure("Rewards lost to downtime", scenario.name, SOURCE_CL + "; " + SOURCE_DVT, figsize=(7.2, 3.6))
     for row in cluster_setups(scenario).to_dict("records"):
         a = np.asarray(dvt.availability(row["n"], row["t"], u, d.failure_correlation))
-        lost = ethereum.rewards_lost_eth_per_year(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, a,
-                                                  eth_p.network_participation)
-        ax.plot(u, lost, color=row["color"],
-                lw=2.2 if str(row["name"]).startswith("Diva") else 1.3, label=row["name"])
+        lost = ethereum.rewards_lost_eth_per_year(
+            eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, a, eth_p.network_participation
+        )
+        ax.plot(u, lost, color=row["color"], lw=2.2 if str(row["name"]).startswith("Diva") else 1.3, label=row["name"])
     ax.axvline(d.operator_uptime, color="grey", ls=":", lw=1)
     ax.set_yscale("symlog", linthresh=1e-4)
     ax.set_ylim(bottom=0)
@@ -439,8 +542,15 @@ def rewards_lost(scenario: Scenario, points: int = 101) -> Figure:
 
 
 def _peer_color(name: str) -> str:
-    for key, color in (("Diva", "diva"), ("Solo", "solo"), ("SSV", "ssv"), ("Obol", "obol"),
-                       ("Lido", "lido"), ("Rocket", "rocketpool"), ("DVT minipool", "rocketpool")):
+    for key, color in (
+        ("Diva", "diva"),
+        ("Solo", "solo"),
+        ("SSV", "ssv"),
+        ("Obol", "obol"),
+        ("Lido", "lido"),
+        ("Rocket", "rocketpool"),
+        ("DVT minipool", "rocketpool"),
+    ):
         if name.startswith(key):
             return COLORS[color]
     return COLORS["exchange"]
@@ -451,19 +561,24 @@ def peer_apr_bars(scenario: Scenario, table: pd.DataFrame | None = None) -> Figu
     t = peer_table(scenario) if table is None else table
     t = t.iloc[::-1]
     colors = [_peer_color(n) for n in t["name"]]
-    fig, (ax1, ax2) = new_figure("Staker and operator APR: Diva against its peers", scenario.name,
-                                 SOURCE_PEERS + "; " + _peer_basis(scenario), ncols=2, sharey=True,
-                                 figsize=(7.2, 4.6))
+    fig, (ax1, ax2) = new_figure(
+        "Staker and operator APR: Diva against its peers",
+        scenario.name,
+        SOURCE_PEERS + "; " + _peer_basis(scenario),
+        ncols=2,
+        sharey=True,
+        figsize=(7.2, 4.6),
+    )
     y = np.arange(len(t))
     ax1.barh(y, t["staker_apr"], color=colors)
     ax2.barh(y, t["operator_apr"].fillna(0.0), color=colors)
     for yi, v in zip(y, t["staker_apr"], strict=True):
-        ax1.annotate(f"{100 * v:.2f} %", (v, yi), xytext=(2, 0), textcoords="offset points",
-                     va="center", fontsize=6.5)
+        ax1.annotate(f"{100 * v:.2f} %", (v, yi), xytext=(2, 0), textcoords="offset points", va="center", fontsize=6.5)
     for yi, v in zip(y, t["operator_apr"], strict=True):
         text = "n/a (no own ETH)" if np.isnan(v) else f"{100 * v:.2f} %"
-        ax2.annotate(text, (0 if np.isnan(v) else v, yi), xytext=(2, 0), textcoords="offset points",
-                     va="center", fontsize=6.5)
+        ax2.annotate(
+            text, (0 if np.isnan(v) else v, yi), xytext=(2, 0), textcoords="offset points", va="center", fontsize=6.5
+        )
     ax1.set_yticks(y, t["name"])
     ax1.set_title("staker APR (on staked ETH)")
     ax2.set_title("operator APR (on own capital)")
@@ -480,15 +595,30 @@ def capital_vs_operator_apr(scenario: Scenario, table: pd.DataFrame | None = Non
     """Capital an operator needs to start against the APR it earns on it; size = faults tolerated."""
     t = peer_table(scenario) if table is None else table
     t = t[t["operator_apr"].notna() & (t["capital_eth"] > 0)]
-    fig, ax = new_figure("Capital to start against operator APR", scenario.name,
-                         SOURCE_PEERS + "; " + _peer_basis(scenario), figsize=(7.2, 3.8))
+    fig, ax = new_figure(
+        "Capital to start against operator APR",
+        scenario.name,
+        SOURCE_PEERS + "; " + _peer_basis(scenario),
+        figsize=(7.2, 3.8),
+    )
     for row in t.to_dict("records"):
         faults = int(row["faults_tolerated"])
-        ax.scatter(row["capital_eth"], row["operator_apr"], s=30 + 40 * faults,
-                   color=_peer_color(str(row["name"])), alpha=0.85, edgecolor="black", lw=0.5)
-        ax.annotate(f"{row['name']}\n({faults} fault{'s' if faults != 1 else ''} "
-                    "tolerated)", (row["capital_eth"], row["operator_apr"]), xytext=(6, -2),
-                    textcoords="offset points", fontsize=6.5)
+        ax.scatter(
+            row["capital_eth"],
+            row["operator_apr"],
+            s=30 + 40 * faults,
+            color=_peer_color(str(row["name"])),
+            alpha=0.85,
+            edgecolor="black",
+            lw=0.5,
+        )
+        ax.annotate(
+            f"{row['name']}\n({faults} fault{'s' if faults != 1 else ''} tolerated)",
+            (row["capital_eth"], row["operator_apr"]),
+            xytext=(6, -2),
+            textcoords="offset points",
+            fontsize=6.5,
+        )
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
     ax.yaxis.set_major_formatter(_PCT)
@@ -521,17 +651,27 @@ def _find_column(ts: pd.DataFrame, name: str) -> str | None:
     return lower.get(name.lower())
 
 
-def network_growth(timeseries: pd.DataFrame, scenario_name: str, seeds: int | None = None,
-                   panels: Sequence[tuple[str, str, str]] = GROWTH_PANELS) -> Figure:
+def network_growth(
+    timeseries: pd.DataFrame,
+    scenario_name: str,
+    seeds: int | None = None,
+    panels: Sequence[tuple[str, str, str]] = GROWTH_PANELS,
+) -> Figure:
     """Simulated network over time: median with a P5–P95 band over Monte Carlo seeds."""
     present = [(c, t, u) for c, t, u in panels if _find_column(timeseries, c) is not None]
     ncols = 2
     nrows = max(1, (len(present) + 1) // 2)
     n_seeds = seeds if seeds is not None else int(timeseries["seed"].nunique()) if "seed" in timeseries else 1
-    fig, axes = new_figure("Simulated network over time", scenario_name,
-                           f"divaecon.simulate, {n_seeds} Monte Carlo seed(s), band P5–P95",
-                           ncols=ncols, nrows=nrows, figsize=(7.2, 2.1 * nrows + 0.6), squeeze=False,
-                           sharex=True)
+    fig, axes = new_figure(
+        "Simulated network over time",
+        scenario_name,
+        f"divaecon.simulate, {n_seeds} Monte Carlo seed(s), band P5–P95",
+        ncols=ncols,
+        nrows=nrows,
+        figsize=(7.2, 2.1 * nrows + 0.6),
+        squeeze=False,
+        sharex=True,
+    )
     flat = list(axes.ravel())
     for ax, (col, title, unit) in zip(flat, present, strict=False):
         b = _bands(timeseries, _find_column(timeseries, col) or col)
@@ -542,7 +682,7 @@ def network_growth(timeseries: pd.DataFrame, scenario_name: str, seeds: int | No
         ax.set_ylabel(f"[{unit}]")
         if unit != "divETH per wdivETH":
             ax.yaxis.set_major_formatter(ETH_FORMATTER)
-    for ax in flat[len(present):]:
+    for ax in flat[len(present) :]:
         ax.set_visible(False)
     for ax in flat[-ncols:]:
         ax.set_xlabel("time [years]")
@@ -551,21 +691,28 @@ def network_growth(timeseries: pd.DataFrame, scenario_name: str, seeds: int | No
     return fig
 
 
-def realised_apy(summary: pd.DataFrame, scenario_name: str,
-                 columns: Sequence[tuple[str, str]] = (("staker_apy", "divETH staker"),
-                                                       ("operator_apy_queued", "operator, queued"),
-                                                       ("operator_apy_assigned", "operator, assigned"))
-                 ) -> Figure:
+def realised_apy(
+    summary: pd.DataFrame,
+    scenario_name: str,
+    columns: Sequence[tuple[str, str]] = (
+        ("staker_apy", "divETH staker"),
+        ("operator_apy_queued", "operator, queued"),
+        ("operator_apy_assigned", "operator, assigned"),
+    ),
+) -> Figure:
     """Realised APYs over Monte Carlo seeds: median and P5–P95 whiskers."""
     present = [(c, label) for c, label in columns if c in summary.columns]
-    fig, ax = new_figure("Realised APY over the horizon", scenario_name,
-                         f"divaecon.simulate, {len(summary)} seed(s), whiskers P5–P95", figsize=(7.2, 2.8))
+    fig, ax = new_figure(
+        "Realised APY over the horizon",
+        scenario_name,
+        f"divaecon.simulate, {len(summary)} seed(s), whiskers P5–P95",
+        figsize=(7.2, 2.8),
+    )
     for i, (col, _label) in enumerate(present):
         v = summary[col].to_numpy(dtype=float)
         p5, p50, p95 = np.nanpercentile(v, [5, 50, 95]) if np.isfinite(v).any() else (np.nan,) * 3
         ax.errorbar([i], [p50], yerr=[[p50 - p5], [p95 - p50]], fmt="o", color=COLORS["diva"], capsize=6)
-        ax.annotate(f"{100 * p50:.2f} %", (i, p50), xytext=(10, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+        ax.annotate(f"{100 * p50:.2f} %", (i, p50), xytext=(10, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xticks(range(len(present)), [label for _c, label in present])
     ax.set_xlim(-0.5, len(present) - 0.3)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=2))
@@ -584,15 +731,25 @@ def scenario_colors(n: int) -> list[str]:
 
 def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Figure:
     """Operator APR (assigned) against collateral per key share, one line per scenario."""
-    fig, ax = new_figure("Operator APR on collateral against collateral per key share",
-                         _scenario_names(scenarios), SOURCE_DIVA + "; " + SOURCE_CL, figsize=(7.2, 3.5))
+    fig, ax = new_figure(
+        "Operator APR on collateral against collateral per key share",
+        _scenario_names(scenarios),
+        SOURCE_DIVA + "; " + SOURCE_CL,
+        figsize=(7.2, 3.5),
+    )
     for i, (s, color) in enumerate(zip(scenarios, scenario_colors(len(scenarios)), strict=True)):
         q = quote(s)
         c = collateral_grid(s, points)
         apr = np.asarray(operator_apr_assigned_at(q, c))
         ax.plot(c, apr, color=color, lw=1.6, label=s.name, ls=LINESTYLES[i % len(LINESTYLES)])
-        ax.scatter([s.diva.collateral_per_key_share_eth], [q.operator_apr_assigned], color=color,
-                   zorder=5, edgecolor="black", lw=0.5)
+        ax.scatter(
+            [s.diva.collateral_per_key_share_eth],
+            [q.operator_apr_assigned],
+            color=color,
+            zorder=5,
+            edgecolor="black",
+            lw=0.5,
+        )
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_PCT)
     ax.yaxis.set_minor_formatter(_PCT)
@@ -605,15 +762,28 @@ def compare_operator_apr(scenarios: Sequence[Scenario], points: int = 60) -> Fig
 def compare_availability(scenarios: Sequence[Scenario], points: int = 101) -> Figure:
     """Diva validator downtime against node uptime, one line per scenario."""
     u = np.linspace(0.80, 0.999, points)
-    fig, ax = new_figure("Diva validator downtime against node uptime", _scenario_names(scenarios),
-                         SOURCE_DVT, figsize=(7.2, 3.3))
+    fig, ax = new_figure(
+        "Diva validator downtime against node uptime", _scenario_names(scenarios), SOURCE_DVT, figsize=(7.2, 3.3)
+    )
     for i, (s, color) in enumerate(zip(scenarios, scenario_colors(len(scenarios)), strict=True)):
         d = s.diva
         a = np.asarray(dvt.availability(d.key_shares_per_validator, d.threshold, u, d.failure_correlation))
-        ax.plot(u, 1.0 - a, color=color, lw=1.6, ls=LINESTYLES[i % len(LINESTYLES)],
-                label=f"{s.name} ({d.threshold}/{d.key_shares_per_validator}, ρ = {d.failure_correlation:g})")
-        ax.scatter([d.operator_uptime], [1.0 - quote(s).validator_availability], color=color, zorder=5,
-                   edgecolor="black", lw=0.5)
+        ax.plot(
+            u,
+            1.0 - a,
+            color=color,
+            lw=1.6,
+            ls=LINESTYLES[i % len(LINESTYLES)],
+            label=f"{s.name} ({d.threshold}/{d.key_shares_per_validator}, ρ = {d.failure_correlation:g})",
+        )
+        ax.scatter(
+            [d.operator_uptime],
+            [1.0 - quote(s).validator_availability],
+            color=color,
+            zorder=5,
+            edgecolor="black",
+            lw=0.5,
+        )
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel("uptime of each node [%]")
@@ -622,14 +792,19 @@ def compare_availability(scenarios: Sequence[Scenario], points: int = 101) -> Fi
     return fig
 
 
-def compare_growth(timeseries: pd.DataFrame, column: str, label: str, unit: str,
-                   scenario_order: Sequence[str] | None = None) -> Figure:
+def compare_growth(
+    timeseries: pd.DataFrame, column: str, label: str, unit: str, scenario_order: Sequence[str] | None = None
+) -> Figure:
     """One simulated series over time, a median line and P5–P95 band per scenario."""
     col = _find_column(timeseries, column) or column
     names = list(scenario_order) if scenario_order is not None else list(pd.unique(timeseries["scenario"]))
     n_seeds = int(timeseries["seed"].nunique()) if "seed" in timeseries else 1
-    fig, ax = new_figure(f"Simulated {label} over time", ", ".join(names),
-                         f"divaecon.simulate, {n_seeds} seed(s) per scenario, band P5–P95", figsize=(7.2, 3.2))
+    fig, ax = new_figure(
+        f"Simulated {label} over time",
+        ", ".join(names),
+        f"divaecon.simulate, {n_seeds} seed(s) per scenario, band P5–P95",
+        figsize=(7.2, 3.2),
+    )
     for i, (name, color) in enumerate(zip(names, scenario_colors(len(names)), strict=True)):
         sub = timeseries[timeseries["scenario"] == name]
         if sub.empty:
@@ -663,13 +838,25 @@ def risk_loss_distribution(report: Any) -> Figure:
     c = float(report.collateral_per_key_share_eth)
     n, t = sample.model.n_operators, sample.model.threshold
     x = np.geomspace(1e-5, 2.0 * sample.model.validator_stake_eth, 300)
-    fig, (ax1, ax2) = new_figure("Losses per validator-year: how often they exceed a level", report.scenario,
-                                 SOURCE_RISK + f"; {sample.validator_years:,} validator-years drawn",
-                                 ncols=2, figsize=(7.2, 4.1))
-    curves = ((ax1, sample.validator_loss_eth(c), "one validator's loss [ETH]",
-               [(n - t + 1, f"{n - t + 1} c: collateral of the fewest down when it cannot sign", ":"),
-                (t, f"{t} c: collateral of a signing threshold", "--")]),
-              (ax2, sample.key_share_loss_eth(c), "charge to one key share [ETH]", [(1, "c: its collateral", "--")]))
+    fig, (ax1, ax2) = new_figure(
+        "Losses per validator-year: how often they exceed a level",
+        report.scenario,
+        SOURCE_RISK + f"; {sample.validator_years:,} validator-years drawn",
+        ncols=2,
+        figsize=(7.2, 4.1),
+    )
+    curves = (
+        (
+            ax1,
+            sample.validator_loss_eth(c),
+            "one validator's loss [ETH]",
+            [
+                (n - t + 1, f"{n - t + 1} c: collateral of the fewest down when it cannot sign", ":"),
+                (t, f"{t} c: collateral of a signing threshold", "--"),
+            ],
+        ),
+        (ax2, sample.key_share_loss_eth(c), "charge to one key share [ETH]", [(1, "c: its collateral", "--")]),
+    )
     for ax, values, xlabel, marks in curves:
         p = sample.exceedance(values, x)
         keep = p > 0
@@ -680,8 +867,9 @@ def risk_loss_distribution(report: Any) -> Figure:
             v = sample.quantiles(values, (q,))[0].value
             if v > 0:
                 ax.plot([v], [1 - q], style, color="black", ms=4)
-                ax.annotate(f"P{100 * q:g}: {v:.3g} ETH", (v, 1 - q), xytext=(4, 3), textcoords="offset points",
-                            fontsize=6.5)
+                ax.annotate(
+                    f"P{100 * q:g}: {v:.3g} ETH", (v, 1 - q), xytext=(4, 3), textcoords="offset points", fontsize=6.5
+                )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(xlabel + ", log scale")
@@ -703,20 +891,32 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
     mult = np.geomspace(0.1, 10.0, max(points, 3))
     r = scenario.risk
     panels = (
-        (required_collateral_curves(scenario, mult, target_loss_probability=r.target_loss_probability_per_year),
-         f"P(stakers lose) ≤ {100 * r.target_loss_probability_per_year:.3g} % per validator-year"),
-        (required_collateral_curves(scenario, mult, target_shortfall_apr=r.target_shortfall_apr),
-         f"expected shortfall ≤ {100 * r.target_shortfall_apr:.3g} % APR"),
+        (
+            required_collateral_curves(scenario, mult, target_loss_probability=r.target_loss_probability_per_year),
+            f"P(stakers lose) ≤ {100 * r.target_loss_probability_per_year:.3g} % per validator-year",
+        ),
+        (
+            required_collateral_curves(scenario, mult, target_shortfall_apr=r.target_shortfall_apr),
+            f"expected shortfall ≤ {100 * r.target_shortfall_apr:.3g} % APR",
+        ),
     )
-    fig, axes = new_figure("Required collateral against event rates", scenario.name, SOURCE_RISK, ncols=2,
-                           sharey=True, figsize=(7.2, 4.2))
+    fig, axes = new_figure(
+        "Required collateral against event rates", scenario.name, SOURCE_RISK, ncols=2, sharey=True, figsize=(7.2, 4.2)
+    )
     styles = ["-", "--", "-.", ":"]
     for ax, (d, title) in zip(axes, panels, strict=True):
         for i, (group, sub) in enumerate(d.groupby("group", sort=False)):
             every = group == "every event rate"
-            ax.plot(sub["multiplier"], sub["required_collateral_eth"], marker="o", ms=2.5, lw=2.2 if every else 1.2,
-                    ls="-" if every else styles[i % 4], color=COLORS["diva"] if every else plt.get_cmap("tab10")(i),
-                    label=group)
+            ax.plot(
+                sub["multiplier"],
+                sub["required_collateral_eth"],
+                marker="o",
+                ms=2.5,
+                lw=2.2 if every else 1.2,
+                ls="-" if every else styles[i % 4],
+                color=COLORS["diva"] if every else plt.get_cmap("tab10")(i),
+                label=group,
+            )
         ax.axvline(1.0, color=NOTE_GREY, lw=0.8, ls=":")
         ax.axhline(scenario.diva.collateral_per_key_share_eth, color=NOTE_GREY, lw=0.8, ls="--")
         ax.set_xscale("log")
@@ -726,22 +926,33 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
         ax.set_ylim(bottom=0)
     axes[0].set_ylabel("collateral per key share meeting the target [divETH]")
     axes[0].legend(loc="upper left", fontsize=6.3)
-    axes[1].annotate(f"dashed: the scenario's {scenario.diva.collateral_per_key_share_eth:g} divETH\n"
-                     "flat: those rates do not move the answer", (0.03, 0.97), xycoords="axes fraction",
-                     fontsize=6.3, color=NOTE_GREY, va="top")
+    axes[1].annotate(
+        f"dashed: the scenario's {scenario.diva.collateral_per_key_share_eth:g} divETH\n"
+        "flat: those rates do not move the answer",
+        (0.03, 0.97),
+        xycoords="axes fraction",
+        fontsize=6.3,
+        color=NOTE_GREY,
+        va="top",
+    )
     return fig
 
 
-def risk_frontier(scenario: Scenario, table: pd.DataFrame | None = None,
-                  peers_table: pd.DataFrame | None = None) -> Figure:
+def risk_frontier(
+    scenario: Scenario, table: pd.DataFrame | None = None, peers_table: pd.DataFrame | None = None
+) -> Figure:
     """Operator APR on collateral net of expected losses against the stakers' expected shortfall,
     as the collateral per key share varies; the peers' bonds placed at the same event rates."""
     from divaecon.risk import frontier, peer_frontier
 
     t = frontier(scenario) if table is None else table
     p = peer_frontier(scenario) if peers_table is None else peers_table
-    fig, ax = new_figure("Operator yield against stakers' risk", scenario.name, SOURCE_RISK + "; peers: ASSUMPTIONS.md",
-                         figsize=(7.2, 4.3))
+    fig, ax = new_figure(
+        "Operator yield against stakers' risk",
+        scenario.name,
+        SOURCE_RISK + "; peers: ASSUMPTIONS.md",
+        figsize=(7.2, 4.3),
+    )
     x = t["shortfall_apr"].to_numpy(dtype=float)
     y = t["operator_apr_net"].to_numpy(dtype=float)
     ok = x > 0
@@ -751,8 +962,9 @@ def risk_frontier(scenario: Scenario, table: pd.DataFrame | None = None,
         i = int(np.argmin(np.abs(np.log(c / mark))))
         if ok[i] and abs(c[i] / mark - 1) < 0.1:
             ax.plot([x[i]], [y[i]], "o", color=COLORS["diva"], ms=4)
-            ax.annotate(f"{mark:g}", (x[i], y[i]), xytext=(4, 2), textcoords="offset points", fontsize=6.5,
-                        color=COLORS["diva"])
+            ax.annotate(
+                f"{mark:g}", (x[i], y[i]), xytext=(4, 2), textcoords="offset points", fontsize=6.5, color=COLORS["diva"]
+            )
     here = scenario.diva.collateral_per_key_share_eth
     j = int(np.argmin(np.abs(c - here)))
     ax.plot([x[j]], [y[j]], "*", color=COLORS["diva"], ms=11, label=f"Diva at {here:g} divETH per key share")
@@ -761,8 +973,15 @@ def risk_frontier(scenario: Scenario, table: pd.DataFrame | None = None,
         name, sx, sy = str(row["name"]), float(row["shortfall_apr"]), float(row["operator_apr_net"])
         color = _peer_color(name)
         if sx <= 0:
-            ax.annotate(f"{name}: no stakers at risk; operator APR net {100 * sy:.2f} %", (0.99, 0.97),
-                        xycoords="axes fraction", fontsize=6.5, color=color, ha="right", va="top")
+            ax.annotate(
+                f"{name}: no stakers at risk; operator APR net {100 * sy:.2f} %",
+                (0.99, 0.97),
+                xycoords="axes fraction",
+                fontsize=6.5,
+                color=color,
+                ha="right",
+                va="top",
+            )
         elif np.isfinite(sy):
             ax.plot([sx], [sy], "D", color=color, ms=6, label=name)
         else:
@@ -787,8 +1006,12 @@ def risk_tornado(table: pd.DataFrame, scenario_name: str, top: int = 12) -> Figu
     moving = table[table["swing"] > 1e-6]
     t = (moving if len(moving) else table).head(top).iloc[::-1]
     base = float(t["required_at_base"].iloc[0]) if len(t) else 0.0
-    fig, ax = new_figure("Sensitivity of the required collateral to each assumption", scenario_name,
-                         SOURCE_RISK, figsize=(7.2, 0.32 * max(len(t), 4) + 1.4))
+    fig, ax = new_figure(
+        "Sensitivity of the required collateral to each assumption",
+        scenario_name,
+        SOURCE_RISK,
+        figsize=(7.2, 0.32 * max(len(t), 4) + 1.4),
+    )
     y = np.arange(len(t))
     lo = t["required_at_low"].to_numpy(dtype=float)
     hi = t["required_at_high"].to_numpy(dtype=float)
@@ -809,8 +1032,12 @@ def collateral_both_sides(scenario: Scenario, table: pd.DataFrame | None = None)
 
     t = frontier(scenario) if table is None else table
     c = t["collateral_per_key_share_eth"].to_numpy(dtype=float)
-    fig, ax = new_figure("Both sides of the collateral per key share", scenario.name,
-                         SOURCE_RISK + "; Diva docs 21-economics.md", figsize=(7.2, 3.9))
+    fig, ax = new_figure(
+        "Both sides of the collateral per key share",
+        scenario.name,
+        SOURCE_RISK + "; Diva docs 21-economics.md",
+        figsize=(7.2, 3.9),
+    )
     ax.plot(c, t["operator_apr"], color=COLORS["operator"], lw=1.2, ls="--", label="operator APR (no losses)")
     ax.plot(c, t["operator_apr_net"], color=COLORS["operator"], lw=2, label="operator APR net of expected losses")
     ax.set_xscale("log")

@@ -126,7 +126,11 @@ def operator_reward_per_key_share_eth_per_year(
         * as_float_array(relative_performance)
     )
     return unwrap(
-        out, gross_apr, operator_fee, validator_stake_eth, key_shares_per_validator,
+        out,
+        gross_apr,
+        operator_fee,
+        validator_stake_eth,
+        key_shares_per_validator,
         relative_performance,
     )
 
@@ -155,9 +159,7 @@ def collateral_penalty_eth_per_year(
     compensate Liquid Stakers"), ``docs/21-economics.md`` (operators post collateral "as a
     guarantee"); Diva publishes no formula, so the pro-rata rule is this model's assumption.
     """
-    rate = as_float_array(ethereum.offline_penalty_apr(total_staked_eth)) * as_float_array(
-        validator_stake_eth
-    )
+    rate = as_float_array(ethereum.offline_penalty_apr(total_staked_eth)) * as_float_array(validator_stake_eth)
     if others_uptime is None:
         avail = as_float_array(
             dvt.availability(key_shares_per_validator, threshold, operator_uptime, failure_correlation)
@@ -165,9 +167,7 @@ def collateral_penalty_eth_per_year(
         share = (1.0 - avail) / as_float_array(key_shares_per_validator)
     else:
         share = as_float_array(
-            dvt.share_of_downtime_penalty(
-                key_shares_per_validator, threshold, operator_uptime, others_uptime
-            )
+            dvt.share_of_downtime_penalty(key_shares_per_validator, threshold, operator_uptime, others_uptime)
         )
     return unwrap(rate * share, total_staked_eth, operator_uptime, key_shares_per_validator)
 
@@ -199,11 +199,13 @@ def operator_apr_assigned(
     Diva docs ``docs/21-economics.md`` (two income streams).
     """
     out = as_float_array(staker_apr_) + (
-        as_float_array(reward_per_key_share_eth_per_year)
-        - as_float_array(penalty_per_key_share_eth_per_year)
+        as_float_array(reward_per_key_share_eth_per_year) - as_float_array(penalty_per_key_share_eth_per_year)
     ) / as_float_array(collateral_per_key_share_eth)
     return unwrap(
-        out, staker_apr_, reward_per_key_share_eth_per_year, collateral_per_key_share_eth,
+        out,
+        staker_apr_,
+        reward_per_key_share_eth_per_year,
+        collateral_per_key_share_eth,
         penalty_per_key_share_eth_per_year,
     )
 
@@ -262,12 +264,9 @@ def operator_profit_usd_per_year(
     ``key_shares · net_reward_per_key_share · price − costs``. The staking yield on the
     collateral itself is not counted: the operator would earn it holding divETH anyway.
     """
-    out = (
-        as_float_array(key_shares)
-        * as_float_array(net_reward_per_key_share_eth_per_year)
-        * as_float_array(eth_price_usd)
-        - as_float_array(cost_usd_per_year)
-    )
+    out = as_float_array(key_shares) * as_float_array(net_reward_per_key_share_eth_per_year) * as_float_array(
+        eth_price_usd
+    ) - as_float_array(cost_usd_per_year)
     return unwrap(out, key_shares, net_reward_per_key_share_eth_per_year, eth_price_usd, cost_usd_per_year)
 
 
@@ -308,9 +307,7 @@ def activation_wait_days(
     return unwrap(out, entry_wait_days, two_step_deposit, processing_days)
 
 
-def staker_apr_growing_pool(
-    staker_apr_: ArrayLike, pool_growth_rate_per_year: ArrayLike, wait_days: ArrayLike
-) -> Any:
+def staker_apr_growing_pool(staker_apr_: ArrayLike, pool_growth_rate_per_year: ArrayLike, wait_days: ArrayLike) -> Any:
     """APR of a divETH holder in a pool whose deposits grow at a steady rate [1/year].
 
     A pool growing as ``e^{g t}`` whose deposits each wait ``W`` days before they earn has the

@@ -149,10 +149,13 @@ def quote(scenario: Scenario) -> Quote:
     )
     activation_wait = protocol.activation_wait_days(entry_wait, diva.two_step_deposit, sim.activation_delay_days)
     exit_wait = (
-        ethereum.queue_wait_days(eth.exit_queue_eth,
-                                 ethereum.exit_churn_eth_per_epoch(eth.total_staked_eth, eth.exit_churn_rule),
-                                 eth.seconds_per_slot)
-        + ethereum.withdrawability_delay_days(eth.seconds_per_slot) + eth.withdrawal_sweep_days
+        ethereum.queue_wait_days(
+            eth.exit_queue_eth,
+            ethereum.exit_churn_eth_per_epoch(eth.total_staked_eth, eth.exit_churn_rule),
+            eth.seconds_per_slot,
+        )
+        + ethereum.withdrawability_delay_days(eth.seconds_per_slot)
+        + eth.withdrawal_sweep_days
     )
     return Quote(
         scenario_name=scenario.name,
@@ -163,27 +166,32 @@ def quote(scenario: Scenario) -> Quote:
         gross_apr=float(gross),
         staker_apr=float(staker),
         operator_apr_queued=float(protocol.operator_apr_queued(staker)),
-        operator_apr_assigned=float(protocol.operator_apr_assigned(
-            staker, reward, diva.collateral_per_key_share_eth, penalty
-        )),
+        operator_apr_assigned=float(
+            protocol.operator_apr_assigned(staker, reward, diva.collateral_per_key_share_eth, penalty)
+        ),
         operator_reward_per_key_share_eth_per_year=float(reward),
         collateral_penalty_per_key_share_eth_per_year=float(penalty),
         operator_net_reward_per_key_share_eth_per_year=float(net),
         validator_availability=float(avail),
-        collateral_locked_eth=float(protocol.collateral_locked_eth(
-            diva.network_validators, diva.collateral_per_key_share_eth, diva.key_shares_per_validator
-        )),
-        collateral_ratio=float(protocol.collateral_ratio(
-            diva.collateral_per_key_share_eth, diva.key_shares_per_validator, diva.validator_stake_eth
-        )),
+        collateral_locked_eth=float(
+            protocol.collateral_locked_eth(
+                diva.network_validators, diva.collateral_per_key_share_eth, diva.key_shares_per_validator
+            )
+        ),
+        collateral_ratio=float(
+            protocol.collateral_ratio(
+                diva.collateral_per_key_share_eth, diva.key_shares_per_validator, diva.validator_stake_eth
+            )
+        ),
         network_validators=int(diva.network_validators),
         operator_cost_usd_per_year=float(cost),
         break_even_key_shares=float(protocol.break_even_key_shares(net, costs.eth_price_usd, cost)),
         entry_queue_wait_days=float(entry_wait),
         activation_wait_days=float(activation_wait),
         exit_wait_days=float(exit_wait),
-        staker_apr_growing=float(protocol.staker_apr_growing_pool(
-            staker, diva.pool_growth_rate_per_year, activation_wait)),
+        staker_apr_growing=float(
+            protocol.staker_apr_growing_pool(staker, diva.pool_growth_rate_per_year, activation_wait)
+        ),
     )
 
 
@@ -195,8 +203,10 @@ def operator_apr_assigned_at(q: Quote, collateral_per_key_share_eth: Any) -> Any
     What the figures and tables that vary the collateral draw.
     """
     return protocol.operator_apr_assigned(
-        q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
-        collateral_per_key_share_eth, q.collateral_penalty_per_key_share_eth_per_year,
+        q.staker_apr,
+        q.operator_reward_per_key_share_eth_per_year,
+        collateral_per_key_share_eth,
+        q.collateral_penalty_per_key_share_eth_per_year,
     )
 
 
@@ -212,12 +222,21 @@ def _published_cache() -> tuple[peers.Published, ...]:
     df = published_staker_apr()
     return tuple(
         peers.Published(
-            setup=str(setup), date=str(date)[:10], staker_apr=float(apr), total_staked_eth=float(total),
-            el_reward_per_block_eth=float(el), source=str(source),
+            setup=str(setup),
+            date=str(date)[:10],
+            staker_apr=float(apr),
+            total_staked_eth=float(total),
+            el_reward_per_block_eth=float(el),
+            source=str(source),
         )
         for setup, date, apr, total, el, source in zip(
-            df["setup"], df["date"].dt.strftime("%Y-%m-%d"), df["staker_apr"], df["total_staked_eth"],
-            df["el_reward_per_block_eth"], df["source"], strict=True,
+            df["setup"],
+            df["date"].dt.strftime("%Y-%m-%d"),
+            df["staker_apr"],
+            df["total_staked_eth"],
+            df["el_reward_per_block_eth"],
+            df["source"],
+            strict=True,
         )
     )
 
@@ -236,7 +255,8 @@ def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
     eth, diva, peer_params = scenario.ethereum, scenario.diva, scenario.peers
     q = q if q is not None else quote(scenario)
     diva_row = {
-        "name": DIVA_NAME if (diva.threshold, diva.key_shares_per_validator) == (11, 16)
+        "name": DIVA_NAME
+        if (diva.threshold, diva.key_shares_per_validator) == (11, 16)
         else f"Diva ({diva.threshold}/{diva.key_shares_per_validator})",
         "staker_apr": q.staker_apr,
         "operator_apr": q.operator_apr_assigned,
@@ -263,8 +283,13 @@ def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
     published = published_figures()
     others["vs_published"] = [
         peers.published_note(
-            published, s, float(apr), eth.total_staked_eth, eth.el_reward_per_block_eth,
-            float(up), eth.network_participation,
+            published,
+            s,
+            float(apr),
+            eth.total_staked_eth,
+            eth.el_reward_per_block_eth,
+            float(up),
+            eth.network_participation,
         )
         for s, apr, up in zip(setups, others["staker_apr"], others["node_uptime"], strict=True)
     ]
@@ -278,8 +303,14 @@ def _json_number(x: Any) -> Any:
 
 
 PEER_JSON_COLUMNS: tuple[str, ...] = (
-    "name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
-    "node_uptime", "vs_published",
+    "name",
+    "staker_apr",
+    "operator_apr",
+    "capital_eth",
+    "faults_tolerated",
+    "availability",
+    "node_uptime",
+    "vs_published",
 )
 """Columns of :func:`peer_table` that ``divaecon quote --json`` gives for each peer."""
 

@@ -108,8 +108,11 @@ class _Loader(_BaseLoader):
             except TypeError:
                 raise _bad(key_node, "a mapping key must be a plain value, not a list or mapping") from None
             if seen:
-                raise _bad(key_node, f"duplicate key {excerpt(key)} (first at line {first[key].line + 1}): "
-                                     "each key may appear once in a mapping")
+                raise _bad(
+                    key_node,
+                    f"duplicate key {excerpt(key)} (first at line {first[key].line + 1}): "
+                    "each key may appear once in a mapping",
+                )
             mapping[key] = self.construct_object(value_node, deep=deep)
             first[key] = key_node.start_mark
         return mapping
@@ -180,9 +183,12 @@ def _construct_map(loader: _Loader, node: Node) -> Any:
 
 def _construct_ambiguous(loader: _Loader, node: Node) -> None:
     text = _scalar(loader, node)
-    raise _bad(node, f"{excerpt(text)} means different things in YAML 1.1 and YAML 1.2 (octal, base 60, "
-                     "yes/no/on/off or digit separators): write a plain decimal number, true/false, "
-                     "or quote it to mean text")
+    raise _bad(
+        node,
+        f"{excerpt(text)} means different things in YAML 1.1 and YAML 1.2 (octal, base 60, "
+        "yes/no/on/off or digit separators): write a plain decimal number, true/false, "
+        "or quote it to mean text",
+    )
 
 
 def _construct_merge(loader: _Loader, node: Node) -> None:
@@ -194,8 +200,13 @@ def _construct_other(loader: _Loader, node: Node) -> None:
 
 
 for _tag, _fn in (
-    ("null", _construct_null), ("bool", _construct_bool), ("int", _construct_int),
-    ("float", _construct_float), ("str", _construct_str), ("seq", _construct_seq), ("map", _construct_map),
+    ("null", _construct_null),
+    ("bool", _construct_bool),
+    ("int", _construct_int),
+    ("float", _construct_float),
+    ("str", _construct_str),
+    ("seq", _construct_seq),
+    ("map", _construct_map),
 ):
     _Loader.add_constructor(_CORE + _tag, _fn)
 _Loader.add_constructor(_AMBIGUOUS, _construct_ambiguous)
@@ -234,8 +245,10 @@ def _check_shape(text: str, source: str | None) -> None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise ParameterError([f"{_position(event.start_mark)}: a second YAML document ('---'); "
-                                          "a scenario file holds one"], source)
+                    raise ParameterError(
+                        [f"{_position(event.start_mark)}: a second YAML document ('---'); a scenario file holds one"],
+                        source,
+                    )
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
                 size, anchor = open_.pop()
@@ -246,11 +259,21 @@ def _check_shape(text: str, source: str | None) -> None:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in (a for _, a in open_):
-                    raise ParameterError([f"{_position(event.start_mark)}: alias *{_one_line(str(event.anchor), 40)} "
-                                          "refers to a collection that contains it"], source)
+                    raise ParameterError(
+                        [
+                            f"{_position(event.start_mark)}: alias *{_one_line(str(event.anchor), 40)} "
+                            "refers to a collection that contains it"
+                        ],
+                        source,
+                    )
                 if event.anchor not in sizes:
-                    raise ParameterError([f"{_position(event.start_mark)}: alias "
-                                          f"*{_one_line(str(event.anchor), 40)} has no anchor before it"], source)
+                    raise ParameterError(
+                        [
+                            f"{_position(event.start_mark)}: alias "
+                            f"*{_one_line(str(event.anchor), 40)} has no anchor before it"
+                        ],
+                        source,
+                    )
                 n = sizes[event.anchor]
             elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
                 n = 1
@@ -258,13 +281,19 @@ def _check_shape(text: str, source: str | None) -> None:
                 continue
             total += n
             if total > MAX_NODES:
-                raise ParameterError([f"{_position(event.start_mark)}: more than {MAX_NODES:,} values (each alias "
-                                      "counted as what it repeats); a scenario file holds about a hundred"], source)
+                raise ParameterError(
+                    [
+                        f"{_position(event.start_mark)}: more than {MAX_NODES:,} values (each alias "
+                        "counted as what it repeats); a scenario file holds about a hundred"
+                    ],
+                    source,
+                )
             if isinstance(event, yaml.CollectionStartEvent):
                 open_.append([1, event.anchor])
                 if len(open_) > MAX_DEPTH:
-                    raise ParameterError([f"{_position(event.start_mark)}: nested deeper than {MAX_DEPTH} levels"],
-                                         source)
+                    raise ParameterError(
+                        [f"{_position(event.start_mark)}: nested deeper than {MAX_DEPTH} levels"], source
+                    )
                 continue
             if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
                 sizes[event.anchor] = 1
@@ -298,8 +327,9 @@ def loads(text: str, source: str | None = None) -> Any:
     except yaml.reader.ReaderError as exc:
         where = text[: exc.position] if isinstance(exc.position, int) else ""
         line, column = where.count("\n") + 1, len(where) - (where.rfind("\n") + 1) + 1
-        raise ParameterError([f"line {line}, column {column}: character #x{exc.character:04x} is not "
-                              "allowed in YAML"], source) from None
+        raise ParameterError(
+            [f"line {line}, column {column}: character #x{exc.character:04x} is not allowed in YAML"], source
+        ) from None
     except yaml.YAMLError as exc:
         raise ParameterError([f"not valid YAML: {_one_line(str(exc))}"], source) from None
     except RecursionError:  # the pure-Python parser on nesting the shape check did not reach

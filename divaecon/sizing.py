@@ -57,8 +57,22 @@ SECONDS_PER_ROW = 2e-5
 SECONDS_PER_SCENARIO = 0.002
 """Validating one grid point and quoting it for the printed summary [s]."""
 
-_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6, "mib": 2**20,
-          "g": 10**9, "gb": 10**9, "gib": 2**30, "t": 10**12, "tb": 10**12, "tib": 2**40}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "kib": 2**10,
+    "m": 10**6,
+    "mb": 10**6,
+    "mib": 2**20,
+    "g": 10**9,
+    "gb": 10**9,
+    "gib": 2**30,
+    "t": 10**12,
+    "tb": 10**12,
+    "tib": 2**40,
+}
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([a-zA-Z]*|%)\s*$")
 
 
@@ -150,8 +164,17 @@ class WorkEstimate:
         return f"{self.shape}: about {format_bytes(self.bytes)} and {format_seconds(self.seconds)}"
 
 
-def simulation_estimate(rows: int, scenarios: int, days: int, recorded_days: int, variables: int, *,
-                        ring_days: int = 1, distributed: bool = False, what: str = "simulation") -> WorkEstimate:
+def simulation_estimate(
+    rows: int,
+    scenarios: int,
+    days: int,
+    recorded_days: int,
+    variables: int,
+    *,
+    ring_days: int = 1,
+    distributed: bool = False,
+    what: str = "simulation",
+) -> WorkEstimate:
     """Memory and time of a day-by-day run of ``rows`` rows (scenarios × seeds).
 
     ``ring_days``: length of the rows' queue rings (:func:`divaecon.simulate.engine.ring_length`;
@@ -164,13 +187,13 @@ def simulation_estimate(rows: int, scenarios: int, days: int, recorded_days: int
     copies = 2 if distributed else 1
     memory = BASE_BYTES + scenarios * BYTES_PER_SCENARIO + rows * per_row + copies * recorded * BYTES_PER_RECORDED_VALUE
     seconds = rows * days / ROW_DAYS_PER_SECOND + rows * SECONDS_PER_ROW + scenarios * SECONDS_PER_SCENARIO
-    shape = (f"{rows:,} rows × {days:,} days, {variables} variables recorded on {recorded_days:,} days"
-             + (" (on a dask cluster)" if distributed else ""))
+    shape = f"{rows:,} rows × {days:,} days, {variables} variables recorded on {recorded_days:,} days" + (
+        " (on a dask cluster)" if distributed else ""
+    )
     return WorkEstimate(what, shape, int(memory), seconds)
 
 
-def check_work(estimate: WorkEstimate, max_memory: str | int | float | None = None,
-               hints: Sequence[str] = ()) -> None:
+def check_work(estimate: WorkEstimate, max_memory: str | int | float | None = None, hints: Sequence[str] = ()) -> None:
     """Refuse ``estimate`` with one line when it exceeds :func:`memory_limit`.
 
     The message gives the estimate, the limit and where it came from, ``hints`` (how to go

@@ -105,23 +105,74 @@ class SliderSpec:
 
 
 SLIDERS: tuple[SliderSpec, ...] = (
-    SliderSpec("collateral_per_key_share_eth", "Collateral per key share [divETH]", 0.05, 2.0, 0.05,
-               ".2f", tooltip="divETH an operator locks per key share (Diva today: 1)"),
-    SliderSpec("network_validators", "Diva validators (network size)", 10, 100_000, 0.02, ",.0f",
-               log=True, integer=True, tooltip="Number of Diva validators, logarithmic"),
-    SliderSpec("total_staked_eth", "ETH staked on Ethereum [million ETH]", 5.0, 60.0, 0.25, ".2f",
-               scale=1e6, tooltip="Total active stake of the beacon chain"),
-    SliderSpec("operator_uptime", "Operator uptime", 0.80, 1.0, 0.005, ".1%",
-               tooltip="Uptime of each operator's node"),
-    SliderSpec("failure_correlation", "Failure correlation", 0.0, 1.0, 0.01, ".2f",
-               tooltip="Correlation of operators' outages (0: independent)"),
-    SliderSpec("el_reward_per_block_eth", "Execution reward [ETH/block]", 0.0, 0.2, 0.0025, ".4f",
-               tooltip="Priority fees + MEV per proposed block"),
-    SliderSpec("operator_fee", "Operator fee [share of rewards]", 0.0, 0.30, 0.005, ".1%",
-               tooltip="Share of all rewards paid to operators"),
+    SliderSpec(
+        "collateral_per_key_share_eth",
+        "Collateral per key share [divETH]",
+        0.05,
+        2.0,
+        0.05,
+        ".2f",
+        tooltip="divETH an operator locks per key share (Diva today: 1)",
+    ),
+    SliderSpec(
+        "network_validators",
+        "Diva validators (network size)",
+        10,
+        100_000,
+        0.02,
+        ",.0f",
+        log=True,
+        integer=True,
+        tooltip="Number of Diva validators, logarithmic",
+    ),
+    SliderSpec(
+        "total_staked_eth",
+        "ETH staked on Ethereum [million ETH]",
+        5.0,
+        60.0,
+        0.25,
+        ".2f",
+        scale=1e6,
+        tooltip="Total active stake of the beacon chain",
+    ),
+    SliderSpec("operator_uptime", "Operator uptime", 0.80, 1.0, 0.005, ".1%", tooltip="Uptime of each operator's node"),
+    SliderSpec(
+        "failure_correlation",
+        "Failure correlation",
+        0.0,
+        1.0,
+        0.01,
+        ".2f",
+        tooltip="Correlation of operators' outages (0: independent)",
+    ),
+    SliderSpec(
+        "el_reward_per_block_eth",
+        "Execution reward [ETH/block]",
+        0.0,
+        0.2,
+        0.0025,
+        ".4f",
+        tooltip="Priority fees + MEV per proposed block",
+    ),
+    SliderSpec(
+        "operator_fee",
+        "Operator fee [share of rewards]",
+        0.0,
+        0.30,
+        0.005,
+        ".1%",
+        tooltip="Share of all rewards paid to operators",
+    ),
     SliderSpec("eth_price_usd", "ETH price [USD]", 250.0, 10_000.0, 50.0, ",.0f"),
-    SliderSpec("hardware_cost_usd", "Node hardware [USD]", 0.0, 5_000.0, 100.0, ",.0f",
-               tooltip="Written off over the scenario's hardware lifetime"),
+    SliderSpec(
+        "hardware_cost_usd",
+        "Node hardware [USD]",
+        0.0,
+        5_000.0,
+        100.0,
+        ",.0f",
+        tooltip="Written off over the scenario's hardware lifetime",
+    ),
     SliderSpec("running_cost_usd_per_month", "Node running cost [USD/month]", 0.0, 500.0, 5.0, ",.0f"),
 )
 
@@ -152,8 +203,9 @@ def _make_slider(spec: SliderSpec, scenario_value: float) -> W.FloatSlider | W.F
         shown = min(max(shown, spec.min), spec.max)  # a log slider cannot show 0
         slider = W.FloatLogSlider(value=shown, base=10.0, min=lo, max=hi, step=spec.step, **common)
     else:
-        slider = W.FloatSlider(value=shown, min=min(spec.min, shown), max=max(spec.max, shown),
-                               step=spec.step, **common)
+        slider = W.FloatSlider(
+            value=shown, min=min(spec.min, shown), max=max(spec.max, shown), step=spec.step, **common
+        )
     slider.add_class("divaecon-slider")
     slider.add_class(f"divaecon-slider-{spec.field}")
     return slider
@@ -181,8 +233,9 @@ formats the table shows."""
 
 _CONTEXT: dict[str, Callable[[Quote], str]] = {
     "collateral_locked_eth": lambda q: f" ({figures.text('collateral_ratio', q.collateral_ratio)} of stake)",
-    "break_even_key_shares":
-        lambda q: f" (node cost {figures.text('operator_cost_usd_per_year', q.operator_cost_usd_per_year)})",
+    "break_even_key_shares": lambda q: (
+        f" (node cost {figures.text('operator_cost_usd_per_year', q.operator_cost_usd_per_year)})"
+    ),
 }
 """A related figure shown after a row's value, in brackets."""
 
@@ -311,8 +364,14 @@ class PeersPanel(_Panel):
         self.names: tuple[str, ...] = ()
         self.staker_bars: list[Any] = []
         self.operator_bars: list[Any] = []
-        self.fig.text(0.01, 0.965, "Diva and its peers: APR for stakers and for operators' own capital",
-                      fontsize=10, fontweight="bold", va="top")
+        self.fig.text(
+            0.01,
+            0.965,
+            "Diva and its peers: APR for stakers and for operators' own capital",
+            fontsize=10,
+            fontweight="bold",
+            va="top",
+        )
         self.scenario_name = scenario_name
         self.like_for_like: bool | None = None
         self.source = self.fig.text(0.01, 0.012, "", **SOURCE_STYLE)
@@ -323,10 +382,10 @@ class PeersPanel(_Panel):
         self.names = tuple(names)
         y = np.arange(len(names))[::-1].astype(float)
         h = 0.38
-        self.staker_bars = list(ax.barh(y + h / 2, np.zeros(len(y)), h, color=COLORS["staker"],
-                                        label="staker APR"))
-        self.operator_bars = list(ax.barh(y - h / 2, np.zeros(len(y)), h, color=COLORS["operator"],
-                                          label="operator APR on own capital"))
+        self.staker_bars = list(ax.barh(y + h / 2, np.zeros(len(y)), h, color=COLORS["staker"], label="staker APR"))
+        self.operator_bars = list(
+            ax.barh(y - h / 2, np.zeros(len(y)), h, color=COLORS["operator"], label="operator APR on own capital")
+        )
         ax.set_yticks(y, [str(n) for n in names], fontsize=8)
         ax.set_ylim(-0.7, len(names) - 0.3)
         ax.axhspan(y[0] - 0.5, y[0] + 0.5, color=DIVA_PURPLE, alpha=0.08, zorder=0)
@@ -351,10 +410,15 @@ class PeersPanel(_Panel):
             self._build(names)
         if like_for_like != self.like_for_like:
             self.like_for_like = like_for_like
-            nodes = ("every set-up on Diva's node uptime (like for like)" if like_for_like
-                     else "each set-up on nodes of its kind")
-            self.source.set_text(f"Source: divaecon.quote.peer_table, scenario '{self.scenario_name}'; "
-                                 f"{nodes}. No orange bar: operators post no ETH.")
+            nodes = (
+                "every set-up on Diva's node uptime (like for like)"
+                if like_for_like
+                else "each set-up on nodes of its kind"
+            )
+            self.source.set_text(
+                f"Source: divaecon.quote.peer_table, scenario '{self.scenario_name}'; "
+                f"{nodes}. No orange bar: operators post no ETH."
+            )
             self.invalidate()
         staker = table["staker_apr"].to_numpy(dtype=float)
         operator = table["operator_apr"].to_numpy(dtype=float)
@@ -378,16 +442,29 @@ class CollateralPanel(_Panel):
         self.grid = np.linspace(c_min, c_max, 160)
         ax = self.ax = self.fig.add_axes((0.13, 0.15, 0.72, 0.72))
         ax2 = self.ax2 = ax.twinx()
-        self.fig.text(0.01, 0.965, "Operator APR on collateral against collateral per key share",
-                      fontsize=10, fontweight="bold", va="top")
-        self.fig.text(0.01, 0.012, "Source: divaecon.quote, protocol.operator_apr_assigned "
-                      f"(scenario '{scenario_name}'); Diva docs.", **SOURCE_STYLE)
-        (self.assigned,) = ax.plot(self.grid, np.zeros_like(self.grid), color=COLORS["operator"], lw=2,
-                                   label="operator APR, assigned")
-        (self.queued,) = ax.plot(self.grid[[0, -1]], [0.0, 0.0], color=COLORS["staker"], lw=1.5,
-                                 label="operator APR, queued (= staker APR)")
-        (self.reward,) = ax2.plot(self.grid[[0, -1]], [0.0, 0.0], color=NOTE_GREY, lw=1.2, ls="--",
-                                  label="reward per key share (right axis)")
+        self.fig.text(
+            0.01,
+            0.965,
+            "Operator APR on collateral against collateral per key share",
+            fontsize=10,
+            fontweight="bold",
+            va="top",
+        )
+        self.fig.text(
+            0.01,
+            0.012,
+            f"Source: divaecon.quote, protocol.operator_apr_assigned (scenario '{scenario_name}'); Diva docs.",
+            **SOURCE_STYLE,
+        )
+        (self.assigned,) = ax.plot(
+            self.grid, np.zeros_like(self.grid), color=COLORS["operator"], lw=2, label="operator APR, assigned"
+        )
+        (self.queued,) = ax.plot(
+            self.grid[[0, -1]], [0.0, 0.0], color=COLORS["staker"], lw=1.5, label="operator APR, queued (= staker APR)"
+        )
+        (self.reward,) = ax2.plot(
+            self.grid[[0, -1]], [0.0, 0.0], color=NOTE_GREY, lw=1.2, ls="--", label="reward per key share (right axis)"
+        )
         self.vline = ax.axvline(1.0, color=DIVA_PURPLE, lw=1, ls=":")
         (self.marker,) = ax.plot([1.0], [0.0], "o", color=DIVA_PURPLE, ms=7, zorder=5)
         self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_PURPLE, va="bottom", zorder=6)
@@ -429,28 +506,53 @@ class CollateralPanel(_Panel):
 class NetworkPanel(_Panel):
     """(c) divETH collateral locked against the number of Diva validators (log–log)."""
 
-    def __init__(self, n_min: float, n_max: float, c_min: float, c_max: float, key_shares: int,
-                 committed_eth: float, reference_collateral: float, scenario_name: str) -> None:
+    def __init__(
+        self,
+        n_min: float,
+        n_max: float,
+        c_min: float,
+        c_max: float,
+        key_shares: int,
+        committed_eth: float,
+        reference_collateral: float,
+        scenario_name: str,
+    ) -> None:
         super().__init__()
         self.grid = np.geomspace(n_min, n_max, 60)
         self.key_shares = key_shares
         ax = self.ax = self.fig.add_axes((0.15, 0.15, 0.78, 0.72))
-        self.fig.text(0.01, 0.965, "Collateral locked against network size",
-                      fontsize=10, fontweight="bold", va="top")
-        self.fig.text(0.01, 0.012, f"Source: divaecon.protocol.collateral_locked_eth, {key_shares} key "
-                      f"shares per validator; scenario '{scenario_name}'.", **SOURCE_STYLE)
+        self.fig.text(0.01, 0.965, "Collateral locked against network size", fontsize=10, fontweight="bold", va="top")
+        self.fig.text(
+            0.01,
+            0.012,
+            f"Source: divaecon.protocol.collateral_locked_eth, {key_shares} key "
+            f"shares per validator; scenario '{scenario_name}'.",
+            **SOURCE_STYLE,
+        )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(n_min, n_max)
         ax.set_ylim(n_min * key_shares * c_min / 1.5, n_max * key_shares * c_max * 1.5)
         ref = np.asarray(protocol.collateral_locked_eth(self.grid, reference_collateral, key_shares))
-        ax.plot(self.grid, ref, color="#999999", lw=1, ls="--",
-                label=f"{reference_collateral:g} divETH per key share (Diva's default)")
+        ax.plot(
+            self.grid,
+            ref,
+            color="#999999",
+            lw=1,
+            ls="--",
+            label=f"{reference_collateral:g} divETH per key share (Diva's default)",
+        )
         if committed_eth > 0:
-            ax.axhline(committed_eth, color="#2a9d55", lw=1, ls="-.",
-                       label=f"pre-launch commitment, {fmt.eth(committed_eth, unit='divETH')}")
-        (self.line,) = ax.plot(self.grid, np.zeros_like(self.grid), color=DIVA_PURPLE, lw=2,
-                               label="at the chosen collateral")
+            ax.axhline(
+                committed_eth,
+                color="#2a9d55",
+                lw=1,
+                ls="-.",
+                label=f"pre-launch commitment, {fmt.eth(committed_eth, unit='divETH')}",
+            )
+        (self.line,) = ax.plot(
+            self.grid, np.zeros_like(self.grid), color=DIVA_PURPLE, lw=2, label="at the chosen collateral"
+        )
         (self.marker,) = ax.plot([n_min], [1.0], "o", color=DIVA_PURPLE, ms=7, zorder=5)
         self.label = ax.text(n_min, 1.0, "", fontsize=8, color=DIVA_PURPLE, va="top", zorder=6)
         ax.set_xlabel("Diva validators", fontsize=9)
@@ -489,26 +591,46 @@ class RiskPanel(_Panel):
         self.grid = np.geomspace(c_min, c_max, 120)
         ax = self.ax = self.fig.add_axes((0.12, 0.14, 0.70, 0.72))
         ax2 = self.ax2 = ax.twinx()
-        self.fig.text(0.01, 0.965, "Collateral per key share: yield up, risk up",
-                      fontsize=10, fontweight="bold", va="top")
-        self.fig.text(0.01, 0.012, "Source: divaecon.risk (closed forms; event rates: ASSUMPTIONS.md, risk), "
-                      f"protocol.operator_apr_assigned; scenario '{scenario_name}'.", **SOURCE_STYLE)
+        self.fig.text(
+            0.01, 0.965, "Collateral per key share: yield up, risk up", fontsize=10, fontweight="bold", va="top"
+        )
+        self.fig.text(
+            0.01,
+            0.012,
+            "Source: divaecon.risk (closed forms; event rates: ASSUMPTIONS.md, risk), "
+            f"protocol.operator_apr_assigned; scenario '{scenario_name}'.",
+            **SOURCE_STYLE,
+        )
         zeros = np.zeros_like(self.grid)
-        (self.gross,) = ax.plot(self.grid, zeros, color=COLORS["operator"], lw=1.0, ls="--",
-                                label="operator APR, no losses")
-        (self.net,) = ax.plot(self.grid, zeros, color=COLORS["operator"], lw=2,
-                              label="operator APR net of expected losses")
-        (self.short,) = ax2.plot(self.grid, np.full_like(self.grid, self.SHORTFALL_FLOOR), color=COLORS["staker"],
-                                 lw=2, label="stakers' expected shortfall (right)")
+        (self.gross,) = ax.plot(
+            self.grid, zeros, color=COLORS["operator"], lw=1.0, ls="--", label="operator APR, no losses"
+        )
+        (self.net,) = ax.plot(
+            self.grid, zeros, color=COLORS["operator"], lw=2, label="operator APR net of expected losses"
+        )
+        (self.short,) = ax2.plot(
+            self.grid,
+            np.full_like(self.grid, self.SHORTFALL_FLOOR),
+            color=COLORS["staker"],
+            lw=2,
+            label="stakers' expected shortfall (right)",
+        )
         self.vline = ax.axvline(1.0, color=DIVA_PURPLE, lw=1, ls=":")
         (self.marker_op,) = ax.plot([1.0], [0.0], "o", color=COLORS["operator"], ms=6, zorder=5)
         (self.marker_sh,) = ax2.plot([1.0], [self.SHORTFALL_FLOOR], "o", color=COLORS["staker"], ms=6, zorder=5)
         self.label = ax.text(1.0, 0.0, "", fontsize=8, color=DIVA_PURPLE, va="bottom", zorder=6)
         self.required = [ax.axvline(c_max, color=NOTE_GREY, lw=1, ls=ls) for ls in ("--", "-.")]
-        self.required_text = ax.text(0.99, 0.02, "grey: collateral each target needs (dashed: P(loss), "
-                                     "dash-dot: shortfall; values in the table)", transform=ax.transAxes,
-                                     fontsize=7, color=NOTE_GREY,
-                                     ha="right", va="bottom", zorder=6)
+        self.required_text = ax.text(
+            0.99,
+            0.02,
+            "grey: collateral each target needs (dashed: P(loss), dash-dot: shortfall; values in the table)",
+            transform=ax.transAxes,
+            fontsize=7,
+            color=NOTE_GREY,
+            ha="right",
+            va="bottom",
+            zorder=6,
+        )
         ax.set_xscale("log")
         ax.set_xlim(c_min, c_max)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
@@ -522,11 +644,18 @@ class RiskPanel(_Panel):
         _pct_axis(ax)
         ax.grid(alpha=0.3)
         ax.legend(handles=[self.net, self.gross, self.short], loc="upper right", fontsize=7.5, framealpha=0.9)
-        self.moving = [self.gross, self.net, self.short, self.vline, self.marker_op, self.marker_sh, self.label,
-                       *self.required]
+        self.moving = [
+            self.gross,
+            self.net,
+            self.short,
+            self.vline,
+            self.marker_op,
+            self.marker_sh,
+            self.label,
+            *self.required,
+        ]
 
-    def update(self, curve: Any, here: dict[str, float], collateral: float,
-               required: dict[str, float]) -> bytes:
+    def update(self, curve: Any, here: dict[str, float], collateral: float, required: dict[str, float]) -> bytes:
         """Curves from :func:`divaecon.risk.yields.yield_arrays` on the panel's grid, the point at the
         chosen collateral, and the collateral each target needs (``required``)."""
         floor = self.SHORTFALL_FLOOR
@@ -538,8 +667,10 @@ class RiskPanel(_Panel):
         self.marker_op.set_data([collateral], [here["operator_apr_net"]])
         self.marker_sh.set_data([collateral], [max(here["shortfall_apr"], floor)])
         self.label.set_position((collateral, here["operator_apr_net"]))
-        self.label.set_text(f"  operator {figures.text('operator_apr_net', here['operator_apr_net'])}; "
-                            f"stakers −{figures.text('shortfall_apr', here['shortfall_apr'])}/year  ")
+        self.label.set_text(
+            f"  operator {figures.text('operator_apr_net', here['operator_apr_net'])}; "
+            f"stakers −{figures.text('shortfall_apr', here['shortfall_apr'])}/year  "
+        )
         self.label.set_horizontalalignment("left" if collateral < math.sqrt(self.grid[0] * self.grid[-1]) else "right")
         # The collateral each target needs moves with the model (ETH staked, the event rates), so its
         # lines are moving artists: a new value costs a blit, not a full redraw. Their values are
@@ -559,19 +690,23 @@ class RiskPanel(_Panel):
 
 
 RISK_READOUTS: tuple[str, ...] = (
-    "operator_apr_net", "staker_apr_net", "shortfall_apr", "shortfall_probability_per_validator_year",
-    "required_collateral_loss_probability_eth", "required_collateral_shortfall_apr_eth",
+    "operator_apr_net",
+    "staker_apr_net",
+    "shortfall_apr",
+    "shortfall_probability_per_validator_year",
+    "required_collateral_loss_probability_eth",
+    "required_collateral_shortfall_apr_eth",
 )
 """Rows of the collateral-risk table: keys of :data:`divaecon.figures.RISK_FIGURES`."""
 
 
 def risk_figures_html(values: dict[str, float], targets: dict[str, float]) -> str:
     """The collateral-risk readouts; value cells carry ``data-key`` (closed forms, no Monte Carlo)."""
+    loss_target = figures.text("shortfall_probability_per_validator_year", targets["loss"])
+    shortfall_target = figures.text("shortfall_apr", targets["shortfall"])
     context = {
-        "required_collateral_loss_probability_eth":
-            f" (P(stakers lose) ≤ {figures.text('shortfall_probability_per_validator_year', targets['loss'])})",
-        "required_collateral_shortfall_apr_eth":
-            f" (shortfall ≤ {figures.text('shortfall_apr', targets['shortfall'])})",
+        "required_collateral_loss_probability_eth": f" (P(stakers lose) ≤ {loss_target})",
+        "required_collateral_shortfall_apr_eth": f" (shortfall ≤ {shortfall_target})",
     }
     rows = "".join(
         f'<tr><th scope="row">{html.escape(f.label)}</th>'
@@ -647,13 +782,13 @@ class Dashboard:
         self.risk_table.add_class("divaecon-risk-figures")
         self.status = W.HTML()
         self.status.add_class("divaecon-status")
-        self.reset_button = W.Button(description="Reset to scenario", icon="undo",
-                                     layout=W.Layout(width="180px"))
+        self.reset_button = W.Button(description="Reset to scenario", icon="undo", layout=W.Layout(width="180px"))
         self.reset_button.on_click(lambda _b: self.reset())
         self.same_uptime = W.Checkbox(
-            value=self.base.peers.same_node_uptime_for_all, description="Same node uptime for all set-ups",
-            indent=False, tooltip="Run every peer on Diva's node uptime (like for like) instead of its "
-            "own nodes' uptime",
+            value=self.base.peers.same_node_uptime_for_all,
+            description="Same node uptime for all set-ups",
+            indent=False,
+            tooltip="Run every peer on Diva's node uptime (like for like) instead of its own nodes' uptime",
         )
         self.same_uptime.add_class("divaecon-same-uptime")
         self.peer_notes = W.HTML()
@@ -673,10 +808,16 @@ class Dashboard:
             "peers": PeersPanel(name),
             "collateral": CollateralPanel(float(c_slider.min), float(c_slider.max), name),
             "risk": RiskPanel(float(c_slider.min), float(c_slider.max), name),
-            "network": NetworkPanel(n_spec.min, n_spec.max, float(c_slider.min), float(c_slider.max),
-                                    self.base.diva.key_shares_per_validator,
-                                    self.base.simulation.initial_collateral_eth,
-                                    DivaParams.model_fields["collateral_per_key_share_eth"].default, name),
+            "network": NetworkPanel(
+                n_spec.min,
+                n_spec.max,
+                float(c_slider.min),
+                float(c_slider.max),
+                self.base.diva.key_shares_per_validator,
+                self.base.simulation.initial_collateral_eth,
+                DivaParams.model_fields["collateral_per_key_share_eth"].default,
+                name,
+            ),
         }
         self._drawn: dict[str, Any] = {}
         self._pending: dict[str, tuple[Any, Callable[[], None]]] = {}
@@ -694,21 +835,28 @@ class Dashboard:
             "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys): the "
             "tab in view follows. Scenario "
             f"<b>{html.escape(self.base.name)}</b>"
-            + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "") + ".</div>"
+            + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "")
+            + ".</div>"
         )
-        controls = W.VBox([*self.sliders.values(), self.same_uptime, W.HBox([self.reset_button, self.status])],
-                          layout=W.Layout(flex="0 0 auto"))
+        controls = W.VBox(
+            [*self.sliders.values(), self.same_uptime, W.HBox([self.reset_button, self.status])],
+            layout=W.Layout(flex="0 0 auto"),
+        )
         contents = {
             "overview": W.VBox([self.figures_table, self.images["collateral"]]),
             "peers": W.VBox([self.images["peers"], self.peer_notes]),
             "risk": W.VBox([self.risk_table, self.images["risk"]]),
             "network": W.VBox([self.images["network"]]),
         }
-        self.tabs = W.Tab(children=[contents[key] for key, _t, _o in TABS], titles=[t for _k, t, _o in TABS],
-                          layout=W.Layout(flex="1 1 600px", min_width="560px"))
+        self.tabs = W.Tab(
+            children=[contents[key] for key, _t, _o in TABS],
+            titles=[t for _k, t, _o in TABS],
+            layout=W.Layout(flex="1 1 600px", min_width="560px"),
+        )
         self.tabs.add_class("divaecon-tabs")
-        self.widget = W.VBox([title, W.HBox([controls, self.tabs],
-                                            layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))])
+        self.widget = W.VBox(
+            [title, W.HBox([controls, self.tabs], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))]
+        )
         self.widget.add_class("divaecon-dashboard")
 
         for slider in self.sliders.values():
@@ -725,8 +873,7 @@ class Dashboard:
 
     def scenario_from_sliders(self) -> Scenario:
         """The base scenario with the sliders' values (and the like-for-like box), validated."""
-        return self.base.override(**self.slider_values(),
-                                  same_node_uptime_for_all=bool(self.same_uptime.value))
+        return self.base.override(**self.slider_values(), same_node_uptime_for_all=bool(self.same_uptime.value))
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -769,26 +916,49 @@ class Dashboard:
         d = scenario.diva
         c = d.collateral_per_key_share_eth
         like = scenario.peers.same_node_uptime_for_all
-        self._redraw("peers", (table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(), like),
-                     lambda: self.panels["peers"].update(table, like))
+        self._redraw(
+            "peers",
+            (table[["staker_apr", "operator_apr"]].to_numpy(dtype=float).tobytes(), like),
+            lambda: self.panels["peers"].update(table, like),
+        )
         self.peer_notes.value = peer_notes_html(table)
-        self._redraw("collateral", (q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
-                                    q.collateral_penalty_per_key_share_eth_per_year, c),
-                     lambda: self.panels["collateral"].update(q, c))
-        self._redraw("network", (c, d.network_validators),
-                     lambda: self.panels["network"].update(q, c, d.network_validators))
+        self._redraw(
+            "collateral",
+            (
+                q.staker_apr,
+                q.operator_reward_per_key_share_eth_per_year,
+                q.collateral_penalty_per_key_share_eth_per_year,
+                c,
+            ),
+            lambda: self.panels["collateral"].update(q, c),
+        )
+        self._redraw(
+            "network", (c, d.network_validators), lambda: self.panels["network"].update(q, c, d.network_validators)
+        )
         # The risk side depends on the rewards (through the quote) and on the risk section.
-        risk_key = (q.staker_apr, q.gross_apr, q.operator_reward_per_key_share_eth_per_year,
-                    q.collateral_penalty_per_key_share_eth_per_year, c, scenario.risk, scenario.ethereum,
-                    d.operator_fee, d.treasury_fee, d.insurance_fee, d.key_shares_per_validator, d.threshold,
-                    d.validator_stake_eth)
+        risk_key = (
+            q.staker_apr,
+            q.gross_apr,
+            q.operator_reward_per_key_share_eth_per_year,
+            q.collateral_penalty_per_key_share_eth_per_year,
+            c,
+            scenario.risk,
+            scenario.ethereum,
+            d.operator_fee,
+            d.treasury_fee,
+            d.insurance_fee,
+            d.key_shares_per_validator,
+            d.threshold,
+            d.validator_stake_eth,
+        )
         self._redraw("risk", risk_key, lambda: self._draw_risk(scenario, q))
         self._redraw("risk_table", risk_key, lambda: self._fill_risk_table(scenario, q))
         self._flush(every_tab)
         self.last_update_s = time.perf_counter() - t0
         self.updates += 1
-        self.status.value = (f"<span style='color:#777;font-size:12px'>updated in "
-                             f"{1e3 * self.last_update_s:.0f} ms</span>")
+        self.status.value = (
+            f"<span style='color:#777;font-size:12px'>updated in {1e3 * self.last_update_s:.0f} ms</span>"
+        )
 
     def _risk_state(self, scenario: Scenario, q: Quote) -> dict[str, Any]:
         """What the collateral-risk tab shows: the curves over the panel's grid and the collateral
@@ -802,18 +972,36 @@ class Dashboard:
         r = scenario.risk
         d = scenario.diva
         # the collateral the targets need depends on the events only; the curves on the rewards too
-        model_key = (r, scenario.ethereum.total_staked_eth, d.key_shares_per_validator, d.threshold,
-                     d.validator_stake_eth)
-        curve_key = (model_key, q.gross_apr, q.staker_apr, q.operator_reward_per_key_share_eth_per_year,
-                     q.collateral_penalty_per_key_share_eth_per_year, d.operator_fee, d.treasury_fee,
-                     d.insurance_fee, d.buffered_fraction)
+        model_key = (
+            r,
+            scenario.ethereum.total_staked_eth,
+            d.key_shares_per_validator,
+            d.threshold,
+            d.validator_stake_eth,
+        )
+        curve_key = (
+            model_key,
+            q.gross_apr,
+            q.staker_apr,
+            q.operator_reward_per_key_share_eth_per_year,
+            q.collateral_penalty_per_key_share_eth_per_year,
+            d.operator_fee,
+            d.treasury_fee,
+            d.insurance_fee,
+            d.buffered_fraction,
+        )
         if self._required is None or self._required[0] != model_key:
-            self._required = (model_key, {
-                "loss": closed_form.required_collateral(
-                    model, target_loss_probability=r.target_loss_probability_per_year, rtol=closed_form.DISPLAY_RTOL),
-                "shortfall": closed_form.required_collateral(model, target_shortfall_apr=r.target_shortfall_apr,
-                                                             rtol=closed_form.DISPLAY_RTOL),
-            })
+            self._required = (
+                model_key,
+                {
+                    "loss": closed_form.required_collateral(
+                        model, target_loss_probability=r.target_loss_probability_per_year, rtol=closed_form.DISPLAY_RTOL
+                    ),
+                    "shortfall": closed_form.required_collateral(
+                        model, target_shortfall_apr=r.target_shortfall_apr, rtol=closed_form.DISPLAY_RTOL
+                    ),
+                },
+            )
         if self._curve is None or self._curve[0] != curve_key:
             self._curve = (curve_key, yield_arrays(scenario, model, self.panels["risk"].grid, q))
         if self._risk_here is None or self._risk_here[0] != (curve_key, c):
@@ -826,18 +1014,27 @@ class Dashboard:
         state = self._risk_state(scenario, q)
         c = scenario.diva.collateral_per_key_share_eth
         self.images["risk"].value = self.panels["risk"].update(
-            state["curve"], state["here"], c, {"P(loss) target": state["loss"], "shortfall target": state["shortfall"]})
+            state["curve"], state["here"], c, {"P(loss) target": state["loss"], "shortfall target": state["shortfall"]}
+        )
 
     def _fill_risk_table(self, scenario: Scenario, q: Quote) -> None:
         state = self._risk_state(scenario, q)
         here = state["here"]
-        values = {key: float(here[key]) for key in (
-            "operator_apr_net", "staker_apr_net", "shortfall_apr", "shortfall_probability_per_validator_year")}
+        values = {
+            key: float(here[key])
+            for key in (
+                "operator_apr_net",
+                "staker_apr_net",
+                "shortfall_apr",
+                "shortfall_probability_per_validator_year",
+            )
+        }
         values["required_collateral_loss_probability_eth"] = state["loss"]
         values["required_collateral_shortfall_apr_eth"] = state["shortfall"]
         r = scenario.risk
         self.risk_table.value = risk_figures_html(
-            values, {"loss": r.target_loss_probability_per_year, "shortfall": r.target_shortfall_apr})
+            values, {"loss": r.target_loss_probability_per_year, "shortfall": r.target_shortfall_apr}
+        )
 
     def _redraw(self, name: str, data_key: Any, draw: Callable[[], Any]) -> None:
         """Queue output ``name`` for drawing unless it already shows ``data_key``."""
@@ -881,13 +1078,18 @@ def peer_notes_html(table: pd.DataFrame) -> str:
     So the dashboard never shows a peer's APR that contradicts its published figure without
     saying why (:func:`divaecon.peers.published_note`).
     """
-    rows = [(str(n), str(v)) for n, v in zip(table["name"], table["vs_published"], strict=True)
-            if v and not str(n).startswith("Diva")]
+    rows = [
+        (str(n), str(v))
+        for n, v in zip(table["name"], table["vs_published"], strict=True)
+        if v and not str(n).startswith("Diva")
+    ]
     if not rows:
         return ""
     items = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(v)}</li>" for n, v in rows)
-    return (f"<div style='color:{NOTE_GREY};font-size:12px'>Staker APR against the published figure:"
-            f"<ul style='margin:2px 0'>{items}</ul></div>")
+    return (
+        f"<div style='color:{NOTE_GREY};font-size:12px'>Staker APR against the published figure:"
+        f"<ul style='margin:2px 0'>{items}</ul></div>"
+    )
 
 
 def dashboard(scenario: Scenario | str | os.PathLike[str] | None = None, **overrides: Any) -> Dashboard:

@@ -11,7 +11,11 @@ settings.register_profile("default", max_examples=60, deadline=None)
 # with `CI=1 make test`, and a landing never hangs on a lucky draw. Local runs explore at
 # random and keep what they find in .hypothesis/.
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, derandomize=True, database=None,
+    "ci",
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 # `make test-fast` passes --hypothesis-profile=fast (the plugin loads it after this file): a quarter

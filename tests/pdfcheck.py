@@ -62,8 +62,7 @@ class PageInk:
     """Share of the text block's height from its top down to the lowest ink on the page."""
 
 
-def page_fill(pdf: Path, workdir: Path, dpi: int = 30, margins_mm: tuple[float, float] = (17.0, 15.0)
-              ) -> list[PageInk]:
+def page_fill(pdf: Path, workdir: Path, dpi: int = 30, margins_mm: tuple[float, float] = (17.0, 15.0)) -> list[PageInk]:
     """How far down each page's text block is inked (rendered with pdftoppm, grey levels < 200)."""
     from PIL import Image
 
@@ -113,8 +112,12 @@ def text_lines(pdf: Path, page: int) -> list[tuple[str, float, float]]:
     (``pdftotext -bbox-layout``; figure text counts: the figures are SVG with real text)."""
     import html
 
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     lines = []
     for m in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', out, re.S):
         words = re.findall(r"<word[^>]*>(.*?)</word>", m.group(3), re.S)

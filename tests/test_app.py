@@ -37,8 +37,9 @@ def test_app_notebook_takes_a_scenario_path_as_text_only(tmp_path: Path) -> None
     assert ast.literal_eval(tree.body[0].value) == str(odd.resolve())
     assert "scenario_path = None" in app_notebook().cells[1].source
     # only the parameters cell changes: the notebook is the one users open in JupyterLab
-    assert [c.source for i, c in enumerate(app_notebook(odd).cells) if i != 1] == \
-        [c.source for i, c in enumerate(app_notebook().cells) if i != 1]
+    assert [c.source for i, c in enumerate(app_notebook(odd).cells) if i != 1] == [
+        c.source for i, c in enumerate(app_notebook().cells) if i != 1
+    ]
 
 
 def test_cli_app_bad_scenario_is_one_line_error_before_starting(

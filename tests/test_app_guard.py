@@ -29,10 +29,20 @@ from divaecon.app import write_token_file
 
 @pytest.mark.parametrize(
     ("host", "local"),
-    [("127.0.0.1:8866", True), ("localhost:8866", True), ("LOCALHOST", True), ("[::1]:8866", True),
-     ("127.1.2.3", True), ("evil.example:8866", False), ("localhost.evil.example", False),
-     ("127.0.0.1.nip.io", False), ("0.0.0.0:8866", False), ("192.168.1.2", False), ("", False),
-     ("[::ffff:7f00:1]", False)],
+    [
+        ("127.0.0.1:8866", True),
+        ("localhost:8866", True),
+        ("LOCALHOST", True),
+        ("[::1]:8866", True),
+        ("127.1.2.3", True),
+        ("evil.example:8866", False),
+        ("localhost.evil.example", False),
+        ("127.0.0.1.nip.io", False),
+        ("0.0.0.0:8866", False),
+        ("192.168.1.2", False),
+        ("", False),
+        ("[::ffff:7f00:1]", False),
+    ],
 )
 def test_host_is_local(host: str, local: bool) -> None:
     assert host_is_local(host) is local
@@ -71,8 +81,14 @@ def server() -> Iterator[Server]:
     """``divaecon app`` with its token from the environment, so no command line holds it."""
     port, token = _free_port(), secrets.token_urlsafe(18)
     env = {**os.environ, "DIVAECON_APP_TOKEN": token, "JUPYTER_TOKEN": "not-this-one"}
-    proc = subprocess.Popen([sys.executable, "-m", "divaecon.cli", "app", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "divaecon.cli", "app", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     lines: list[str] = []
     ready = threading.Event()
 
@@ -95,8 +111,6 @@ def server() -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
 
 
 @pytest.mark.slow
@@ -140,10 +154,22 @@ def test_foreign_host_is_refused_even_with_the_token(server: Server, host: str) 
 @pytest.mark.xdist_group("app")
 def test_probes_print_no_traceback(server: Server) -> None:
     kernel = "00000000-0000-0000-0000-000000000000"
-    probes = ["/api/kernels", f"/api/kernels/{kernel}", f"/api/kernels/{kernel}/channels",
-              f"/voila/api/shutdown/{kernel}", "/voila/api/themes/x", "/voila/files/etc/passwd",
-              "/voila/static/../../../../etc/passwd", "/voila/render/x", "/api/contents", "/%", "/login",
-              "/voila/templates/../../etc/passwd", "/static/favicon.ico", "/\x1b[2Jx"]
+    probes = [
+        "/api/kernels",
+        f"/api/kernels/{kernel}",
+        f"/api/kernels/{kernel}/channels",
+        f"/voila/api/shutdown/{kernel}",
+        "/voila/api/themes/x",
+        "/voila/files/etc/passwd",
+        "/voila/static/../../../../etc/passwd",
+        "/voila/render/x",
+        "/api/contents",
+        "/%",
+        "/login",
+        "/voila/templates/../../etc/passwd",
+        "/static/favicon.ico",
+        "/\x1b[2Jx",
+    ]
     for path in probes:
         status, body = server.get(path.replace("\x1b", "%1b"))
         assert status in (200, 302, 403, 404, 405), (path, status)
@@ -155,8 +181,9 @@ def test_probes_print_no_traceback(server: Server) -> None:
     assert re.search(r"40[34] GET /api/kernels/0{8}-", log)  # the probes were logged, one line each
 
 
-def test_token_note_only_once_inputs_are_valid(capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_note_only_once_inputs_are_valid(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from divaecon.cli import main
 
     with socket.socket() as sock:  # a busy port: refused before Voilà starts, so nothing is served

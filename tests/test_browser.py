@@ -32,8 +32,13 @@ from divaecon.quote import quote
 CHROMIUM = Path(os.environ.get("DIVAECON_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 COLLATERAL_HANDLE = ".divaecon-slider-collateral_per_key_share_eth .noUi-handle"
 COLLATERAL_READOUT = ".divaecon-slider-collateral_per_key_share_eth .widget-readout"
@@ -61,7 +66,10 @@ def app_url() -> Iterator[str]:
     port, token = _free_port(), secrets.token_urlsafe(16)
     proc = subprocess.Popen(
         [sys.executable, "-m", "divaecon.cli", "app", "--port", str(port), "--token", token],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
     )
     lines: list[str] = []
     found = threading.Event()
@@ -110,8 +118,9 @@ def _chromium_page(width: int, height: int) -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     chromium_sandbox=False, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, chromium_sandbox=False, args=CHROMIUM_ARGS
+        )
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(120_000)
@@ -122,9 +131,9 @@ def _chromium_page(width: int, height: int) -> Iterator[Any]:
 
 def _wait_until_apr_differs(page: Any, old: str) -> None:
     page.wait_for_function(
-        "([sel, old]) => { const e = document.querySelector(sel);"
-        " return e && e.textContent.trim() !== old; }",
-        arg=[OPERATOR_APR, old], timeout=60_000,
+        "([sel, old]) => { const e = document.querySelector(sel); return e && e.textContent.trim() !== old; }",
+        arg=[OPERATOR_APR, old],
+        timeout=60_000,
     )
 
 
@@ -169,13 +178,18 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
             handle.press("ArrowLeft")
         page.wait_for_function(
             "([sel, want]) => document.querySelector(sel).textContent.trim() === want",
-            arg=[OPERATOR_APR, expected], timeout=60_000,
+            arg=[OPERATOR_APR, expected],
+            timeout=60_000,
         )
         assert _readout_value(page) == pytest.approx(1.05)
 
         # Every figure is an image that has loaded, each in its tab.
-        for tab, name in (("Peers", "peers"), ("Collateral risk", "risk"), ("Network", "network"),
-                          ("Overview", "collateral")):
+        for tab, name in (
+            ("Peers", "peers"),
+            ("Collateral risk", "risk"),
+            ("Network", "network"),
+            ("Overview", "collateral"),
+        ):
             page.get_by_role("tab", name=tab).click()
             figure = page.locator(f".divaecon-figure-{name}")
             figure.wait_for(state="visible")
@@ -183,7 +197,8 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
         page.wait_for_timeout(500)  # let the last images paint
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         (ARTIFACTS / "browser-latency.json").write_text(
-            json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8")
+            json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8"
+        )
 
 
 def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> None:
@@ -195,8 +210,10 @@ def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> Non
     def expected(collateral: float) -> tuple[str, str]:
         scenario = Scenario().override(collateral_per_key_share_eth=collateral)
         y = risk_adjusted_yields(scenario, risk_model(scenario), collateral)
-        return (figures.text("operator_apr_net", y["operator_apr_net"]),
-                figures.text("shortfall_apr", y["shortfall_apr"]))
+        return (
+            figures.text("operator_apr_net", y["operator_apr_net"]),
+            figures.text("shortfall_apr", y["shortfall_apr"]),
+        )
 
     with _chromium_page(1440, 1100) as page:
         page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
@@ -218,7 +235,8 @@ def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> Non
         handle.press("ArrowLeft")  # 1.00 → 0.95 divETH per key share
         page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-            arg=[OPERATOR_APR_NET, before], timeout=60_000,
+            arg=[OPERATOR_APR_NET, before],
+            timeout=60_000,
         )
         value = _readout_value(page)
         assert value == pytest.approx(start - 0.05)
@@ -240,11 +258,22 @@ def lab_url(tmp_path: Path) -> Iterator[str]:
     port, token = _free_port(), secrets.token_urlsafe(16)
     jupyter = Path(sys.executable).parent / "jupyter"
     proc = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
-         "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120
@@ -284,7 +313,8 @@ def test_notebook_in_jupyterlab(lab_url: str) -> None:
         value = _readout_value(page)
         assert value == pytest.approx(0.95)
         assert apr.inner_text().strip() == fmt.pct(
-            quote(base.override(collateral_per_key_share_eth=value)).operator_apr_assigned)
+            quote(base.override(collateral_per_key_share_eth=value)).operator_apr_assigned
+        )
         # One output in the dashboard cell: updates replace, they do not pile up.
         assert page.locator(".jp-OutputArea-child").count() == 1
         page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))

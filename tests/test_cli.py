@@ -11,12 +11,27 @@ import pytest
 
 from divaecon.cli import main
 
-PEER_KEYS = {"name", "staker_apr", "operator_apr", "capital_eth", "faults_tolerated", "availability",
-             "node_uptime", "vs_published"}
+PEER_KEYS = {
+    "name",
+    "staker_apr",
+    "operator_apr",
+    "capital_eth",
+    "faults_tolerated",
+    "availability",
+    "node_uptime",
+    "vs_published",
+}
 KEYS = {
-    "consensus_apr", "execution_apr", "gross_apr", "staker_apr", "operator_apr_queued",
-    "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year", "validator_availability",
-    "collateral_locked_eth", "peers",
+    "consensus_apr",
+    "execution_apr",
+    "gross_apr",
+    "staker_apr",
+    "operator_apr_queued",
+    "operator_apr_assigned",
+    "operator_reward_per_key_share_eth_per_year",
+    "validator_availability",
+    "collateral_locked_eth",
+    "peers",
 }
 
 
@@ -28,8 +43,15 @@ def run(capsys, *args):
 
 def test_reference_quote_json(capsys):
     code, out, err = run(
-        capsys, "quote", "--total-staked-eth", "34650000", "--operator-uptime", "1",
-        "--el-reward-per-block-eth", "0", "--json",
+        capsys,
+        "quote",
+        "--total-staked-eth",
+        "34650000",
+        "--operator-uptime",
+        "1",
+        "--el-reward-per-block-eth",
+        "0",
+        "--json",
     )
     assert code == 0 and err == ""
     data = json.loads(out)
@@ -52,8 +74,17 @@ def test_reference_quote_json(capsys):
 
 
 def test_options_reach_the_model(capsys):
-    _, out, _ = run(capsys, "quote", "--collateral-per-key-share", "0.25", "--network-validators", "100",
-                    "--failure-correlation", "0.2", "--json")
+    _, out, _ = run(
+        capsys,
+        "quote",
+        "--collateral-per-key-share",
+        "0.25",
+        "--network-validators",
+        "100",
+        "--failure-correlation",
+        "0.2",
+        "--json",
+    )
     data = json.loads(out)
     assert data["collateral_locked_eth"] == pytest.approx(100 * 16 * 0.25)
     r = data["gross_apr"]
@@ -64,8 +95,9 @@ def test_options_reach_the_model(capsys):
 
 
 def test_readable_table(capsys):
-    code, out, _ = run(capsys, "quote", "--operator-uptime", "1", "--el-reward-per-block-eth", "0",
-                       "--total-staked-eth", "34650000")
+    code, out, _ = run(
+        capsys, "quote", "--operator-uptime", "1", "--el-reward-per-block-eth", "0", "--total-staked-eth", "34650000"
+    )
     assert code == 0
     # 2.8188 % (spec-exact, see test_reference_quote_json) shown to two decimals.
     assert "Consensus APR (Diva validator)" in out and "2.82 %" in out
@@ -138,7 +170,6 @@ def test_console_script_exit_status():
     exe = Path(sys.executable).parent / "divaecon"
     ok = subprocess.run([str(exe), "quote", "--json"], capture_output=True, text=True, check=False)
     assert ok.returncode == 0 and json.loads(ok.stdout)["staker_apr"] > 0
-    bad = subprocess.run([str(exe), "quote", "--operator-uptime", "7"], capture_output=True, text=True,
-                         check=False)
+    bad = subprocess.run([str(exe), "quote", "--operator-uptime", "7"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

@@ -21,8 +21,13 @@ def run(capsys, *args):
 
 @pytest.fixture(scope="module")
 def base_json():
-    proc = subprocess.run([sys.executable, "-m", "divaecon.cli", "risk", "--json", "--validator-years", "100000"],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "divaecon.cli", "risk", "--json", "--validator-years", "100000"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -42,8 +47,16 @@ def test_json_has_the_figures_of_the_base_scenario(base_json):
 
 
 def test_text_report_and_options(capsys):
-    code, out, err = run(capsys, "risk", "--validator-years", "20000", "--collateral-per-key-share", "0.5",
-                         "--target-shortfall-apr", "0.0002")
+    code, out, err = run(
+        capsys,
+        "risk",
+        "--validator-years",
+        "20000",
+        "--collateral-per-key-share",
+        "0.5",
+        "--target-shortfall-apr",
+        "0.0002",
+    )
     assert code == 0 and err == ""
     assert "collateral 0.5 divETH per key share" in out and "20,000 validator-years" in out
     assert "Collateral per key share for the shortfall target" in out

@@ -49,8 +49,9 @@ def test_correlation_limits():
 def test_beta_binomial_matches_scipy_where_scipy_is_accurate(n, t, a, rho):
     # scipy.stats.betabinom, an independent implementation (Beta functions), same parametrisation
     alpha, beta = a * (1 - rho) / rho, (1 - a) * (1 - rho) / rho
-    assert dvt.availability_correlated(n, t, a, rho) == pytest.approx(stats.betabinom.sf(t - 1, n, alpha, beta),
-                                                                      rel=1e-10)
+    assert dvt.availability_correlated(n, t, a, rho) == pytest.approx(
+        stats.betabinom.sf(t - 1, n, alpha, beta), rel=1e-10
+    )
     many = dvt.availability_correlated(np.array([n, 1, 2]), np.array([t, 1, 2]), a, rho)
     assert many[0] == pytest.approx(dvt.availability_correlated(n, t, a, rho), rel=1e-12)
     assert many[1] == pytest.approx(a, rel=1e-12)  # one operator: up with its mean uptime
@@ -63,7 +64,8 @@ def test_beta_binomial_tends_to_the_binomial(rho):
     # (for n = t: P = prod_{i<n} (a + i g) / (1 + i g), g = rho / (1 - rho), so dP/drho is O(n^2))
     for n, t in ((13, 13), (16, 11)):
         assert dvt.availability_correlated(n, t, 0.95, rho) == pytest.approx(
-            dvt.availability_independent(n, t, 0.95), abs=1e3 * rho + 1e-14)
+            dvt.availability_independent(n, t, 0.95), abs=1e3 * rho + 1e-14
+        )
 
 
 def test_beta_binomial_edges():

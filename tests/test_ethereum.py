@@ -347,7 +347,7 @@ def _monte_carlo_duty_weights(p: float, seed: int = 7) -> tuple[float, float]:
             reward += np.where(flag, weight * flag.sum() / n / 64, missed)
             np.add.at(reward, proposer[incl[flag]], weight / 448)
         members = rng.choice(n, committee, replace=False)
-        for s in np.flatnonzero(block[32 * e: 32 * e + 32]) + 32 * e:
+        for s in np.flatnonzero(block[32 * e : 32 * e + 32]) + 32 * e:
             signed = online[members]
             reward[members] += np.where(signed, pr, -pr)
             reward[proposer[s]] += pr * 8 / 56 * signed.sum()

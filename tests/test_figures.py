@@ -14,8 +14,15 @@ from divaecon.errors import DivaeconError
 from divaecon.quote import Quote
 
 SIMULATION_METRICS = {
-    "staker_apy", "operator_apy_queued", "operator_apy_assigned", "cash_drag", "queue_wait_mean_days",
-    "queue_wait_p95_days", "peak_collateral_locked_eth", "final_active_validators", "final_diveth_supply",
+    "staker_apy",
+    "operator_apy_queued",
+    "operator_apy_assigned",
+    "cash_drag",
+    "queue_wait_mean_days",
+    "queue_wait_p95_days",
+    "peak_collateral_locked_eth",
+    "final_active_validators",
+    "final_diveth_supply",
     "wdiveth_rate",
 }
 SHOWN_UNITS = ("%", "ETH", "divETH", "$", "∞")
@@ -53,24 +60,27 @@ def test_units_stay_visible(figure: figures.KeyFigure) -> None:
         assert shown.endswith(" %"), figure.key  # fractions become per cent only here, at the edge
 
 
-@pytest.mark.parametrize(("key", "value", "text"), [
-    # what readers expect, written out by hand
-    ("staker_apr", 0.03124, "3.12 %"),
-    ("collateral_ratio", 0.5, "50.0 %"),
-    ("total_staked_eth", 34_650_000.0, "34,650,000 ETH"),
-    ("collateral_locked_eth", 21_504.0, "21,504 divETH"),
-    ("operator_reward_per_key_share_eth_per_year", 0.0628, "0.06280 ETH/year"),
-    ("operator_cost_usd_per_year", 933.3333, "$933/year"),
-    ("break_even_key_shares", math.inf, "∞"),
-    ("break_even_key_shares", 112.0, "112"),
-    ("validator_availability", 0.99992, "99.992 %"),
-    ("cash_drag", 0.01234, "1.234 %"),
-    ("queue_wait_mean_days", 12.34, "12.3"),
-    ("peak_collateral_locked_eth", 21_504.4, "21,504"),
-    ("wdiveth_rate", 1.0312345, "1.0312"),
-    ("staker_apy", float("nan"), "–"),
-    ("final_active_validators", None, "–"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        # what readers expect, written out by hand
+        ("staker_apr", 0.03124, "3.12 %"),
+        ("collateral_ratio", 0.5, "50.0 %"),
+        ("total_staked_eth", 34_650_000.0, "34,650,000 ETH"),
+        ("collateral_locked_eth", 21_504.0, "21,504 divETH"),
+        ("operator_reward_per_key_share_eth_per_year", 0.0628, "0.06280 ETH/year"),
+        ("operator_cost_usd_per_year", 933.3333, "$933/year"),
+        ("break_even_key_shares", math.inf, "∞"),
+        ("break_even_key_shares", 112.0, "112"),
+        ("validator_availability", 0.99992, "99.992 %"),
+        ("cash_drag", 0.01234, "1.234 %"),
+        ("queue_wait_mean_days", 12.34, "12.3"),
+        ("peak_collateral_locked_eth", 21_504.4, "21,504"),
+        ("wdiveth_rate", 1.0312345, "1.0312"),
+        ("staker_apy", float("nan"), "–"),
+        ("final_active_validators", None, "–"),
+    ],
+)
 def test_formats(key: str, value: float, text: str) -> None:
     assert figures.text(key, value) == text
 

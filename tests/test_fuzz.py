@@ -36,9 +36,13 @@ SECONDS_PER_RUN = 60.0
 PEAK_BYTES_PER_RUN = 400_000_000
 """Per example, traced allocations: a normal run peaks at a few MB; the issue's runaways at GB."""
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 BASE_TEXT = (Path(__file__).resolve().parents[1] / "data" / "scenarios" / "base.yaml").read_text()
 FIELDS = [f"{section}.{name}" for section, cls in SECTIONS.items() for name in cls.model_fields]
@@ -97,12 +101,36 @@ SCALARS = st.one_of(
     st.booleans(),
     st.none(),
     st.text(max_size=30),
-    st.sampled_from(["01344", "1:30", "yes", "off", "1_000", "0x1F", "0o17", ".inf", "~", "<<", "$x$",
-                     "<script>", "growth", "constant", "", " ", "\x1b[2J", "a\nb"]),
+    st.sampled_from(
+        [
+            "01344",
+            "1:30",
+            "yes",
+            "off",
+            "1_000",
+            "0x1F",
+            "0o17",
+            ".inf",
+            "~",
+            "<<",
+            "$x$",
+            "<script>",
+            "growth",
+            "constant",
+            "",
+            " ",
+            "\x1b[2J",
+            "a\nb",
+        ]
+    ),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=5), st.dictionaries(st.sampled_from([*NAMES, "x", "diva"]), inner, max_size=5)),
-    max_leaves=12)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.sampled_from([*NAMES, "x", "diva"]), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -134,13 +162,13 @@ def mutated_base(draw: st.DrawFn) -> bytes:
         at = draw(st.integers(0, len(text)))
         if kind == "replace":
             span = draw(st.integers(0, 12))
-            text = text[:at] + draw(st.text(YAML_ALPHABET, max_size=12)) + text[at + span:]
+            text = text[:at] + draw(st.text(YAML_ALPHABET, max_size=12)) + text[at + span :]
         elif kind == "repeat":
             lines = text.splitlines(keepends=True)
             if not lines:
                 continue
             i = draw(st.integers(0, len(lines) - 1))
-            text = "".join(lines[:i + 1] + lines[i:i + draw(st.integers(1, 8))] + lines[i + 1:])
+            text = "".join(lines[: i + 1] + lines[i : i + draw(st.integers(1, 8))] + lines[i + 1 :])
         elif kind == "cut":
             text = text[:at]
         else:
@@ -176,8 +204,28 @@ def test_fuzzed_scenario_files(tmp_path_factory: pytest.TempPathFactory, documen
 
 # -- validated scenarios give finite figures ---------------------------------------------------
 
-EXTREME_FLOATS = [0.0, 5e-324, 1e-300, 1e-12, 1e-3, 0.01, 0.5, 0.999999, 1.0, 2.0, 31.99, 64.0, 1e3, 1e6, 1e9,
-                  1e15, 1e300, 1.7e308, -1.0, -1e300]
+EXTREME_FLOATS = [
+    0.0,
+    5e-324,
+    1e-300,
+    1e-12,
+    1e-3,
+    0.01,
+    0.5,
+    0.999999,
+    1.0,
+    2.0,
+    31.99,
+    64.0,
+    1e3,
+    1e6,
+    1e9,
+    1e15,
+    1e300,
+    1.7e308,
+    -1.0,
+    -1e300,
+]
 EXTREME_INTS = [0, 1, 2, 3, 4, 7, 16, 64, 65, 1000, 10**6, 10**7, 10**18, 10**40]
 
 
@@ -232,8 +280,10 @@ def test_every_valid_scenario_has_finite_figures(values: dict[str, object]) -> N
 def hostile_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """Scenario inputs and output places a hostile user would try."""
     folder = tmp_path_factory.mktemp("hostile")
-    (folder / "bomb.yaml").write_text("a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)))
+    (folder / "bomb.yaml").write_text(
+        "a: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    )
     (folder / "latin1.yaml").write_bytes("name: caf\xe9\n".encode("latin-1"))
     (folder / "dup.yaml").write_text("diva: {threshold: 11}\ndiva: {threshold: 9}\n")
     with open(folder / "big.yaml", "wb") as fh:
@@ -242,25 +292,65 @@ def hostile_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[st
     (folder / "ok.yaml").write_text("name: ok\nsimulation: {horizon_days: 20}\n")
     (folder / "afile").write_text("x")
     return {
-        "scenario": [str(folder / n) for n in ("bomb.yaml", "latin1.yaml", "dup.yaml", "big.yaml", "fifo.yaml",
-                                               "ok.yaml", "missing.yaml")] + ["/dev/zero", "", str(folder)],
-        "out": [str(folder / "o.csv"), str(folder / "o.parquet"), str(folder / "o.txt"), "/sys/o.csv",
-                "/proc/x/o.csv", str(folder / "afile" / "o.csv"), str(folder), "", "o\x00.csv"],
+        "scenario": [
+            str(folder / n)
+            for n in ("bomb.yaml", "latin1.yaml", "dup.yaml", "big.yaml", "fifo.yaml", "ok.yaml", "missing.yaml")
+        ]
+        + ["/dev/zero", "", str(folder)],
+        "out": [
+            str(folder / "o.csv"),
+            str(folder / "o.parquet"),
+            str(folder / "o.txt"),
+            "/sys/o.csv",
+            "/proc/x/o.csv",
+            str(folder / "afile" / "o.csv"),
+            str(folder),
+            "",
+            "o\x00.csv",
+        ],
     }
 
 
-NUMBERS = st.sampled_from(["0", "1", "3", "-1", "0.5", "1e400", "inf", "-inf", "nan", "1e-320", "abc", "",
-                           "99999999999999999999", "9" * 5000, "0x10", "1_0", " 2 "])
-GRID_VALUES = st.lists(st.sampled_from(["0.5", "1", "0.9", "0.95", "inf", "nan", "x", "", "1e400", "16", "true",
-                                        "growth", "-1"]), min_size=1, max_size=4).map(",".join)
+NUMBERS = st.sampled_from(
+    [
+        "0",
+        "1",
+        "3",
+        "-1",
+        "0.5",
+        "1e400",
+        "inf",
+        "-inf",
+        "nan",
+        "1e-320",
+        "abc",
+        "",
+        "99999999999999999999",
+        "9" * 5000,
+        "0x10",
+        "1_0",
+        " 2 ",
+    ]
+)
+GRID_VALUES = st.lists(
+    st.sampled_from(["0.5", "1", "0.9", "0.95", "inf", "nan", "x", "", "1e400", "16", "true", "growth", "-1"]),
+    min_size=1,
+    max_size=4,
+).map(",".join)
 
 
 @st.composite
 def command_line(draw: st.DrawFn, paths: dict[str, list[str]]) -> list[str]:
     command = draw(st.sampled_from(["quote", "simulate"]))
     argv = [command]
-    quote_options = ["--total-staked-eth", "--collateral-per-key-share", "--operator-uptime",
-                     "--failure-correlation", "--el-reward-per-block-eth", "--network-validators"]
+    quote_options = [
+        "--total-staked-eth",
+        "--collateral-per-key-share",
+        "--operator-uptime",
+        "--failure-correlation",
+        "--el-reward-per-block-eth",
+        "--network-validators",
+    ]
     simulate_options = ["--seeds", "--days", "--record-every", "--max-memory"]
     for _ in range(draw(st.integers(0, 5))):
         kind = draw(st.sampled_from(["number", "scenario", "output", "grid", "junk", "flag"]))
@@ -271,9 +361,22 @@ def command_line(draw: st.DrawFn, paths: dict[str, list[str]]) -> list[str]:
         elif kind == "output":
             argv += ["--csv" if command == "quote" else "--out", draw(st.sampled_from(paths["out"]))]
         elif kind == "grid" and command == "simulate":
-            name = draw(st.sampled_from(["collateral_per_key_share_eth", "diva.collateral_per_key_share_eth",
-                                         "operator_uptime", "threshold", "deposit_mode", "proposer_luck",
-                                         "nonsense", "diva.", ".x", ""]))
+            name = draw(
+                st.sampled_from(
+                    [
+                        "collateral_per_key_share_eth",
+                        "diva.collateral_per_key_share_eth",
+                        "operator_uptime",
+                        "threshold",
+                        "deposit_mode",
+                        "proposer_luck",
+                        "nonsense",
+                        "diva.",
+                        ".x",
+                        "",
+                    ]
+                )
+            )
             argv += ["--grid", f"{name}={draw(GRID_VALUES)}" if draw(st.booleans()) else name]
         elif kind == "junk":
             argv.append(draw(st.text(max_size=12)))
@@ -305,12 +408,20 @@ def test_worst_inputs_under_hard_limits(hostile_paths: dict[str, list[str]], tmp
     of CPU: each must be refused (status 2, one line) well inside both."""
     cases = [
         ["quote", "--scenario", "/dev/zero"],
-        *(["quote", "--scenario", p] for p in hostile_paths["scenario"] if p.endswith(("bomb.yaml", "big.yaml",
-                                                                                       "fifo.yaml"))),
+        *(
+            ["quote", "--scenario", p]
+            for p in hostile_paths["scenario"]
+            if p.endswith(("bomb.yaml", "big.yaml", "fifo.yaml"))
+        ),
         ["simulate", "--seeds", "1000000"],
-        ["simulate", *[a for name in ("collateral_per_key_share_eth", "operator_uptime", "failure_correlation",
-                                      "operator_fee") for a in ("--grid", name + "=" + ",".join(
-                                          str(round(0.001 * (i + 1), 3)) for i in range(32)))]],
+        [
+            "simulate",
+            *[
+                a
+                for name in ("collateral_per_key_share_eth", "operator_uptime", "failure_correlation", "operator_fee")
+                for a in ("--grid", name + "=" + ",".join(str(round(0.001 * (i + 1), 3)) for i in range(32)))
+            ],
+        ],
     ]
     script = (
         "import json, sys, resource\n"
@@ -321,8 +432,14 @@ def test_worst_inputs_under_hard_limits(hostile_paths: dict[str, list[str]], tmp
         "    print('STATUS', main(argv), flush=True)\n"
     )
     env = {**os.environ, sizing.ENV_MAX_MEMORY: "2GB"}
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(cases)], capture_output=True, text=True,
-                          timeout=600, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(cases)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert [line for line in done.stdout.splitlines() if line.startswith("STATUS")] == ["STATUS 2"] * len(cases)
     errors = done.stderr.strip().splitlines()

@@ -123,8 +123,9 @@ def test_proc_file_reporting_size_zero_is_still_bounded() -> None:
     ],
     ids=["latin-1", "utf-16", "utf-16-no-bom", "binary", "png"],
 )
-def test_text_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
-                               fragment: str) -> None:
+def test_text_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, fragment: str
+) -> None:
     line = refused(capsys, "quote", "--scenario", str(write(tmp_path, content)))
     assert fragment in line
 
@@ -193,8 +194,16 @@ def test_duplicate_key_at_any_level(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "yaml11_reading"),
-    [("01344", "octal 748"), ("1:30", "base 60: 90"), ("yes", "True"), ("no", "False"), ("on", "True"),
-     ("OFF", "False"), ("1_344", "1344"), ("0b101", "5")],
+    [
+        ("01344", "octal 748"),
+        ("1:30", "base 60: 90"),
+        ("yes", "True"),
+        ("no", "False"),
+        ("on", "True"),
+        ("OFF", "False"),
+        ("1_344", "1344"),
+        ("0b101", "5"),
+    ],
 )
 def test_yaml_11_forms_are_refused_not_misread(tmp_path: Path, value: str, yaml11_reading: str) -> None:
     # PyYAML (YAML 1.1) reads each of these as the number or boolean noted; YAML 1.2 does not.
@@ -301,12 +310,18 @@ def test_non_finite_override_and_json_never_prints_null_figures(capsys: pytest.C
 @pytest.mark.parametrize(
     ("values", "fragment"),
     [
-        ({"peers.lido_operator_fee": 0.6, "peers.lido_treasury_fee": 0.5},
-         "peers.lido_operator_fee + lido_treasury_fee = 1.1: must be at most 1"),
-        ({"rocketpool_megapool_operator_commission": 0.5, "rocketpool_megapool_rpl_commission": 0.6},
-         "rocketpool_megapool_operator_commission + rocketpool_megapool_rpl_commission = 1.1"),
-        ({"operator_fee": 0.7, "treasury_fee": 0.2, "insurance_fee": 0.2},
-         "diva.operator_fee + treasury_fee + insurance_fee = 1.1"),
+        (
+            {"peers.lido_operator_fee": 0.6, "peers.lido_treasury_fee": 0.5},
+            "peers.lido_operator_fee + lido_treasury_fee = 1.1: must be at most 1",
+        ),
+        (
+            {"rocketpool_megapool_operator_commission": 0.5, "rocketpool_megapool_rpl_commission": 0.6},
+            "rocketpool_megapool_operator_commission + rocketpool_megapool_rpl_commission = 1.1",
+        ),
+        (
+            {"operator_fee": 0.7, "treasury_fee": 0.2, "insurance_fee": 0.2},
+            "diva.operator_fee + treasury_fee + insurance_fee = 1.1",
+        ),
         ({"threshold": 17}, "diva.threshold = 17: must be at most key_shares_per_validator (16)"),
         ({"ssv_cluster_sizes": (4, 3001)}, "at most 64"),
         ({"ssv_cluster_sizes": (4, 10**30)}, "at most 64"),
@@ -334,8 +349,11 @@ def test_every_number_has_an_upper_bound() -> None:
     from divaecon.params import SANE_LIMITS, SECTIONS
 
     unbounded = [
-        f"{section}.{name}" for section, cls in SECTIONS.items() for name, info in cls.model_fields.items()
-        if info.annotation in (int, float) and f"{section}.{name}" not in SANE_LIMITS
+        f"{section}.{name}"
+        for section, cls in SECTIONS.items()
+        for name, info in cls.model_fields.items()
+        if info.annotation in (int, float)
+        and f"{section}.{name}" not in SANE_LIMITS
         and not any(isinstance(m, annotated_types.Le | annotated_types.Lt) for m in info.metadata)
     ]
     assert unbounded == ["diva.threshold"]  # at most key_shares_per_validator (<= 64), checked in DivaParams
@@ -349,8 +367,10 @@ def test_huge_ssv_cluster_from_a_file_is_one_line(tmp_path: Path, capsys: pytest
 @pytest.mark.parametrize(
     ("grids", "fragment"),
     [
-        (["collateral_per_key_share_eth=0.5,1", "collateral_per_key_share_eth=2"],
-         "already swept by --grid 'collateral_per_key_share_eth'; give each parameter once"),
+        (
+            ["collateral_per_key_share_eth=0.5,1", "collateral_per_key_share_eth=2"],
+            "already swept by --grid 'collateral_per_key_share_eth'; give each parameter once",
+        ),
         (["collateral_per_key_share_eth=1", "diva.collateral_per_key_share_eth=2"], "already swept"),
         (["operator_uptime=0.9,0.95,0.9"], "--grid operator_uptime = '0.9': given twice"),
         (["operator_uptime=0.9,inf"], "--grid operator_uptime = 'inf': must be a finite number"),
@@ -399,10 +419,16 @@ GRID_32 = ",".join(str(round(0.05 + 0.05 * i, 2)) for i in range(32))
     "args",
     [
         ["--seeds", "1000000"],
-        ["--grid", f"collateral_per_key_share_eth={GRID_32}",
-         "--grid", "operator_uptime=" + ",".join(str(0.9 + 0.003 * i) for i in range(32)),
-         "--grid", "failure_correlation=" + ",".join(str(0.01 * i) for i in range(32)),
-         "--grid", "operator_fee=" + ",".join(str(0.005 * i) for i in range(32))],
+        [
+            "--grid",
+            f"collateral_per_key_share_eth={GRID_32}",
+            "--grid",
+            "operator_uptime=" + ",".join(str(0.9 + 0.003 * i) for i in range(32)),
+            "--grid",
+            "failure_correlation=" + ",".join(str(0.01 * i) for i in range(32)),
+            "--grid",
+            "operator_fee=" + ",".join(str(0.005 * i) for i in range(32)),
+        ],
     ],
     ids=["a-million-seeds", "four-grids-of-32"],
 )
@@ -430,8 +456,9 @@ def test_estimate_errs_high_against_a_measured_run() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    est = sizing.simulation_estimate(4_000, 1, 200, recorded_day_count(200, 2), len(DEFAULT_RECORD),
-                                     ring_days=ring_days([Scenario()], 200))
+    est = sizing.simulation_estimate(
+        4_000, 1, 200, recorded_day_count(200, 2), len(DEFAULT_RECORD), ring_days=ring_days([Scenario()], 200)
+    )
     assert peak < est.bytes - sizing.BASE_BYTES < 3 * peak
 
 
@@ -441,8 +468,7 @@ def test_sweep_estimate_takes_the_longest_horizon_of_the_grid() -> None:
     # base: 3,650 days recorded every 30; the grid asks for 100 years recorded daily
     shape = f"1,000 rows × 36,525 days, {len(DEFAULT_RECORD)} variables recorded on 36,525 days"
     with pytest.raises(DivaeconError, match=shape):
-        sweep(Scenario(), {"horizon_days": [365, 36_525], "record_every_days": [30, 1]}, seeds=250,
-              max_memory="1GB")
+        sweep(Scenario(), {"horizon_days": [365, 36_525], "record_every_days": [30, 1]}, seeds=250, max_memory="1GB")
 
 
 def test_recorded_day_count_matches_the_engine() -> None:
@@ -491,7 +517,8 @@ def test_percent_is_of_available_memory() -> None:
 
 def test_seeds_and_days_bounds(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--seeds = 99999999999999999999: must be an integer from 1 to 1,000,000" in refused(
-        capsys, "simulate", "--seeds", "99999999999999999999")
+        capsys, "simulate", "--seeds", "99999999999999999999"
+    )
     assert "--days = 0" in refused(capsys, "simulate", "--days", "0")
     assert "--record-every = 0" in refused(capsys, "simulate", "--record-every", "0")
 
@@ -508,8 +535,9 @@ def test_seeds_and_days_bounds(capsys: pytest.CaptureFixture[str]) -> None:
         ("{tmp}/" + "n" * 300 + ".csv", "File name too long"),
     ],
 )
-def test_unwritable_outputs_before_work(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str,
-                                        fragment: str) -> None:
+def test_unwritable_outputs_before_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str, fragment: str
+) -> None:
     afile = write(tmp_path, "x", "a-file")
     (tmp_path / "dir.csv").mkdir()
     target = where.format(file=afile, tmp=tmp_path)
@@ -534,8 +562,9 @@ def test_read_only_output_file_is_not_replaced(tmp_path: Path) -> None:
         check_writable(target, "--csv")
 
 
-def test_missing_folders_are_created_by_the_write_not_the_check(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_folders_are_created_by_the_write_not_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "new" / "deeper" / "q.csv"
     check_writable(target)
     assert not (tmp_path / "new").exists()
@@ -557,8 +586,9 @@ def test_simulate_out_streams_whole_files(tmp_path: Path, capsys: pytest.Capture
     assert code == 0 and list(pd.read_parquet(out)["day"]) == [0, 10, 20, 30, 39]
 
 
-def test_simulate_into_read_only_folder_fails_before_the_run(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_simulate_into_read_only_folder_fails_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The case: `simulate --out` into a read-only folder failed after the whole run. A
     # 100-year, 200-seed run: refused before it starts, or this test takes minutes.
     folder = tmp_path / "ro"

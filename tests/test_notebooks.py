@@ -14,8 +14,10 @@ from divaecon import reports
 from divaecon.params import Scenario, scenario_to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = [ROOT / "notebooks" / f"{name}.ipynb" for name in
-             (*reports.REPORT_NOTEBOOKS, reports.FRONT_NOTEBOOK, reports.COMPARISON_NOTEBOOK)]
+NOTEBOOKS = [
+    ROOT / "notebooks" / f"{name}.ipynb"
+    for name in (*reports.REPORT_NOTEBOOKS, reports.FRONT_NOTEBOOK, reports.COMPARISON_NOTEBOOK)
+]
 COMPARISON = ROOT / "notebooks" / f"{reports.COMPARISON_NOTEBOOK}.ipynb"
 
 
@@ -81,15 +83,21 @@ def test_notebook_runs_with_small_parameters(path: Path, tmp_path: Path) -> None
     if path == COMPARISON:
         other = scenario.override(name="nb-other", collateral_per_key_share_eth=0.5)
         declared = reports.declared_parameters(path)
-        params = {reports.SCENARIOS_PARAMETER: reports.inputs.scenarios_to_yaml([scenario, other]),
-                  **{k: v for k, v in reports.QUICK_PARAMETERS.items() if k in declared}}
+        params = {
+            reports.SCENARIOS_PARAMETER: reports.inputs.scenarios_to_yaml([scenario, other]),
+            **{k: v for k, v in reports.QUICK_PARAMETERS.items() if k in declared},
+        }
     else:
         params = reports.notebook_parameters(path, scenario, quick=True)
     out = tmp_path / path.name
-    papermill.execute_notebook(str(path), str(out), parameters=params, kernel_name=reports.KERNEL_NAME,
-                               progress_bar=False,
-                               kernel_manager_class=reports.quiet_kernel_manager(tmp_path / "kernel.log",
-                                                                                  cwd=path.parent))
+    papermill.execute_notebook(
+        str(path),
+        str(out),
+        parameters=params,
+        kernel_name=reports.KERNEL_NAME,
+        progress_bar=False,
+        kernel_manager_class=reports.quiet_kernel_manager(tmp_path / "kernel.log", cwd=path.parent),
+    )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -97,8 +105,9 @@ def test_notebook_runs_with_small_parameters(path: Path, tmp_path: Path) -> None
     assert not stderr, f"warnings leak into the report: {stderr}"
     figures = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert not [o for o in outputs if "image/png" in o.get("data", {})], "figures are vector (SVG)"
-    expected = sum(1 for c in nb.cells if c.cell_type == "code" and "plotting." in c.source
-                   and c.source.rstrip().endswith(";"))
+    expected = sum(
+        1 for c in nb.cells if c.cell_type == "code" and "plotting." in c.source and c.source.rstrip().endswith(";")
+    )
     assert len(figures) == expected
     text = markdown_text(outputs)
     if path == COMPARISON:
@@ -125,10 +134,14 @@ def test_comparison_runs_by_hand_on_the_shipped_scenarios(tmp_path: Path) -> Non
 
     out = tmp_path / "comparison.ipynb"
     declared = reports.declared_parameters(COMPARISON)
-    papermill.execute_notebook(str(COMPARISON), str(out), kernel_name=reports.KERNEL_NAME, progress_bar=False,
-                               parameters={k: v for k, v in reports.QUICK_PARAMETERS.items() if k in declared},
-                               kernel_manager_class=reports.quiet_kernel_manager(tmp_path / "kernel.log",
-                                                                                  cwd=COMPARISON.parent))
+    papermill.execute_notebook(
+        str(COMPARISON),
+        str(out),
+        kernel_name=reports.KERNEL_NAME,
+        progress_bar=False,
+        parameters={k: v for k, v in reports.QUICK_PARAMETERS.items() if k in declared},
+        kernel_manager_class=reports.quiet_kernel_manager(tmp_path / "kernel.log", cwd=COMPARISON.parent),
+    )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     text = markdown_text(outputs)
@@ -154,8 +167,12 @@ def test_book_assembly_keeps_every_cell_and_one_parameters_cell() -> None:
     assert len(topic_params) == len(topics)
     for src in topic_params:  # the book's scenario is never overwritten by a topic's default
         tree = ast.parse(src)
-        names = {t.id for stmt in tree.body for t in getattr(stmt, "targets", [getattr(stmt, "target", None)])
-                 if isinstance(t, ast.Name)}
+        names = {
+            t.id
+            for stmt in tree.body
+            for t in getattr(stmt, "targets", [getattr(stmt, "target", None)])
+            if isinstance(t, ast.Name)
+        }
         assert not names & {"scenario_yaml", "scenario_path"}
     assert "grid_points = 25  # --quick" in topic_params[0]
     parts = reports.split_book(book)

@@ -34,9 +34,23 @@ def row(table, prefix):
 def test_columns_and_all_peers_present(perfect):
     table, _ = perfect
     assert list(table.reset_index().columns) == COLUMNS
-    for prefix in ("Diva", "Solo", "Lido (curated)", "Lido CSM", "Rocket Pool LEB8", "Rocket Pool megapool",
-                   "DVT minipool", "DVT megapool", "SSV cluster 3/4", "SSV cluster 5/7", "SSV cluster 7/10",
-                   "SSV cluster 9/13", "Obol", "Coinbase", "Binance"):
+    for prefix in (
+        "Diva",
+        "Solo",
+        "Lido (curated)",
+        "Lido CSM",
+        "Rocket Pool LEB8",
+        "Rocket Pool megapool",
+        "DVT minipool",
+        "DVT megapool",
+        "SSV cluster 3/4",
+        "SSV cluster 5/7",
+        "SSV cluster 7/10",
+        "SSV cluster 9/13",
+        "Obol",
+        "Coinbase",
+        "Binance",
+    ):
         row(table, prefix)
 
 
@@ -136,8 +150,9 @@ def test_lido_matches_its_published_apr_at_default_node_performance():
 def test_a_contradicting_apr_says_why():
     # Like for like at 95 % Lido's curated operators earn well below what Lido published: the
     # table must say why (the 2.59 % against ~2.8 %).
-    s = Scenario().override(total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0356,
-                            same_node_uptime_for_all=True)
+    s = Scenario().override(
+        total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0356, same_node_uptime_for_all=True
+    )
     lido = row(peer_table(s).set_index("name"), "Lido (curated)")
     assert lido.staker_apr < 0.02815 - 0.001
     assert "95.0 % uptime here" in lido.vs_published and "99.7 %" in lido.vs_published
@@ -150,8 +165,10 @@ def test_a_contradicting_apr_says_why():
 
 def test_published_note_picks_the_figure_of_the_nearest_stake():
     setup = peer_setups(PeerParams())[1]
-    figures = [Published("Lido (curated)", "2025-06-03", 0.028, 34.65e6, 0.0356, "A"),
-               Published("Lido (curated)", "2026-05-27", 0.025, 39.2e6, 0.0204, "B")]
+    figures = [
+        Published("Lido (curated)", "2025-06-03", 0.028, 34.65e6, 0.0356, "A"),
+        Published("Lido (curated)", "2026-05-27", 0.025, 39.2e6, 0.0204, "B"),
+    ]
     assert "(B, 2026-05-27): agrees" in published_note(figures, setup, 0.0255, 39e6, 0.02, 0.997)
     note = published_note(figures, setup, 0.0262, 34.65e6, 0.0356, 0.997)
     assert note.startswith("published 2.800 % (A, 2025-06-03): -0.18 pp here because not explained")

@@ -37,10 +37,19 @@ def _timeseries() -> pd.DataFrame:
     rows = []
     for seed in range(5):
         for day in range(0, 361, 30):
-            rows.append({"scenario": "plot-test", "seed": seed, "day": day,
-                         "active_validators": day * 2 + rng.integers(0, 5), "buffer_eth": 10 + rng.random(),
-                         "queued_collateral_eth": 100.0 - day / 10, "assigned_collateral_eth": day * 1.0,
-                         "wdiveth_rate": 1 + day / 3650, "diveth_supply": 1000.0 + day})
+            rows.append(
+                {
+                    "scenario": "plot-test",
+                    "seed": seed,
+                    "day": day,
+                    "active_validators": day * 2 + rng.integers(0, 5),
+                    "buffer_eth": 10 + rng.random(),
+                    "queued_collateral_eth": 100.0 - day / 10,
+                    "assigned_collateral_eth": day * 1.0,
+                    "wdiveth_rate": 1 + day / 3650,
+                    "diveth_supply": 1000.0 + day,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -100,9 +109,15 @@ def test_growth_figures_have_bands() -> None:
 
 
 def test_realised_apy_marks_median() -> None:
-    summary = pd.DataFrame({"scenario": ["plot-test"] * 3, "seed": [0, 1, 2],
-                            "staker_apy": [0.02, 0.021, 0.022], "operator_apy_queued": [0.02] * 3,
-                            "operator_apy_assigned": [0.03, 0.031, 0.032]})
+    summary = pd.DataFrame(
+        {
+            "scenario": ["plot-test"] * 3,
+            "seed": [0, 1, 2],
+            "staker_apy": [0.02, 0.021, 0.022],
+            "operator_apy_queued": [0.02] * 3,
+            "operator_apy_assigned": [0.03, 0.031, 0.032],
+        }
+    )
     fig = plotting.realised_apy(summary, "plot-test")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "2.10 %" in texts and "3.10 %" in texts

@@ -30,8 +30,11 @@ def test_churn_limits_by_hand() -> None:
 @given(st.floats(1e6, 2e8), st.sampled_from([(2**16, 256.0), (2**15, math.inf)]))
 def test_the_scalar_churn_the_engine_compiles_equals_the_array_path(total: float, rule: tuple[int, float]) -> None:
     quotient, cap = rule
-    array = (ethereum.activation_churn_eth_per_epoch(total) if quotient == 2**16
-             else ethereum.exit_churn_eth_per_epoch(total, "eip8061"))
+    array = (
+        ethereum.activation_churn_eth_per_epoch(total)
+        if quotient == 2**16
+        else ethereum.exit_churn_eth_per_epoch(total, "eip8061")
+    )
     assert ethereum.churn_limit_eth(total, quotient, cap) == array
 
 
@@ -77,9 +80,15 @@ def test_a_growing_pools_simulated_cash_drag_matches_the_quotes_formula() -> Non
     # 1 − e^(−g W / 365.25), with g the pool's growth — 0.5 plus the rewards the earning part adds.
     # (Collateral is kept from binding: 0.01 divETH per key share, 2,000 divETH queued on day 0.)
     s = Scenario().override(
-        target_staker_eth=1e12, growth_rate_per_year=0.5, initial_staker_eth=10_000.0,
-        collateral_per_key_share_eth=0.01, initial_collateral_eth=2_000.0, collateral_deposit_eth_per_day=0.0,
-        withdrawal_rate_per_year=0.0, ethereum_stake_growth_eth_per_day=0.0, operator_rewards="paid_out",
+        target_staker_eth=1e12,
+        growth_rate_per_year=0.5,
+        initial_staker_eth=10_000.0,
+        collateral_per_key_share_eth=0.01,
+        initial_collateral_eth=2_000.0,
+        collateral_deposit_eth_per_day=0.0,
+        withdrawal_rate_per_year=0.0,
+        ethereum_stake_growth_eth_per_day=0.0,
+        operator_rewards="paid_out",
     )
     q = quote(s)
     days = 1_500
@@ -87,7 +96,8 @@ def test_a_growing_pools_simulated_cash_drag_matches_the_quotes_formula() -> Non
     ts = res.timeseries.set_index("day")
     late = ts.loc[ts.index >= 1_000]
     growth = np.log(late["diveth_supply"].iloc[-1] / late["diveth_supply"].iloc[0]) / (
-        (late.index[-1] - late.index[0]) / 365.25)
+        (late.index[-1] - late.index[0]) / 365.25
+    )
     assert 0.5 < growth < 0.53
     expected = 1 - math.exp(-growth * round(q.activation_wait_days) / 365.25)
     assert late["cash_drag"].iloc[-1] == pytest.approx(expected, rel=0.02)

@@ -22,9 +22,13 @@ def field_docs(cls: type) -> dict[str, str]:
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[str, str] = {}
     for stmt, nxt in itertools.pairwise(body):
-        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                and isinstance(nxt.value.value, str)):
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        ):
             docs[stmt.target.id] = nxt.value.value
     return docs
 
@@ -48,8 +52,10 @@ def test_every_field_has_a_docstring_with_a_unit() -> None:
         assert UNIT.search(first_sentence) or "[" in first_sentence, f"{name}: no [unit] in {doc!r}"
         if name.endswith("_apr"):  # rates are fractions per year (STYLE.md: never per cent)
             assert "[fraction/year]" in first_sentence, name
-    units = {name: re.search(r"\[([^\]]+)\]", " ".join(doc.split())).group(1)  # type: ignore[union-attr]
-             for name, doc in docs.items()}
+    units = {
+        name: re.search(r"\[([^\]]+)\]", " ".join(doc.split())).group(1)  # type: ignore[union-attr]
+        for name, doc in docs.items()
+    }
     # where the type carries no unit the name does
     for name, unit in units.items():
         if unit in ("ETH", "divETH"):
@@ -72,8 +78,12 @@ def test_reference_values() -> None:
     # operator earns 0.10 · 32 · r / 16 = 0.2 r per key share and 0.9 r + 0.2 r / c on assigned
     # collateral; consensus-specs altair: r = 343 gwei (the floored base reward at 34.65M ETH)
     # × 82,181.25 epochs / 1e9 = 2.8188 % (issue 9; the smooth 166.3 / √(ETH staked) gave 2.8255 %).
-    s = Scenario().override(operator_uptime=1.0, el_reward_per_block_eth=0.0, total_staked_eth=34_650_000.0,
-                            collateral_per_key_share_eth=0.5)
+    s = Scenario().override(
+        operator_uptime=1.0,
+        el_reward_per_block_eth=0.0,
+        total_staked_eth=34_650_000.0,
+        collateral_per_key_share_eth=0.5,
+    )
     q = quote(s)
     r = 343 * 82_181.25 / 1e9
     assert q.gross_apr == pytest.approx(r, rel=1e-12)

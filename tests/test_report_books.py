@@ -126,8 +126,13 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
     pdf = out / "base.pdf"
     cover = pdfcheck.flat(pdfcheck.page_text(pdf, 1))
     base = shipped("base")
-    for text in ("Diva Staking — scenario report", "base", base.description[:40], "divaecon",
-                 "data/scenarios/base.yaml"):
+    for text in (
+        "Diva Staking — scenario report",
+        "base",
+        base.description[:40],
+        "divaecon",
+        "data/scenarios/base.yaml",
+    ):
         assert text in cover, text
     import hashlib
 
@@ -135,15 +140,29 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
     assert "page 1 of" not in cover, "the cover has no running header or page number"
     summary = pdfcheck.flat(pdfcheck.page_text(pdf, 2))
     assert summary.startswith("Diva Staking — scenario report scenario: base Executive summary")
-    for label in ("divETH staker APR", "Operator APR on collateral, queued", "Operator APR on collateral, assigned",
-                  "Operator reward per key share", "Collateral locked", "Validator availability"):
+    for label in (
+        "divETH staker APR",
+        "Operator APR on collateral, queued",
+        "Operator APR on collateral, assigned",
+        "Operator reward per key share",
+        "Collateral locked",
+        "Validator availability",
+    ):
         assert label in summary, label
     d = base.diva  # collateral locked = validators × key shares × collateral per key share
-    assert f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" \
-        in summary
+    assert (
+        f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" in summary
+    )
     text = pdfcheck.flat(pdfcheck.page_text(pdf))
-    for heading in ("Contents", "01 · Staking APR", "02 · Collateral and operator yield", "03 · DVT fault tolerance",
-                    "04 · Protocol comparison", "05 · Network growth", "Where the APR comes from"):
+    for heading in (
+        "Contents",
+        "01 · Staking APR",
+        "02 · Collateral and operator yield",
+        "03 · DVT fault tolerance",
+        "04 · Protocol comparison",
+        "05 · Network growth",
+        "Where the APR comes from",
+    ):
         assert heading in text, heading
     assert ideal_cl_apr_text(base.ethereum.total_staked_eth) in text
 
@@ -158,10 +177,12 @@ def test_page_numbers_and_contents_read_back(batch: tuple[Path, reports.BatchRes
             assert f"page {i} of {n}" in pdfcheck.page_text(pdf, i), f"{pdf.name} page {i}"
         outline = pdfcheck.outline(pdf)
         contents_page = next(p for _d, t, p in outline if t == "Contents")
-        entries = re.findall(r"^\s*(\S.*?\S)\s*\.*\s+(\d+)\s*$", pdfcheck.page_text(pdf, contents_page, layout=True),
-                             re.M)
-        entries = [(title.rstrip(" ."), int(page)) for title, page in entries
-                   if not title.startswith(("page ", "divaecon "))]
+        entries = re.findall(
+            r"^\s*(\S.*?\S)\s*\.*\s+(\d+)\s*$", pdfcheck.page_text(pdf, contents_page, layout=True), re.M
+        )
+        entries = [
+            (title.rstrip(" ."), int(page)) for title, page in entries if not title.startswith(("page ", "divaecon "))
+        ]
         assert len(entries) >= 5, entries
         # white space aside: Chromium's outline joins a wrapped heading's lines without a space
         headings = [("".join(t.split()), p) for _d, t, p in outline]
@@ -170,8 +191,7 @@ def test_page_numbers_and_contents_read_back(batch: tuple[Path, reports.BatchRes
             assert title in pdfcheck.flat(pdfcheck.page_text(pdf, page)), f"{pdf.name}: {title!r} not on {page}"
 
 
-def test_no_page_under_half_full_unless_a_section_ends(batch: tuple[Path, reports.BatchResult],
-                                                       tmp_path: Path) -> None:
+def test_no_page_under_half_full_unless_a_section_ends(batch: tuple[Path, reports.BatchResult], tmp_path: Path) -> None:
     out, _ = batch
     for pdf in _pdfs(out):
         n = pdfcheck.page_count(pdf)
@@ -215,16 +235,24 @@ def test_fonts_embedded_text_selectable_figures_vector(batch: tuple[Path, report
 def test_comparison_book(batch: tuple[Path, reports.BatchResult]) -> None:
     out, result = batch
     text = pdfcheck.flat(pdfcheck.page_text(out / "comparison.pdf"))
-    for heading in ("Diva Staking — scenario comparison", "Summary", "Key figures and inputs",
-                    "Where the scenarios differ", "Operator yield and fault tolerance", "Diva and its peers",
-                    "Simulated network", "diva.collateral_per_key_share_eth"):
+    for heading in (
+        "Diva Staking — scenario comparison",
+        "Summary",
+        "Key figures and inputs",
+        "Where the scenarios differ",
+        "Operator yield and fault tolerance",
+        "Diva and its peers",
+        "Simulated network",
+        "diva.collateral_per_key_share_eth",
+    ):
         assert heading in text, heading
     assert "base" in text and "low-collateral" in text
     # collateral locked = validators × 16 key shares × collateral per key share, from the files
     for name in ("base", "low-collateral"):
         d = shipped(name).diva
-        assert f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" \
-            in text
+        assert (
+            f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" in text
+        )
     index = (out / "index.html").read_text()
     assert index.count('class="ok"') == 3 and 'href="comparison.pdf"' in index and 'href="base.pdf"' in index
     assert result.comparison is not None and result.comparison.status == "ok"
@@ -232,8 +260,9 @@ def test_comparison_book(batch: tuple[Path, reports.BatchResult]) -> None:
 
 def test_letter_paper(tmp_path: Path) -> None:
     _need_tools()
-    pdf = reports.html_to_pdf("<html><body><h1>Letter</h1><p>text</p></body></html>", tmp_path / "l.pdf",
-                              paper="letter")
+    pdf = reports.html_to_pdf(
+        "<html><body><h1>Letter</h1><p>text</p></body></html>", tmp_path / "l.pdf", paper="letter"
+    )
     w, h = pdfcheck.page_size_pt(pdf)
     assert abs(w - 612) < 1 and abs(h - 792) < 1  # 8.5 × 11 in
     pdf = reports.html_to_pdf("<html><body><h1>A4</h1></body></html>", tmp_path / "a.pdf")
@@ -244,14 +273,17 @@ def test_letter_paper(tmp_path: Path) -> None:
 # --- faults ----------------------------------------------------------------------------------
 
 
-def test_a_failing_book_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_book_fails_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The broken scenario's book fails with its log; the others and the comparison of the
     scenarios that succeeded are delivered; an older PDF of the broken book is removed; exit 1."""
     _need_tools()
     stake = 20_000_000.0
-    good = write_scenario(tmp_path / "stake20m.yaml", Scenario().override(
-        name="stake20m", description="20M ETH staked", total_staked_eth=stake))
+    good = write_scenario(
+        tmp_path / "stake20m.yaml",
+        Scenario().override(name="stake20m", description="20M ETH staked", total_staked_eth=stake),
+    )
     bad = write_scenario(tmp_path / "broken.yaml", Scenario().override(name="broken"))
     fragile = failing_notebook(tmp_path / "09_fragile.ipynb")
     out = tmp_path / "reports"
@@ -260,8 +292,25 @@ def test_a_failing_book_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     monkeypatch.chdir(tmp_path)  # a relative --out, as `make report` gives
     with pytest.raises(SystemExit) as exited:
-        main(["report", "--scenario", str(good), "--scenario", str(bad), "--notebook", "01", "--notebook",
-              str(fragile), "--out", "reports", "--quick", "--jobs", "2", "--split"])
+        main(
+            [
+                "report",
+                "--scenario",
+                str(good),
+                "--scenario",
+                str(bad),
+                "--notebook",
+                "01",
+                "--notebook",
+                str(fragile),
+                "--out",
+                "reports",
+                "--quick",
+                "--jobs",
+                "2",
+                "--split",
+            ]
+        )
     captured = capsys.readouterr()
     assert exited.value.code == 1, captured.err
     assert Path.cwd() == tmp_path  # parallel kernels never move the process's directory
@@ -276,8 +325,13 @@ def test_a_failing_book_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not no_temporaries(out)
 
     text = pdfcheck.flat(pdfcheck.page_text(out / "stake20m.pdf"))
-    for heading in ("01 · Staking APR", "09 · Fragile report", "Key figures", "APR against total ETH staked",
-                    "20M ETH staked"):
+    for heading in (
+        "01 · Staking APR",
+        "09 · Fragile report",
+        "Key figures",
+        "APR against total ETH staked",
+        "20M ETH staked",
+    ):
         assert heading in text, heading
     chapter = text.split("What an Ethereum validator earns")[1]  # after the contents
     key_figures = chapter.split("Key figures")[1].split("APR against total ETH staked")[0]
@@ -298,12 +352,24 @@ def test_uptime_zero_runs_every_chapter(tmp_path: Path) -> None:
     """operator_uptime: 0 is allowed; every chapter of its book runs, without warnings."""
     _need_tools()
     path = write_scenario(tmp_path / "zero.yaml", Scenario().override(name="zero-uptime", operator_uptime=0.0))
-    result = reports.run_batch(reports.load_scenario_inputs([path]), reports.resolve_notebooks([]),
-                               tmp_path / "out", quick=True, progress=False, comparison=False, formats=("html",))
+    result = reports.run_batch(
+        reports.load_scenario_inputs([path]),
+        reports.resolve_notebooks([]),
+        tmp_path / "out",
+        quick=True,
+        progress=False,
+        comparison=False,
+        formats=("html",),
+    )
     assert result.ok, result.books[0].error
     nb = nbformat.read(tmp_path / "out" / "zero-uptime" / "book.ipynb", as_version=4)
-    stderr = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "stream" and o.name == "stderr"]
+    stderr = [
+        o.text
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream" and o.name == "stderr"
+    ]
     assert not stderr
 
 
@@ -313,9 +379,13 @@ def test_sigterm_leaves_complete_files_only(tmp_path: Path) -> None:
     _need_tools()
     out = tmp_path / "reports"
     env = {**os.environ, "DIVAECON_PROGRESS": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "divaecon.cli", "report", "--out", str(out), "--quick",
-                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "divaecon.cli", "report", "--out", str(out), "--quick", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not any(out.glob("*.pdf")) and proc.poll() is None:
         time.sleep(0.2)
@@ -393,11 +463,12 @@ def test_hostile_strings_are_shown_as_text_and_nothing_runs_or_loads(tmp_path: P
     script runs, no file is read, no request leaves the printer."""
     _need_tools()
     port = local_server
-    name = (f"<script>document.write('XSS'+'RAN')</script> $x^2$ **bold** "
-            f"<img src=http://127.0.0.1:{port}/name.png>")
-    description = (f'<iframe src="file:///etc/passwd"></iframe> [link](http://127.0.0.1:{port}/md) '
-                   f"![pic](http://127.0.0.1:{port}/md.png) \\(a+b\\) $$c$$ "
-                   f"<img src=x onerror=\"fetch('http://127.0.0.1:{port}/onerror')\"> # not a heading")
+    name = f"<script>document.write('XSS'+'RAN')</script> $x^2$ **bold** <img src=http://127.0.0.1:{port}/name.png>"
+    description = (
+        f'<iframe src="file:///etc/passwd"></iframe> [link](http://127.0.0.1:{port}/md) '
+        f"![pic](http://127.0.0.1:{port}/md.png) \\(a+b\\) $$c$$ "
+        f"<img src=x onerror=\"fetch('http://127.0.0.1:{port}/onerror')\"> # not a heading"
+    )
     folder = tmp_path / "in"
     folder.mkdir()
     path = write_scenario(folder / "cost $5 <i>x &amp; y.yaml", Scenario().override(name=name, description=description))
@@ -413,17 +484,26 @@ def test_hostile_strings_are_shown_as_text_and_nothing_runs_or_loads(tmp_path: P
         text = squash(pdfcheck.page_text(pdf))
         assert "XSSRAN" not in text.replace("'XSS'+'RAN'", ""), "a script ran"
         assert squash(passwd_line) not in text and "LOADED-FROM-LOCAL-SERVER" not in text
-        for shown in ("<script>document.write('XSS'+'RAN')</script>", "$x^2$", "**bold**",
-                      f"<img src=http://127.0.0.1:{port}/name.png>"):
+        for shown in (
+            "<script>document.write('XSS'+'RAN')</script>",
+            "$x^2$",
+            "**bold**",
+            f"<img src=http://127.0.0.1:{port}/name.png>",
+        ):
             assert squash(shown) in text, (pdf.name, shown)
     cover = squash(pdfcheck.page_text(book, 1))
-    for shown in ('<iframe src="file:///etc/passwd"></iframe>', f"[link](http://127.0.0.1:{port}/md)",
-                  f"![pic](http://127.0.0.1:{port}/md.png)", "\\(a+b\\) $$c$$",
-                  "fetch('http://127.0.0.1", "# not a heading", "cost $5 <i>x &amp; y.yaml"):
+    for shown in (
+        '<iframe src="file:///etc/passwd"></iframe>',
+        f"[link](http://127.0.0.1:{port}/md)",
+        f"![pic](http://127.0.0.1:{port}/md.png)",
+        "\\(a+b\\) $$c$$",
+        "fetch('http://127.0.0.1",
+        "# not a heading",
+        "cost $5 <i>x &amp; y.yaml",
+    ):
         assert squash(shown) in cover, shown
     # a figure title with the name: matplotlib drew the $…$ as typed (SVG text, read back)
-    assert squash("scenario: <script>document.write('XSS'+'RAN')</script> $x^2$") in squash(
-        pdfcheck.page_text(book))
+    assert squash("scenario: <script>document.write('XSS'+'RAN')</script> $x^2$") in squash(pdfcheck.page_text(book))
     index = (out / "index.html").read_text()
     assert "<script>document" not in index and "&lt;script&gt;document.write" in index
 

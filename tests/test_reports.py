@@ -57,19 +57,30 @@ def test_resolve_notebooks() -> None:
         reports.resolve_notebooks(["01", "staking_apr"])
 
 
-@pytest.mark.parametrize("name,slug", [("base", "base"), ("../../etc/passwd", "etc-passwd"),
-                                       ("a b/c", "a-b-c"), ("...", "scenario"), ("low-collateral", "low-collateral")])
+@pytest.mark.parametrize(
+    "name,slug",
+    [
+        ("base", "base"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a b/c", "a-b-c"),
+        ("...", "scenario"),
+        ("low-collateral", "low-collateral"),
+    ],
+)
 def test_scenario_slug_stays_inside_out_dir(name: str, slug: str) -> None:
     assert reports.scenario_slug(name) == slug
 
 
-@pytest.mark.parametrize("bad", [
-    "x = 1; import os",
-    "__import__('os').system('touch /tmp/divaecon-pwned')",
-    "class",
-    "scenario_yaml\nimport os",
-    "1abc",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "x = 1; import os",
+        "__import__('os').system('touch /tmp/divaecon-pwned')",
+        "class",
+        "scenario_yaml\nimport os",
+        "1abc",
+    ],
+)
 def test_injected_parameter_names_are_refused(bad: str) -> None:
     with pytest.raises(DivaeconError, match=r"not a Python identifier|not declared"):
         reports.notebook_parameters(NB01, Scenario(), extra={bad: 1})
@@ -175,8 +186,19 @@ def test_previous_outputs_removed_only_if_a_batch_wrote_them(tmp_path: Path) -> 
         (out / rel).write_text("x")
     outside = tmp_path / "precious.txt"
     outside.write_text("keep")
-    (out / reports.MANIFEST).write_text(json.dumps({"outputs": [
-        "old-scenario.pdf", "old-scenario/book.ipynb", "index.html", "../precious.txt", "/etc/hostname"]}))
+    (out / reports.MANIFEST).write_text(
+        json.dumps(
+            {
+                "outputs": [
+                    "old-scenario.pdf",
+                    "old-scenario/book.ipynb",
+                    "index.html",
+                    "../precious.txt",
+                    "/etc/hostname",
+                ]
+            }
+        )
+    )
     book = BookJob("base", "t", [ScenarioInput(Scenario(), "base.yaml", "0" * 64)])
     _remove_previous_outputs(out, [book])
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -226,9 +248,11 @@ def test_user_text_is_literal_in_markdown_and_figures() -> None:
 
 
 def test_clean_html_keeps_tables_and_drops_active_content() -> None:
-    dirty = ('<table class="divaecon-table"><tr><td onclick="x()">1</td></tr></table>'
-             '<script>alert(1)</script><iframe src="file:///etc/passwd"></iframe>'
-             '<img src="http://127.0.0.1:1/x.png"><a href="javascript:alert(1)">a</a><style>*{}</style>')
+    dirty = (
+        '<table class="divaecon-table"><tr><td onclick="x()">1</td></tr></table>'
+        '<script>alert(1)</script><iframe src="file:///etc/passwd"></iframe>'
+        '<img src="http://127.0.0.1:1/x.png"><a href="javascript:alert(1)">a</a><style>*{}</style>'
+    )
     clean = reports.clean_html(dirty)
     assert '<table class="divaecon-table"><tbody><tr><td>1</td></tr></tbody></table>' in clean
     for bad in ("script", "iframe", "img", "javascript:", "onclick", "style"):

@@ -25,16 +25,28 @@ def test_report_has_every_figure_of_the_issue(report):
     d = report.as_dict()
     json.dumps(d, allow_nan=False)  # JSON-ready: no NaN or infinity
     mc = d["monte_carlo"]
-    for key in ("mean_loss_eth", "loss_quantiles_eth", "key_share_loss_quantiles_eth",
-                "key_share_loss_exceeds_collateral_probability", "shortfall_probability",
-                "expected_shortfall_eth", "shortfall_apr", "mean_loss_per_eth_staked"):
+    for key in (
+        "mean_loss_eth",
+        "loss_quantiles_eth",
+        "key_share_loss_quantiles_eth",
+        "key_share_loss_exceeds_collateral_probability",
+        "shortfall_probability",
+        "expected_shortfall_eth",
+        "shortfall_apr",
+        "mean_loss_per_eth_staked",
+    ):
         assert key in mc
     assert set(mc["loss_quantiles_eth"]) == {"p95", "p99", "p99.9"}
     for target in ("loss_probability", "shortfall_apr"):
         req = d["required_collateral_per_key_share_eth"][target]
         assert req["monte_carlo_low"] <= req["exact"] <= req["monte_carlo_high"]
-    assert {row["event"] for row in d["by_class"]} >= {"inactivity leak", "client slashing", "theft",
-                                                       "regional outage", "abandonment"}
+    assert {row["event"] for row in d["by_class"]} >= {
+        "inactivity leak",
+        "client slashing",
+        "theft",
+        "regional outage",
+        "abandonment",
+    }
 
 
 def test_report_takes_the_scenario_defaults_and_overrides():
@@ -55,8 +67,13 @@ def test_risk_adjusted_yields_are_the_quote_minus_expected_losses(report):
     y = report.yields
     # with no losses the operator APR is the quote's assigned APR (same formula, same inputs)
     assert y["operator_apr"] == pytest.approx(
-        protocol.operator_apr_assigned(q.staker_apr, q.operator_reward_per_key_share_eth_per_year, 1.0,
-                                       q.collateral_penalty_per_key_share_eth_per_year))
+        protocol.operator_apr_assigned(
+            q.staker_apr,
+            q.operator_reward_per_key_share_eth_per_year,
+            1.0,
+            q.collateral_penalty_per_key_share_eth_per_year,
+        )
+    )
     assert y["operator_apr_net"] < y["operator_apr"]
     assert y["staker_apr_net"] < y["staker_apr"] == pytest.approx(q.staker_apr)
     exact = closed_form.model_figures(risk_model(s), 1.0)

@@ -38,8 +38,14 @@ def test_fit_lands_near_the_hot_week_percentiles_it_was_not_fitted_to(el):
 
 def test_mean_equals_the_integral_of_the_survival_function(el):
     # E[X] = ∫ S(x) dx for X ≥ 0, integrated here independently of the class's own integral.
-    val, _ = integrate.quad(lambda u: float(el.sf(np.exp(u))) * np.exp(u), np.log(1e-12), np.log(1000.0),
-                            points=[np.log(9.0)], limit=500, epsrel=1e-10)
+    val, _ = integrate.quad(
+        lambda u: float(el.sf(np.exp(u))) * np.exp(u),
+        np.log(1e-12),
+        np.log(1000.0),
+        points=[np.log(9.0)],
+        limit=500,
+        epsrel=1e-10,
+    )
     assert val == pytest.approx(el.mean(), rel=1e-6)
 
 

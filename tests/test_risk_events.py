@@ -75,8 +75,7 @@ def test_leaks_match_the_spec_walk(epochs):
 def test_the_leak_table_interpolates_the_walk():
     for epochs in (3, 401, 1_499, 3_333, 4_321, 5_001, 7_777, 26_999):
         exact = spec_leak_walk(epochs)
-        assert float(events.leak_loss_from_table(np.array([float(epochs)]), 32.0)[0]) == pytest.approx(
-            exact, abs=5e-3)
+        assert float(events.leak_loss_from_table(np.array([float(epochs)]), 32.0)[0]) == pytest.approx(exact, abs=5e-3)
 
 
 def test_slashing_losses_by_hand():
@@ -123,8 +122,15 @@ def _lognormal_expect(fn, mean_days, sigma, kinks_days=()):
     """E[fn(D)] for D lognormal with this mean: quad over the normal z behind D, split at kinks."""
     mu = math.log(mean_days) - sigma**2 / 2
     pts = sorted((math.log(k) - mu) / sigma for k in kinks_days if k > 0 and abs(math.log(k) - mu) < 12 * sigma)
-    val, _ = integrate.quad(lambda z: fn(math.exp(mu + sigma * z)) * stats.norm.pdf(z), -12, 12,
-                            points=pts or None, limit=500, epsabs=1e-16, epsrel=1e-10)
+    val, _ = integrate.quad(
+        lambda z: fn(math.exp(mu + sigma * z)) * stats.norm.pdf(z),
+        -12,
+        12,
+        points=pts or None,
+        limit=500,
+        epsabs=1e-16,
+        epsrel=1e-10,
+    )
     return val
 
 
@@ -134,9 +140,11 @@ def test_outage_closed_forms_against_quadrature(b):
     cls = events.duration_class("x", "outage", 16, 11, 1.0, 0.5, 0.0, mean_days, sigma, a, 32.0)
     kinks = (b / a, 32.0 / a)
     assert float(cls.excess_eth(np.array([b]))[0]) == pytest.approx(
-        _lognormal_expect(lambda d: max(min(a * d, 32.0) - b, 0.0), mean_days, sigma, kinks), rel=1e-6, abs=1e-15)
+        _lognormal_expect(lambda d: max(min(a * d, 32.0) - b, 0.0), mean_days, sigma, kinks), rel=1e-6, abs=1e-15
+    )
     assert float(cls.survival(np.array([b]))[0]) == pytest.approx(
-        _lognormal_expect(lambda d: float(min(a * d, 32.0) > b), mean_days, sigma, kinks), rel=1e-6, abs=1e-15)
+        _lognormal_expect(lambda d: float(min(a * d, 32.0) > b), mean_days, sigma, kinks), rel=1e-6, abs=1e-15
+    )
 
 
 def test_leak_expectations_against_quadrature():
@@ -179,7 +187,12 @@ def test_theft_class_by_hand():
     # largest of a Poisson number of blocks: P(M > x) = 1 − exp(−Λ S(x))
     assert float(cls.max_survival(np.array([11.0]))[0]) == pytest.approx(1 - math.exp(-lam * float(el.sf(11.0))))
     for b in (0.0, 1.0, 11.0, 100.0):
-        quad, _ = integrate.quad(lambda v: (1 - math.exp(-lam * float(el.sf(math.exp(v))))) * math.exp(v),
-                                 math.log(max(b, 1e-12)), math.log(1000.0), points=[math.log(9.0)] if b < 9 else None,
-                                 limit=500, epsrel=1e-10)
+        quad, _ = integrate.quad(
+            lambda v: (1 - math.exp(-lam * float(el.sf(math.exp(v))))) * math.exp(v),
+            math.log(max(b, 1e-12)),
+            math.log(1000.0),
+            points=[math.log(9.0)] if b < 9 else None,
+            limit=500,
+            epsrel=1e-10,
+        )
         assert float(cls.excess_eth(np.array([b]))[0]) == pytest.approx(quad, rel=1e-5, abs=1e-12)

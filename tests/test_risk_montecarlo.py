@@ -118,8 +118,10 @@ def test_same_seed_same_numbers_whatever_the_threads(model):
         (lambda m: simulate_losses(m, 10, importance_floor=0.0), "importance_floor"),
         (lambda m: simulate_losses(m, 1_000).summary(-1.0), "collateral_per_key_share_eth = -1.0"),
         (lambda m: simulate_losses(m, 1_000).required_collateral(), "exactly one"),
-        (lambda m: simulate_losses(m, 1_000).required_collateral(target_loss_probability=2.0),
-         "target_loss_probability = 2.0"),
+        (
+            lambda m: simulate_losses(m, 1_000).required_collateral(target_loss_probability=2.0),
+            "target_loss_probability = 2.0",
+        ),
         (lambda m: closed_form.required_collateral(m, target_shortfall_apr=0.0), "target_shortfall_apr = 0.0"),
     ],
 )
@@ -154,7 +156,8 @@ def test_tail_structures_agree_with_brute_force():
         def shortfall(c, w=w, seizable=seizable, loss=loss, c_event=c_event):
             covered = seizable > 0
             return np.sum(w[~covered] * loss[~covered]) + np.sum(
-                (w * seizable)[covered] * np.maximum(c_event[covered] - c, 0.0))
+                (w * seizable)[covered] * np.maximum(c_event[covered] - c, 0.0)
+            )
 
         for target in (1e-6, 1e-4, 1e-2, 1.0):
             c = curve.solve(target)

@@ -27,8 +27,9 @@ def test_every_risk_figure_has_unit_source_and_scenario(report):
         "loss_distribution": plotting.risk_loss_distribution(report),
         "vs_rates": plotting.required_collateral_vs_rates(SCENARIO, points=3),
         "frontier": plotting.risk_frontier(SCENARIO),
-        "tornado": plotting.risk_tornado(tornado(SCENARIO, parameters=["leak_rate_per_year", "leak_duration_days"]),
-                                         SCENARIO.name),
+        "tornado": plotting.risk_tornado(
+            tornado(SCENARIO, parameters=["leak_rate_per_year", "leak_duration_days"]), SCENARIO.name
+        ),
         "both_sides": plotting.collateral_both_sides(SCENARIO),
     }
     try:
@@ -47,16 +48,19 @@ def test_risk_figures_show_their_unit(figure):
     assert in_label or any(u in shown for u in ("%", "ETH", "divETH")), (figure.key, shown)
 
 
-@pytest.mark.parametrize(("key", "value", "text"), [
-    # written out by hand: what a reader expects to see
-    ("shortfall_probability_per_validator_year", 0.001067, "0.107 % (1 in 937)"),
-    ("shortfall_probability_per_validator_year", 0.0, "0 %"),
-    ("shortfall_apr", 0.000286, "0.0286 %"),
-    ("staker_apr_net", 0.02784, "2.784 %"),
-    ("required_collateral_loss_probability_eth", 3.5597, "3.560 divETH"),
-    ("required_collateral_shortfall_apr_eth", float("inf"), "∞"),
-    ("loss_p999_eth", 8.486, "8.4860 ETH"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        # written out by hand: what a reader expects to see
+        ("shortfall_probability_per_validator_year", 0.001067, "0.107 % (1 in 937)"),
+        ("shortfall_probability_per_validator_year", 0.0, "0 %"),
+        ("shortfall_apr", 0.000286, "0.0286 %"),
+        ("staker_apr_net", 0.02784, "2.784 %"),
+        ("required_collateral_loss_probability_eth", 3.5597, "3.560 divETH"),
+        ("required_collateral_shortfall_apr_eth", float("inf"), "∞"),
+        ("loss_p999_eth", 8.486, "8.4860 ETH"),
+    ],
+)
 def test_risk_formats(key, value, text):
     assert figures.text(key, value) == text
 

@@ -28,9 +28,18 @@ def test_the_rates_are_the_event_rates():
 
 
 @settings(max_examples=25)
-@given(name=st.sampled_from(RATES), factor=st.floats(0.0, 1.0), target=st.sampled_from(
-    [{"target_loss_probability": 1e-4}, {"target_loss_probability": 1e-3}, {"target_shortfall_apr": 1e-4},
-     {"target_shortfall_apr": 1e-5}]))
+@given(
+    name=st.sampled_from(RATES),
+    factor=st.floats(0.0, 1.0),
+    target=st.sampled_from(
+        [
+            {"target_loss_probability": 1e-4},
+            {"target_loss_probability": 1e-3},
+            {"target_shortfall_apr": 1e-4},
+            {"target_shortfall_apr": 1e-5},
+        ]
+    ),
+)
 def test_required_collateral_falls_as_a_rate_falls(name, factor, target):
     base_rate = getattr(BASE.risk, name)
     lower = BASE.override(**{f"risk.{name}": base_rate * factor})
@@ -81,8 +90,11 @@ def test_more_collateral_never_raises_stakers_risk(c):
     # what collateral does not cover, stakers pay: covered + shortfall = loss (theft aside)
     honest = f.operator_collateral_loss_eth + f.expected_shortfall_eth
     theft = f.by_class[-1]
-    assert np.allclose(honest + theft.collateral_loss_eth - theft.expected_shortfall_eth + theft.expected_shortfall_eth,
-                       f.mean_loss_eth, rtol=1e-9)
+    assert np.allclose(
+        honest + theft.collateral_loss_eth - theft.expected_shortfall_eth + theft.expected_shortfall_eth,
+        f.mean_loss_eth,
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.parametrize("target", [{"target_loss_probability": 1e-4}, {"target_shortfall_apr": 1e-4}])
@@ -95,8 +107,15 @@ def test_monte_carlo_required_collateral_falls_with_the_leak_rate(target):
     assert low.high < high.low
 
 
-@pytest.mark.parametrize("target", [{"target_loss_probability": 1e-4}, {"target_loss_probability": 1e-6},
-                                    {"target_shortfall_apr": 1e-4}, {"target_shortfall_apr": 1e-6}])
+@pytest.mark.parametrize(
+    "target",
+    [
+        {"target_loss_probability": 1e-4},
+        {"target_loss_probability": 1e-6},
+        {"target_shortfall_apr": 1e-4},
+        {"target_shortfall_apr": 1e-6},
+    ],
+)
 @pytest.mark.parametrize("rtol", [1e-3, 1e-6, 1e-9])
 def test_required_collateral_meets_the_target_within_its_tolerance(target, rtol):
     # The answer meets the target, and a hair below it (rtol of the answer less) does not: the

@@ -28,9 +28,16 @@ from divaecon.units import apr_to_apy
 
 REL = 1e-9
 SUMMARY_KEYS = (
-    "staker_apy", "operator_apy_queued", "operator_apy_assigned", "queue_wait_mean_days",
-    "queue_wait_p95_days", "peak_collateral_locked_eth", "cash_drag", "final_active_validators",
-    "final_diveth_supply", "wdiveth_rate",
+    "staker_apy",
+    "operator_apy_queued",
+    "operator_apy_assigned",
+    "queue_wait_mean_days",
+    "queue_wait_p95_days",
+    "peak_collateral_locked_eth",
+    "cash_drag",
+    "final_active_validators",
+    "final_diveth_supply",
+    "wdiveth_rate",
 )
 
 
@@ -102,9 +109,15 @@ def p95_within_tolerance(engine: float, exact: float) -> bool:
     return exact <= engine <= 1.03 * exact
 
 
-def compare_with_reference(res: Any, scenarios: list[Scenario], days: int, every: int,
-                           draws: dict[int, list[dict[str, float]]] | None = None, seeds: int = 1,
-                           rel: float = REL) -> None:
+def compare_with_reference(
+    res: Any,
+    scenarios: list[Scenario],
+    days: int,
+    every: int,
+    draws: dict[int, list[dict[str, float]]] | None = None,
+    seeds: int = 1,
+    rel: float = REL,
+) -> None:
     ts = res.timeseries
     for i, sc in enumerate(scenarios):
         for seed in range(seeds):
@@ -164,11 +177,20 @@ def _capture_draws(store: dict[int, list[dict[str, float]]]) -> Any:
 
 
 def test_monte_carlo_engine_equals_scalar_reference_given_the_same_draws() -> None:
-    scenarios = [MC.override(name="a"), MC.override(name="b", collateral_per_key_share_eth=1.0,
-                                                    failure_correlation=0.2)]
+    scenarios = [
+        MC.override(name="a"),
+        MC.override(name="b", collateral_per_key_share_eth=1.0, failure_correlation=0.2),
+    ]
     store: dict[int, list[dict[str, float]]] = {}
-    res = simulate(scenarios, seeds=2, days=200, record=list(RECORDABLE), record_every_days=10,
-                   rng=7, on_step=_capture_draws(store))
+    res = simulate(
+        scenarios,
+        seeds=2,
+        days=200,
+        record=list(RECORDABLE),
+        record_every_days=10,
+        rng=7,
+        on_step=_capture_draws(store),
+    )
     # the draws did something
     assert res.summary["wdiveth_rate"].nunique() == 4
     assert any(d["slashings"] > 0 for row in store.values() for d in row)
@@ -206,8 +228,15 @@ def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
 
     def hook(t: int, s: Any) -> None:
         inflow = s["deposits_eth"] + s["rewards_eth"]
-        accounted = (s["buffer_eth"] + s["pending_eth"] + s["active_eth"] + s["withdrawing_eth"]
-                     + s["withdrawn_eth"] + s["paid_out_eth"] + s["penalties_eth"])
+        accounted = (
+            s["buffer_eth"]
+            + s["pending_eth"]
+            + s["active_eth"]
+            + s["withdrawing_eth"]
+            + s["withdrawn_eth"]
+            + s["paid_out_eth"]
+            + s["penalties_eth"]
+        )
         if not close(inflow, accounted, rel=REL, abs_=1e-9 * max(1.0, float(np.max(inflow)))):
             errors.append(f"day {t}: ETH in {inflow} != accounted {accounted}")
         split = s["staker_rewards_eth"] + s["operator_rewards_eth"] + s["treasury_rewards_eth"]
@@ -220,12 +249,21 @@ def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
             errors.append(f"day {t}: divETH supply is not the pool's ETH less what it owes")
         if not close(s["penalties_eth"], s["penalties_covered_eth"] + s["staker_loss_eth"]):
             errors.append(f"day {t}: penalties not all covered or lost")
-        if not close(s["withdrawal_requests_eth"], s["withdrawn_eth"] + s["withdrawals_owed_eth"],
-                     abs_=1e-9 * max(1.0, float(np.max(s["withdrawal_requests_eth"])))):
+        if not close(
+            s["withdrawal_requests_eth"],
+            s["withdrawn_eth"] + s["withdrawals_owed_eth"],
+            abs_=1e-9 * max(1.0, float(np.max(s["withdrawal_requests_eth"]))),
+        ):
             errors.append(f"day {t}: a withdrawal request neither paid nor owed")
         tol = 1e-9 * np.maximum(1.0, pool)
-        for name in ("pending_eth", "queued_collateral_eth", "assigned_collateral_eth", "withdrawing_eth",
-                     "withdrawals_owed_eth", "exiting_validators"):
+        for name in (
+            "pending_eth",
+            "queued_collateral_eth",
+            "assigned_collateral_eth",
+            "withdrawing_eth",
+            "withdrawals_owed_eth",
+            "exiting_validators",
+        ):
             if np.any(s[name] < -tol):
                 errors.append(f"day {t}: {name} negative")
         if np.any(s["exiting_validators"] > s["active_validators"] + 1e-9):
@@ -247,17 +285,23 @@ def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
 @given(st.lists(scenario_strategy(), min_size=1, max_size=3), st.integers(10, 300))
 def test_eth_is_conserved_at_every_step(scenarios: list[Scenario], days: int) -> None:
     errors: list[str] = []
-    simulate([s.override(name=f"s{i}") for i, s in enumerate(scenarios)], days=days,
-             on_step=conservation_hook(errors))
+    simulate([s.override(name=f"s{i}") for i, s in enumerate(scenarios)], days=days, on_step=conservation_hook(errors))
     assert errors == []
 
 
 def test_eth_is_conserved_under_monte_carlo_draws_and_slashings() -> None:
     errors: list[str] = []
-    heavy = MC.override(slashing_rate_per_validator_per_year=0.2, collateral_per_key_share_eth=0.001,
-                        withdrawal_rate_per_year=1.0)
-    res = simulate([MC, heavy.override(name="heavy")], seeds=2, days=365, rng=3,
-                   on_step=conservation_hook(errors), record=list(RECORDABLE))
+    heavy = MC.override(
+        slashing_rate_per_validator_per_year=0.2, collateral_per_key_share_eth=0.001, withdrawal_rate_per_year=1.0
+    )
+    res = simulate(
+        [MC, heavy.override(name="heavy")],
+        seeds=2,
+        days=365,
+        rng=3,
+        on_step=conservation_hook(errors),
+        record=list(RECORDABLE),
+    )
     assert errors == []
     last = res.timeseries.groupby("scenario", observed=True).last()
     assert last.loc["heavy", "penalties_eth"] > 0
@@ -273,8 +317,9 @@ def test_conservation_check_catches_a_leak() -> None:
     def leaky(t: int, s: Any) -> None:
         hook(t, {**s, "buffer_eth": s["buffer_eth"] * (1 - 1e-6)})
 
-    simulate(Scenario().override(initial_collateral_eth=0.0, collateral_deposit_eth_per_day=0.0), days=40,
-             on_step=leaky)
+    simulate(
+        Scenario().override(initial_collateral_eth=0.0, collateral_deposit_eth_per_day=0.0), days=40, on_step=leaky
+    )
     assert errors and all("ETH in" in e or "supply" in e for e in errors)
 
 
@@ -300,9 +345,19 @@ def test_first_validator_by_hand() -> None:
     # By hand: the buffer gains 10 + 4 = 14 ETH a day and the queue 4 divETH a day. 32 ETH are
     # there at the end of day 2 (42 ETH) but 16 divETH of collateral only at the end of day 3
     # (4 days x 4): the first validator is created on day 3 and, 2 days later, active on day 5.
-    res = simulate(TINY, days=8, record_every_days=1,
-                   record=["validators_created", "active_validators", "buffer_eth",
-                           "queued_collateral_eth", "pending_eth", "assigned_collateral_eth"])
+    res = simulate(
+        TINY,
+        days=8,
+        record_every_days=1,
+        record=[
+            "validators_created",
+            "active_validators",
+            "buffer_eth",
+            "queued_collateral_eth",
+            "pending_eth",
+            "assigned_collateral_eth",
+        ],
+    )
     ts = res.timeseries.set_index("day")
     assert list(ts["validators_created"]) == [0, 0, 0, 1, 1, 1, 1, 2]
     assert list(ts["active_validators"]) == [0, 0, 0, 0, 0, 1, 1, 1]
@@ -325,10 +380,18 @@ def test_first_validator_by_hand() -> None:
 
 def _steady(**kw: Any) -> Scenario:
     return Scenario(name="steady").override(
-        deposit_mode="constant", staker_deposit_eth_per_day=0.0, initial_staker_eth=1_600_000.0,
-        initial_collateral_eth=1_600_000.0, collateral_deposit_eth_per_day=600.0,
-        withdrawal_rate_per_year=0.0, ethereum_stake_growth_eth_per_day=0.0,
-        activation_delay_days=0, entry_queue_eth=0.0, two_step_deposit=False, operator_rewards="paid_out", **kw,
+        deposit_mode="constant",
+        staker_deposit_eth_per_day=0.0,
+        initial_staker_eth=1_600_000.0,
+        initial_collateral_eth=1_600_000.0,
+        collateral_deposit_eth_per_day=600.0,
+        withdrawal_rate_per_year=0.0,
+        ethereum_stake_growth_eth_per_day=0.0,
+        activation_delay_days=0,
+        entry_queue_eth=0.0,
+        two_step_deposit=False,
+        operator_rewards="paid_out",
+        **kw,
     )
 
 
@@ -364,8 +427,13 @@ def _daily_returns(scenarios: list[Scenario], days: int, **kw: Any) -> tuple[pd.
     """Run and rebuild, from the daily states alone, each day's divETH rebase ``g``, operator
     fee and penalties covered, and the queued / assigned collateral at the start of the day
     (arrays ``[day, row]``)."""
-    keep = ("wdiveth_rate", "queued_collateral_eth", "assigned_collateral_eth", "operator_rewards_eth",
-            "penalties_covered_eth")
+    keep = (
+        "wdiveth_rate",
+        "queued_collateral_eth",
+        "assigned_collateral_eth",
+        "operator_rewards_eth",
+        "penalties_covered_eth",
+    )
     states: list[dict[str, Any]] = []
 
     def hook(t: int, st_: Any) -> None:
@@ -489,8 +557,13 @@ def test_shipped_scenarios_run_and_make_sense() -> None:
 
 
 def test_timeseries_is_tidy_and_records_only_what_is_asked() -> None:
-    res = simulate([Scenario(name="x"), Scenario(name="y")], seeds=2, days=100, record_every_days=30,
-                   record=["buffer_eth", "wdiveth_rate"])
+    res = simulate(
+        [Scenario(name="x"), Scenario(name="y")],
+        seeds=2,
+        days=100,
+        record_every_days=30,
+        record=["buffer_eth", "wdiveth_rate"],
+    )
     ts = res.timeseries
     assert list(ts.columns) == ["scenario", "seed", "day", "buffer_eth", "wdiveth_rate"]
     assert len(ts) == 2 * 2 * 5  # days 0, 30, 60, 90 and the last, 99
@@ -524,8 +597,12 @@ def test_a_stake_path_below_zero_is_refused() -> None:
 
 
 def test_sweep_is_the_cartesian_product_with_grid_columns() -> None:
-    res = sweep(Scenario(), {"collateral_per_key_share_eth": [0.5, 1.0], "diva.operator_fee": [0.05, 0.1, 0.2]},
-                seeds=2, days=60)
+    res = sweep(
+        Scenario(),
+        {"collateral_per_key_share_eth": [0.5, 1.0], "diva.operator_fee": [0.05, 0.1, 0.2]},
+        seeds=2,
+        days=60,
+    )
     s = res.summary
     assert len(s) == 2 * 3 * 2
     assert {"collateral_per_key_share_eth", "diva.operator_fee"} <= set(s.columns)
@@ -548,8 +625,10 @@ def test_rows_do_not_depend_on_their_neighbours() -> None:
     together = simulate(rows, seeds=1, days=90, rng=11)
     assert len(together.summary) == 3
     assert RNG_BLOCK >= 3
-    no_mc = [r.override(outage_rate_per_operator_per_year=0.0, proposer_luck=False,
-                        slashing_rate_per_validator_per_year=0.0) for r in rows]
+    no_mc = [
+        r.override(outage_rate_per_operator_per_year=0.0, proposer_luck=False, slashing_rate_per_validator_per_year=0.0)
+        for r in rows
+    ]
     alone = simulate(no_mc[1], days=90).summary
     mixed = simulate([rows[0], no_mc[1], rows[2]], days=90, rng=11).summary
     pd.testing.assert_series_equal(
@@ -561,8 +640,10 @@ def test_thread_count_does_not_change_a_bit() -> None:
     # The compiled loop shares rows among threads; nothing may change with their number, draws included.
     import numba
 
-    sc = [MC.override(name=f"p{i}", collateral_per_key_share_eth=c, activation_delay_days=d)
-          for i, (c, d) in enumerate([(0.25, 0), (1.0, 2), (2.0, 1)])]
+    sc = [
+        MC.override(name=f"p{i}", collateral_per_key_share_eth=c, activation_delay_days=d)
+        for i, (c, d) in enumerate([(0.25, 0), (1.0, 2), (2.0, 1)])
+    ]
     kw: dict[str, Any] = {"seeds": 200, "days": 60, "rng": 5, "record": list(RECORDABLE), "record_every_days": 9}
     before = numba.get_num_threads()
     try:

@@ -16,8 +16,21 @@ BASE = "data/scenarios/base.yaml"
 
 def test_cli_prints_a_summary_beside_the_quote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "ts.csv"
-    code = main(["simulate", "--scenario", BASE, "--days", "90", "--seeds", "2",
-                 "--grid", "collateral_per_key_share_eth=0.5,1", "--out", str(out)])
+    code = main(
+        [
+            "simulate",
+            "--scenario",
+            BASE,
+            "--days",
+            "90",
+            "--seeds",
+            "2",
+            "--grid",
+            "collateral_per_key_share_eth=0.5,1",
+            "--out",
+            str(out),
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0
     assert "divETH staker APY (realised)" in text
@@ -65,14 +78,21 @@ def test_sweep_on_a_two_worker_local_cluster_equals_the_in_process_run() -> None
     from dask.distributed import Client, LocalCluster
 
     # no entry queue, so validators earn (and luck shows) within the 60 days
-    base = Scenario().override(proposer_luck=True, outage_rate_per_operator_per_year=5.0,
-                               initial_staker_eth=50_000.0, entry_queue_eth=0.0, two_step_deposit=False)
+    base = Scenario().override(
+        proposer_luck=True,
+        outage_rate_per_operator_per_year=5.0,
+        initial_staker_eth=50_000.0,
+        entry_queue_eth=0.0,
+        two_step_deposit=False,
+    )
     grid = {"collateral_per_key_share_eth": [0.5, 1.0, 2.0]}
     seeds = 100  # 300 rows: two chunks of RNG_BLOCK rows
     assert 3 * seeds > RNG_BLOCK
     local = sweep(base, grid, seeds=seeds, days=60, rng=42)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         remote = sweep(base, grid, seeds=seeds, days=60, rng=42, client=client, chunk_size=RNG_BLOCK)
     pd.testing.assert_frame_equal(local.summary, remote.summary, check_exact=True)
     pd.testing.assert_frame_equal(local.timeseries, remote.timeseries, check_exact=True)

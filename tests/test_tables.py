@@ -87,12 +87,21 @@ def test_key_figures_table_keeps_the_order_asked_for() -> None:
 def test_simulation_summary_table_median_and_band() -> None:
     # Five seeds: the median and the 5th/95th percentiles (linear interpolation) by hand.
     staker = [0.030, 0.031, 0.032, 0.033, 0.034]
-    summary = pd.DataFrame({"scenario": ["s"] * 5, "seed": range(5), "staker_apy": staker,
-                            "final_active_validators": [100.0] * 5,
-                            "queue_wait_mean_days": [np.nan] * 5})
+    summary = pd.DataFrame(
+        {
+            "scenario": ["s"] * 5,
+            "seed": range(5),
+            "staker_apy": staker,
+            "final_active_validators": [100.0] * 5,
+            "queue_wait_mean_days": [np.nan] * 5,
+        }
+    )
     t = tables.simulation_summary_table(summary)
-    assert list(t.index) == ["divETH staker APY (realised)", "Queue wait, mean [days]",
-                             "Active validators at the end"]  # the registry's order
+    assert list(t.index) == [
+        "divETH staker APY (realised)",
+        "Queue wait, mean [days]",
+        "Active validators at the end",
+    ]  # the registry's order
     # P5 = 0.030 + 0.2 · 0.001 = 0.0302 → 3.02 %; P95 = 0.0338 → 3.38 %
     assert t.loc["divETH staker APY (realised)", "s"] == "3.20 % [3.02 % – 3.38 %]"
     assert t.loc["Active validators at the end", "s"] == "100"  # equal bounds: no band

@@ -31,13 +31,16 @@ EXPECTED_FORMAT = {
     "staker_apr": lambda q: fmt.pct(q.staker_apr),
     "operator_apr_queued": lambda q: fmt.pct(q.operator_apr_queued),
     "operator_apr_assigned": lambda q: fmt.pct(q.operator_apr_assigned),
-    "operator_reward_per_key_share_eth_per_year":
-        lambda q: fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year",
-    "collateral_locked_eth": lambda q: fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH")
-        + f" ({fmt.pct(q.collateral_ratio, 1)} of stake)",
+    "operator_reward_per_key_share_eth_per_year": lambda q: (
+        fmt.eth(q.operator_reward_per_key_share_eth_per_year, 5) + "/year"
+    ),
+    "collateral_locked_eth": lambda q: (
+        fmt.eth(q.collateral_locked_eth).replace("ETH", "divETH") + f" ({fmt.pct(q.collateral_ratio, 1)} of stake)"
+    ),
     "validator_availability": lambda q: fmt.prob(q.validator_availability),
-    "break_even_key_shares": lambda q: fmt.count(q.break_even_key_shares)
-        + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)",
+    "break_even_key_shares": lambda q: (
+        fmt.count(q.break_even_key_shares) + f" (node cost {fmt.usd(q.operator_cost_usd_per_year)}/year)"
+    ),
     "gross_apr": lambda q: fmt.pct(q.gross_apr),
     "staker_apr_growing": lambda q: fmt.pct(q.staker_apr_growing),
     "activation_wait_days": lambda q: f"{q.activation_wait_days:,.1f}",
@@ -72,9 +75,15 @@ def fresh(dash: Dashboard) -> Dashboard:
 
 def test_table_shows_the_required_figures() -> None:
     assert set(EXPECTED_FORMAT) == set(KEY_FIGURES)
-    required = {"staker_apr", "operator_apr_queued", "operator_apr_assigned",
-                "operator_reward_per_key_share_eth_per_year", "collateral_locked_eth",
-                "validator_availability", "break_even_key_shares"}
+    required = {
+        "staker_apr",
+        "operator_apr_queued",
+        "operator_apr_assigned",
+        "operator_reward_per_key_share_eth_per_year",
+        "collateral_locked_eth",
+        "validator_availability",
+        "break_even_key_shares",
+    }
     assert required <= set(EXPECTED_FORMAT)
 
 
@@ -226,10 +235,12 @@ def test_risk_tab_follows_the_collateral_slider(fresh: Dashboard, value: float) 
     assert got["shortfall_apr"] == figures.text("shortfall_apr", y["shortfall_apr"])
     p = closed_form.model_figures(model, value).shortfall_probability[0]
     assert got["shortfall_probability_per_validator_year"] == figures.text(
-        "shortfall_probability_per_validator_year", p)
+        "shortfall_probability_per_validator_year", p
+    )
     required = closed_form.required_collateral(model, target_shortfall_apr=scenario.risk.target_shortfall_apr)
     assert got["required_collateral_shortfall_apr_eth"].startswith(
-        figures.text("required_collateral_shortfall_apr_eth", required))
+        figures.text("required_collateral_shortfall_apr_eth", required)
+    )
 
 
 def test_risk_tab_shows_both_sides(fresh: Dashboard) -> None:

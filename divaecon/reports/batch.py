@@ -145,8 +145,7 @@ def kill_live_kernels() -> int:
     return len(processes)
 
 
-_RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
-          "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
+_RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 """Run in a reused kernel before each book: the previous book's names and figures are gone."""
 
 
@@ -274,8 +273,15 @@ class _Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         from tqdm.auto import tqdm
 
-        self._bar = tqdm(total=total, desc="divaecon report", unit="step", disable=not enabled, file=sys.stderr,
-                         dynamic_ncols=True, bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}] {postfix}")
+        self._bar = tqdm(
+            total=total,
+            desc="divaecon report",
+            unit="step",
+            disable=not enabled,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}] {postfix}",
+        )
         self._doing: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -326,17 +332,25 @@ class _Plan:
 
 
 def _book_parameters(plan: _Plan, item: ScenarioInput) -> dict[str, Any]:
-    return {"scenario_yaml": scenario_to_yaml(item.scenario), "scenario_source": item.source,
-            "scenario_sha256": item.sha256, "generated": plan.generated}
+    return {
+        "scenario_yaml": scenario_to_yaml(item.scenario),
+        "scenario_source": item.source,
+        "scenario_sha256": item.sha256,
+        "generated": plan.generated,
+    }
 
 
-def _comparison_parameters(plan: _Plan, items: Sequence[ScenarioInput], left_out: Sequence[str],
-                           declared: Any) -> dict[str, Any]:
+def _comparison_parameters(
+    plan: _Plan, items: Sequence[ScenarioInput], left_out: Sequence[str], declared: Any
+) -> dict[str, Any]:
     import yaml
 
-    values: dict[str, Any] = {SCENARIOS_PARAMETER: scenarios_to_yaml([i.scenario for i in items]),
-                              "scenario_files": files_to_yaml(items), "generated": plan.generated,
-                              "left_out": yaml.safe_dump(list(left_out)) if left_out else ""}
+    values: dict[str, Any] = {
+        SCENARIOS_PARAMETER: scenarios_to_yaml([i.scenario for i in items]),
+        "scenario_files": files_to_yaml(items),
+        "generated": plan.generated,
+        "left_out": yaml.safe_dump(list(left_out)) if left_out else "",
+    }
     if plan.quick:
         values.update({k: v for k, v in QUICK_PARAMETERS.items() if k in declared})
     return values
@@ -350,16 +364,22 @@ def check_out_dir(out: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise DivaeconError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
-                            "give a folder you can write to") from None
+        raise DivaeconError(
+            f"--out {out}: cannot write there ({exc.strerror or exc}); give a folder you can write to"
+        ) from None
 
 
 def _planned_outputs(books: Sequence[BookJob], plan: _Plan | None) -> list[str]:
     """Every file a batch of ``books`` may write, relative to its output folder."""
     names = [MANIFEST, "index.html"]
     for b in books:
-        names += [f"{b.slug}.pdf", f"{b.slug}/book.ipynb", f"{b.slug}/book.html", f"{b.slug}/book.failed.ipynb",
-                  f"{b.slug}/book.log"]
+        names += [
+            f"{b.slug}.pdf",
+            f"{b.slug}/book.ipynb",
+            f"{b.slug}/book.html",
+            f"{b.slug}/book.failed.ipynb",
+            f"{b.slug}/book.log",
+        ]
         if plan is not None and plan.split and not b.comparison:
             names += [f"{b.slug}/{t.stem}.pdf" for t in plan.topics]
     return names
@@ -377,8 +397,12 @@ def _remove_previous_outputs(out: Path, books: Sequence[BookJob]) -> None:
             listed = [str(p) for p in json.loads(manifest.read_text(encoding="utf-8")).get("outputs", [])]
         except (ValueError, OSError, AttributeError):
             listed = []
-    legacy = [f"{b.slug}/{stem}{ext}" for b in books for stem in REPORT_NOTEBOOKS
-              for ext in (".pdf", ".html", ".ipynb", ".log", ".failed.ipynb")]
+    legacy = [
+        f"{b.slug}/{stem}{ext}"
+        for b in books
+        for stem in REPORT_NOTEBOOKS
+        for ext in (".pdf", ".html", ".ipynb", ".log", ".failed.ipynb")
+    ]
     legacy += ["comparison.html", "comparison.log"]
     legacy += [name for name in _planned_outputs(books, None) if name != MANIFEST]
     root = out.resolve()
@@ -389,12 +413,12 @@ def _remove_previous_outputs(out: Path, books: Sequence[BookJob]) -> None:
 
 
 def _write_manifest(out: Path, names: Sequence[str]) -> None:
-    write_atomic(out / MANIFEST, json.dumps({"written_by": "divaecon report", "outputs": sorted(set(names))},
-                                            indent=1))
+    write_atomic(out / MANIFEST, json.dumps({"written_by": "divaecon report", "outputs": sorted(set(names))}, indent=1))
 
 
-def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, Any],
-             execution_timeout_s: int = 1800) -> BookJob:
+def run_book(
+    book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, Any], execution_timeout_s: int = 1800
+) -> BookJob:
     """Run, export and print one book; never raises for a failing book (its status says)."""
     import papermill
 
@@ -418,8 +442,14 @@ def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, An
         if progress:
             progress.doing(book.slug, "running notebooks")
         executed = papermill.execute_notebook(
-            copy.deepcopy(notebook), str(tmp_nb), parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, log_output=False, execution_timeout=execution_timeout_s, km=km,
+            copy.deepcopy(notebook),
+            str(tmp_nb),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=execution_timeout_s,
+            km=km,
         )
         if plan.cancel.is_set():
             raise KeyboardInterrupt
@@ -429,10 +459,17 @@ def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, An
         book.status = "printing"
         os.replace(tmp_nb, final_nb)
         book.outputs["ipynb"] = final_nb
-        header = (one_line("scenarios: " + ", ".join(book.scenario_names), 90) if book.comparison
-                  else one_line(f"scenario: {book.name}", 90))
-        doc = print_html(notebook_to_html(executed, title=f"{book.title} — {book.name}"), book.title, header,
-                         book=not book.comparison)
+        header = (
+            one_line("scenarios: " + ", ".join(book.scenario_names), 90)
+            if book.comparison
+            else one_line(f"scenario: {book.name}", 90)
+        )
+        doc = print_html(
+            notebook_to_html(executed, title=f"{book.title} — {book.name}"),
+            book.title,
+            header,
+            book=not book.comparison,
+        )
         if "html" in plan.formats:
             write_atomic(folder / "book.html", for_disk(doc.html))
             book.outputs["html"] = folder / "book.html"
@@ -442,8 +479,12 @@ def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, An
             book.outputs["pdf"] = pdf
             if plan.split and not book.comparison:
                 for topic, part in split_book(executed).items():
-                    part_doc = print_html(notebook_to_html(part, title=f"{book.name} — {topic}"), book.title,
-                                          f"scenario: {book.name} · {topic}", contents=False)
+                    part_doc = print_html(
+                        notebook_to_html(part, title=f"{book.name} — {topic}"),
+                        book.title,
+                        f"scenario: {book.name} · {topic}",
+                        contents=False,
+                    )
                     plan.printer.print_pdf(part_doc, folder / f"{topic}.pdf")
                     book.outputs[f"pdf:{topic}"] = folder / f"{topic}.pdf"
         book.status = "ok"
@@ -469,11 +510,15 @@ def run_book(book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, An
                     kernel_text = fh.read().decode("utf-8", errors="replace")
             kernel_text = "\n".join(ln for ln in kernel_text.splitlines() if not any(n in ln for n in _NOISE))
             names = ", ".join(book.scenario_names)
-            write_atomic(log_path, f"book: {book.slug}\nscenario(s): {names}\n{book.error}\n\n"
-                                   f"{_ANSI.sub('', tb)}\n--- kernel output ---\n{kernel_text}\n")
+            write_atomic(
+                log_path,
+                f"book: {book.slug}\nscenario(s): {names}\n{book.error}\n\n"
+                f"{_ANSI.sub('', tb)}\n--- kernel output ---\n{kernel_text}\n",
+            )
             book.outputs["log"] = log_path
-        if not isinstance(exc, Exception) and (not interrupted or threading.current_thread() is
-                                               threading.main_thread()):
+        if not isinstance(exc, Exception) and (
+            not interrupted or threading.current_thread() is threading.main_thread()
+        ):
             raise  # Ctrl-C in the main thread (the comparison's second run) stops the batch
     finally:
         tmp_nb.unlink(missing_ok=True)
@@ -540,8 +585,11 @@ def run_batch(
     out = Path(out_dir).absolute()
     nb_dir = resources.notebook_dir()
     front = Path(front) if front else nb_dir / f"{FRONT_NOTEBOOK}.ipynb"
-    comp_nb = (Path(comparison_notebook) if comparison_notebook else nb_dir / f"{COMPARISON_NOTEBOOK}.ipynb") \
-        if comparison else None
+    comp_nb = (
+        (Path(comparison_notebook) if comparison_notebook else nb_dir / f"{COMPARISON_NOTEBOOK}.ipynb")
+        if comparison
+        else None
+    )
     topics = [Path(nb).resolve() for nb in notebooks]
     if "pdf" in formats:
         pdf_engine()
@@ -577,15 +625,19 @@ def run_batch(
     try:
         with _sigterm_as_interrupt():
             warm = helpers.submit(_warm_numba)
-            printer_future = helpers.submit(Printer, paper, 180.0, f"divaecon {_version()} · {generated}") \
-                if "pdf" in formats else None
+            printer_future = (
+                helpers.submit(Printer, paper, 180.0, f"divaecon {_version()} · {generated}")
+                if "pdf" in formats
+                else None
+            )
             if printer_future is not None:
                 plan.printer = _PrinterWhenReady(printer_future)  # type: ignore[assignment]
             futures: list[cf.Future[BookJob]] = []
             comp_future: cf.Future[BookJob] | None = None
             if comp is not None and comp_nb is not None:
-                comp_future = pool.submit(run_book, comp, plan, _read(comp_nb),
-                                          _comparison_parameters(plan, scenarios, [], comp_declared))
+                comp_future = pool.submit(
+                    run_book, comp, plan, _read(comp_nb), _comparison_parameters(plan, scenarios, [], comp_declared)
+                )
             for b in books:
                 futures.append(pool.submit(run_book, b, plan, book_nb, _book_parameters(plan, b.scenarios[0])))
             warm.result()
@@ -602,8 +654,9 @@ def run_batch(
                     if ok_items:
                         first_seconds = comp.seconds
                         comp.error, comp.status = "", "pending"
-                        run_book(comp, plan, _read(comp_nb),
-                                 _comparison_parameters(plan, ok_items, left_out, comp_declared))
+                        run_book(
+                            comp, plan, _read(comp_nb), _comparison_parameters(plan, ok_items, left_out, comp_declared)
+                        )
                         comp.seconds += first_seconds
                     else:
                         comp.status, comp.error = "skipped", "no scenario's book succeeded"

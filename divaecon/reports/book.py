@@ -48,14 +48,17 @@ def topic_parameters_source(source: str, shared: set[str], quick: bool, notebook
     keep: list[str] = [f"# Parameters of {notebook} (the scenario comes from the book's parameters cell)"]
     names: list[str] = []
     for stmt in tree.body:
-        target = stmt.target if isinstance(stmt, ast.AnnAssign) else (
-            stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
+        target = (
+            stmt.target
+            if isinstance(stmt, ast.AnnAssign)
+            else (stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
+        )
         if not isinstance(target, ast.Name):
             raise DivaeconError(f"{notebook}: the parameters cell may only assign plain names")
         if target.id in shared:
             continue
         names.append(target.id)
-        keep.extend(lines[stmt.lineno - 1: (stmt.end_lineno or stmt.lineno)])
+        keep.extend(lines[stmt.lineno - 1 : (stmt.end_lineno or stmt.lineno)])
     if quick:
         for name in names:
             if name in QUICK_PARAMETERS:
@@ -63,8 +66,9 @@ def topic_parameters_source(source: str, shared: set[str], quick: bool, notebook
     return "\n".join(keep)
 
 
-def assemble_book(front: Path, topics: Sequence[Path], quick: bool = False,
-                  declared: Mapping[Path, Mapping[str, Any]] | None = None) -> Any:
+def assemble_book(
+    front: Path, topics: Sequence[Path], quick: bool = False, declared: Mapping[Path, Mapping[str, Any]] | None = None
+) -> Any:
     """The book notebook (an ``nbformat`` NotebookNode) for ``front`` then ``topics``."""
     import nbformat
 

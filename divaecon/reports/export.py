@@ -128,24 +128,66 @@ def mathjax_url() -> str:
 SAFE_MIME_TYPES = ("text/html", "text/markdown", "text/plain", "image/svg+xml", "image/png", "image/jpeg")
 """Output types a report shows; any other (JavaScript, widgets, LaTeX, ...) is dropped."""
 
-SAFE_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "del", "div", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
+SAFE_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "del",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 """HTML elements an output keeps (:mod:`nh3`); no scripts, frames, images, forms or styles."""
 
-SAFE_ATTRIBUTES = {"*": {"class", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
-                   "a": {"href"}}
+SAFE_ATTRIBUTES = {"*": {"class", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "a": {"href"}}
 
 
 def clean_html(fragment: str) -> str:
     """An HTML fragment with only :data:`SAFE_TAGS` and :data:`SAFE_ATTRIBUTES` (nh3)."""
     import nh3
 
-    return nh3.clean(fragment, tags=set(SAFE_TAGS), attributes={k: set(v) for k, v in SAFE_ATTRIBUTES.items()},
-                     url_schemes={"http", "https", "mailto"}, clean_content_tags={"script", "style"},
-                     link_rel=None, strip_comments=True)
+    return nh3.clean(
+        fragment,
+        tags=set(SAFE_TAGS),
+        attributes={k: set(v) for k, v in SAFE_ATTRIBUTES.items()},
+        url_schemes={"http", "https", "mailto"},
+        clean_content_tags={"script", "style"},
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _safe_outputs_preprocessor() -> Any:
@@ -282,7 +324,10 @@ def notebook_to_html(notebook: Any, title: str = "report") -> str:
     exporter = getattr(_EXPORTERS, "html", None)
     if exporter is None:  # one per thread: compiling the templates costs ~0.5 s
         exporter = HTMLExporter(
-            template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            template_name="lab",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
             mathjax_url=MATHJAX_PREFIX + "MathJax.js" + MATHJAX_CONFIG,
         )
         exporter.register_preprocessor(_safe_outputs_preprocessor(), enabled=True)
@@ -300,8 +345,7 @@ def for_disk(print_html_text: str) -> str:
     return print_html_text.replace(MATHJAX_PREFIX, local)
 
 
-def print_html(notebook_html: str, title: str, header: str, contents: bool = True, book: bool = False
-               ) -> PrintDocument:
+def print_html(notebook_html: str, title: str, header: str, contents: bool = True, book: bool = False) -> PrintDocument:
     """The print version of an exported notebook: unique heading ids, anchor marks removed,
     a table of contents before the first ``chapter`` cell, the print style sheet."""
     from bs4 import BeautifulSoup
@@ -404,20 +448,26 @@ MATHJAX_FONTS = """MathJax.Hub.Config({
 
 # --- the running header and footer ---------------------------------------------------------------
 
-_BAND = "font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5pt; color: #666; width: 100%; " \
-        "margin: 0 15mm; display: flex; justify-content: space-between;"
+_BAND = (
+    "font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5pt; color: #666; width: 100%; "
+    "margin: 0 15mm; display: flex; justify-content: space-between;"
+)
 
 
 def header_template(left: str, right: str) -> str:
     """Running header: two pieces of text (escaped here: they may hold a scenario's name)."""
-    return (f"<div style=\"{_BAND} border-bottom: 0.5pt solid #ccc; padding-bottom: 2pt;\">"
-            f"<span>{html.escape(left)}</span><span>{html.escape(right)}</span></div>")
+    return (
+        f'<div style="{_BAND} border-bottom: 0.5pt solid #ccc; padding-bottom: 2pt;">'
+        f"<span>{html.escape(left)}</span><span>{html.escape(right)}</span></div>"
+    )
 
 
 def footer_template(left: str) -> str:
     """Footer: a note on the left, "page N of M" on the right."""
-    return (f"<div style=\"{_BAND}\"><span>{html.escape(left)}</span>"
-            "<span>page <span class=pageNumber></span> of <span class=totalPages></span></span></div>")
+    return (
+        f'<div style="{_BAND}"><span>{html.escape(left)}</span>'
+        "<span>page <span class=pageNumber></span> of <span class=totalPages></span></span></div>"
+    )
 
 
 # --- one Chromium for a batch --------------------------------------------------------------------
@@ -472,10 +522,20 @@ class Printer:
 
         self._pw = await async_playwright().start()
         self._browser = await self._pw.chromium.launch(
-            executable_path=self._chromium, headless=True, chromium_sandbox=False,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-extensions"],
+            executable_path=self._chromium,
+            headless=True,
+            chromium_sandbox=False,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+            ],
         )
 
     def close(self) -> None:
@@ -520,7 +580,7 @@ class Printer:
             await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=doc_html)
             return
         if url.startswith(MATHJAX_PREFIX):
-            local = _mathjax_file(url[len(MATHJAX_PREFIX):])
+            local = _mathjax_file(url[len(MATHJAX_PREFIX) :])
             if local is not None:
                 await route.fulfill(status=200, path=str(local))
                 return
@@ -530,7 +590,9 @@ class Printer:
     async def _print(self, doc: PrintDocument) -> bytes:
         paper = PAPERS[self.paper]
         context = await self._browser.new_context(
-            java_script_enabled=True, accept_downloads=False, service_workers="block",
+            java_script_enabled=True,
+            accept_downloads=False,
+            service_workers="block",
             viewport={"width": 794, "height": 1123},
         )
         try:
@@ -541,9 +603,12 @@ class Printer:
             await page.evaluate(_WAIT_FOR_MATHJAX)
             await page.emulate_media(media="print")
             common = {"format": paper["format"], "margin": MARGINS, "print_background": True}
-            decorated = {**common, "display_header_footer": True,
-                         "header_template": header_template(doc.title, doc.header),
-                         "footer_template": footer_template(self.footer_note)}
+            decorated = {
+                **common,
+                "display_header_footer": True,
+                "header_template": header_template(doc.title, doc.header),
+                "footer_template": footer_template(self.footer_note),
+            }
             if doc.toc:
                 first = await page.pdf(**decorated, outline=True, tagged=True)
                 pages = _heading_pages(first, doc.toc)
@@ -648,8 +713,14 @@ def _join_pdfs(*parts: bytes) -> bytes:
 # --- single documents -----------------------------------------------------------------------------
 
 
-def html_to_pdf(html_text: str, pdf_path: Path, title: str = "divaecon report", header: str = "",
-                printer: Printer | None = None, paper: str = "a4") -> Path:
+def html_to_pdf(
+    html_text: str,
+    pdf_path: Path,
+    title: str = "divaecon report",
+    header: str = "",
+    printer: Printer | None = None,
+    paper: str = "a4",
+) -> Path:
     """Print one HTML document (no cover, no contents) to ``pdf_path`` atomically.
 
     Uses ``printer`` when given, else a Chromium started for this one document.

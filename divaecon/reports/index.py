@@ -34,8 +34,7 @@ def _link(path: Path | None, base: Path, label: str) -> str:
     return f'<a href="{html.escape(Path(rel).as_posix())}">{html.escape(label)}</a>'
 
 
-_LINKS = (("pdf", "PDF"), ("html", "HTML"), ("ipynb", "notebook"), ("failed_ipynb", "failed notebook"),
-          ("log", "log"))
+_LINKS = (("pdf", "PDF"), ("html", "HTML"), ("ipynb", "notebook"), ("failed_ipynb", "failed notebook"), ("log", "log"))
 
 _STATUS_TEXT = {
     "ok": "ok",
@@ -53,11 +52,12 @@ def _row(book: BookJob, base: Path) -> str:
     status = f'<span class="{status_class}">{html.escape(_STATUS_TEXT.get(book.status, book.status))}</span>'
     if book.error:
         status += f'<div class="err">{html.escape(book.error)}</div>'
-    what = (", ".join(html.escape(n) for n in book.scenario_names) if book.comparison
-            else html.escape(book.name))
+    what = ", ".join(html.escape(n) for n in book.scenario_names) if book.comparison else html.escape(book.name)
     title = "comparison" if book.comparison else "book"
-    return (f"<tr><td>{title}</td><td>{what}</td><td>{status}</td><td class=num>{book.seconds:.1f} s</td>"
-            f"<td>{' · '.join(filter(None, links))}</td></tr>")
+    return (
+        f"<tr><td>{title}</td><td>{what}</td><td>{status}</td><td class=num>{book.seconds:.1f} s</td>"
+        f"<td>{' · '.join(filter(None, links))}</td></tr>"
+    )
 
 
 def write_index(result: BatchResult) -> Path:

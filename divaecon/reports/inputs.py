@@ -73,9 +73,9 @@ def resolve_notebooks(names: Sequence[str]) -> list[Path]:
             continue
         stem = path.name.removesuffix(".ipynb")
         matches = [
-            p for p in available
-            if p.stem == stem or p.stem.split("_", 1)[0] == stem
-            or [*p.stem.split("_", 1), ""][1] == stem
+            p
+            for p in available
+            if p.stem == stem or p.stem.split("_", 1)[0] == stem or [*p.stem.split("_", 1), ""][1] == stem
         ]
         if len(matches) != 1:
             allowed = ", ".join(p.stem for p in available) or "(none found)"
@@ -234,8 +234,9 @@ def scenarios_for_notebook(scenarios_yaml: str = "") -> list[Scenario]:
     return [scenario_from_dict(item, source=f"{SCENARIOS_PARAMETER}[{i}]") for i, item in enumerate(data)]
 
 
-def scenario_file_facts(scenario_yaml: str = "", scenario_path: str = "", source: str = "",
-                        sha256: str = "") -> tuple[str, str]:
+def scenario_file_facts(
+    scenario_yaml: str = "", scenario_path: str = "", source: str = "", sha256: str = ""
+) -> tuple[str, str]:
     """``(source, sha256)`` of the file a notebook's scenario came from, for its cover.
 
     What the batch passed (``source``, ``sha256``) wins; a notebook run by hand reads

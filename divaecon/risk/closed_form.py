@@ -123,9 +123,14 @@ def model_figures(model: RiskModel, collateral_per_key_share_eth: ArrayLike) -> 
         else:
             honest = honest + part.collateral_loss_eth
     return ModelFigures(
-        collateral_per_key_share_eth=c, mean_loss_eth=total, expected_shortfall_eth=shortfall,
-        shortfall_probability=1.0 - none, operator_collateral_loss_eth=honest, confiscated_eth=confiscated,
-        shortfall_apr=shortfall / model.staker_eth, by_class=parts,
+        collateral_per_key_share_eth=c,
+        mean_loss_eth=total,
+        expected_shortfall_eth=shortfall,
+        shortfall_probability=1.0 - none,
+        operator_collateral_loss_eth=honest,
+        confiscated_eth=confiscated,
+        shortfall_apr=shortfall / model.staker_eth,
+        by_class=parts,
     )
 
 

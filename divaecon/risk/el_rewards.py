@@ -102,7 +102,8 @@ class ElRewardDistribution:
         s_prio = stats.lognorm.sf(x, s=self.priority_sigma, scale=np.exp(self.priority_mu))
         z_theta = (np.log(self.theta_eth) - self.body_mu) / self.body_sigma
         body_sf = (1.0 - self.tail_weight) * (
-            1.0 - stats.lognorm.cdf(np.minimum(x, self.theta_eth), s=self.body_sigma, scale=np.exp(self.body_mu))
+            1.0
+            - stats.lognorm.cdf(np.minimum(x, self.theta_eth), s=self.body_sigma, scale=np.exp(self.body_mu))
             / special.ndtr(z_theta)
         ) + self.tail_weight
         trunc = 1.0 - (self.theta_eth / self.cap_eth) ** self.alpha
@@ -136,8 +137,14 @@ class ElRewardDistribution:
         """The ``q`` quantile [ETH], exact (root of the CDF)."""
         if not 0.0 < q < 1.0:
             raise ParameterError([f"q = {q!r}: must be strictly between 0 and 1"])
-        root = optimize.brentq(lambda x: float(self._cdf_unscaled(np.asarray(x))) - q, 1e-12, self.cap_eth,
-                               xtol=1e-14, rtol=1e-13, maxiter=500)
+        root = optimize.brentq(
+            lambda x: float(self._cdf_unscaled(np.asarray(x))) - q,
+            1e-12,
+            self.cap_eth,
+            xtol=1e-14,
+            rtol=1e-13,
+            maxiter=500,
+        )
         return self.scale * float(root)
 
     def isf_fast(self, survival: ArrayLike) -> FloatArray:
@@ -192,8 +199,15 @@ def _integrate_sf(d: ElRewardDistribution, lo: float, hi: float) -> float:
         return 0.0
     lo_ = max(lo, 1e-12)
     pts = [p for p in (d.scale * d.theta_eth,) if lo_ < p < hi]
-    val, _ = integrate.quad(lambda u: float(d.sf(np.exp(u))) * np.exp(u), np.log(lo_), np.log(hi),
-                            points=[np.log(p) for p in pts] or None, limit=400, epsabs=1e-13, epsrel=1e-10)
+    val, _ = integrate.quad(
+        lambda u: float(d.sf(np.exp(u))) * np.exp(u),
+        np.log(lo_),
+        np.log(hi),
+        points=[np.log(p) for p in pts] or None,
+        limit=400,
+        epsabs=1e-13,
+        epsrel=1e-10,
+    )
     extra = lo_ - lo if lo < lo_ else 0.0  # S ≈ 1 below 1e-12 ETH
     return float(val + extra)
 
@@ -217,13 +231,16 @@ def fit_el_reward_distribution(
     """
     problems = []
     if not mean_eth > mev_mean_eth >= 0:
-        problems.append(f"el_reward_mev_mean_eth = {mev_mean_eth!r}: must be at least 0 and below "
-                        f"el_reward_mean_eth ({mean_eth!r})")
+        problems.append(
+            f"el_reward_mev_mean_eth = {mev_mean_eth!r}: must be at least 0 and below el_reward_mean_eth ({mean_eth!r})"
+        )
     if not 0 <= no_mev_share < 1:
         problems.append(f"el_reward_no_mev_share = {no_mev_share!r}: must be in [0, 1)")
     if not 0 < p999_eth < p9999_eth < cap_eth:
-        problems.append(f"el_reward_p999_eth = {p999_eth!r}, el_reward_p9999_eth = {p9999_eth!r}, "
-                        f"el_reward_cap_eth = {cap_eth!r}: must be increasing and positive")
+        problems.append(
+            f"el_reward_p999_eth = {p999_eth!r}, el_reward_p9999_eth = {p9999_eth!r}, "
+            f"el_reward_cap_eth = {cap_eth!r}: must be increasing and positive"
+        )
     if problems:
         raise ParameterError(problems)
     w0 = no_mev_share
@@ -237,8 +254,12 @@ def fit_el_reward_distribution(
 
     tail_weight = (1e-3 - w0 * prio_sf(theta)) / (1.0 - w0)
     if not 0 < tail_weight < 1:
-        raise ParameterError([f"el_reward_p999_eth = {p999_eth!r}: blocks without MEV alone exceed it "
-                              "more than 0.1 % of the time; raise it or lower el_reward_priority_sigma"])
+        raise ParameterError(
+            [
+                f"el_reward_p999_eth = {p999_eth!r}: blocks without MEV alone exceed it "
+                "more than 0.1 % of the time; raise it or lower el_reward_priority_sigma"
+            ]
+        )
 
     def quantile_gap(alpha: float) -> float:
         k = (theta / cap_eth) ** alpha
@@ -248,14 +269,19 @@ def fit_el_reward_distribution(
     try:
         alpha = float(optimize.brentq(quantile_gap, 0.05, 50.0, xtol=1e-14))
     except ValueError:
-        raise ParameterError([f"el_reward_p9999_eth = {p9999_eth!r}: no Pareto tail from "
-                              f"el_reward_p999_eth = {p999_eth!r} reaches it"]) from None
+        raise ParameterError(
+            [f"el_reward_p9999_eth = {p9999_eth!r}: no Pareto tail from el_reward_p999_eth = {p999_eth!r} reaches it"]
+        ) from None
     tail_mean = _tail_mean(theta, alpha, cap_eth)
     body_mean_needed = (mev_block_mean - tail_weight * tail_mean) / (1.0 - tail_weight)
     tail_density = tail_weight * alpha / theta / (1.0 - (theta / cap_eth) ** alpha)
     if not 0 < body_mean_needed < theta:
-        raise ParameterError([f"el_reward_mean_eth = {mean_eth!r}: the fitted tail alone carries more "
-                              "than this mean; raise the mean or lower the percentiles"])
+        raise ParameterError(
+            [
+                f"el_reward_mean_eth = {mean_eth!r}: the fitted tail alone carries more "
+                "than this mean; raise the mean or lower the percentiles"
+            ]
+        )
 
     def equations(p: FloatArray) -> list[float]:
         mu, log_sigma = float(p[0]), float(p[1])
@@ -271,10 +297,21 @@ def fit_el_reward_distribution(
             best = sol.x
             break
     if best is None:
-        raise ParameterError(["el_reward_*: no lognormal body gives the MEV blocks their mean with a "
-                              "density continuous at the 99.9th percentile; check the figures"])
+        raise ParameterError(
+            [
+                "el_reward_*: no lognormal body gives the MEV blocks their mean with a "
+                "density continuous at the 99.9th percentile; check the figures"
+            ]
+        )
     return ElRewardDistribution(
-        no_mev_share=w0, priority_mu=prio_mu, priority_sigma=priority_sigma,
-        body_mu=float(best[0]), body_sigma=float(np.exp(best[1])), theta_eth=theta,
-        tail_weight=float(tail_weight), alpha=alpha, cap_eth=cap_eth, scale=scale,
+        no_mev_share=w0,
+        priority_mu=prio_mu,
+        priority_sigma=priority_sigma,
+        body_mu=float(best[0]),
+        body_sigma=float(np.exp(best[1])),
+        theta_eth=theta,
+        tail_weight=float(tail_weight),
+        alpha=alpha,
+        cap_eth=cap_eth,
+        scale=scale,
     )

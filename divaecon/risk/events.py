@@ -112,8 +112,9 @@ walk itself (tested), the price of one vectorised call to it instead of one per 
 @lru_cache(maxsize=32)
 def _leak_table(validator_stake_eth: float) -> tuple[FloatArray, FloatArray]:
     last = float(int(LEAK_TABLE_DAYS * EPOCHS_PER_DAY))
-    epochs = np.unique(np.concatenate([np.arange(0.0, 8_000.0, LEAK_TABLE_STEP_EPOCHS),
-                                       np.arange(8_000.0, last, 64.0), [last]]))
+    epochs = np.unique(
+        np.concatenate([np.arange(0.0, 8_000.0, LEAK_TABLE_STEP_EPOCHS), np.arange(8_000.0, last, 64.0), [last]])
+    )
     out = np.asarray(leak_inactivity_loss_eth(epochs, validator_stake_eth), dtype=float)
     epochs.setflags(write=False)
     out.setflags(write=False)
@@ -310,9 +311,12 @@ class DurationClass(EventClass):
         b = np.atleast_1d(np.asarray(b, dtype=float))
         if not self.leak:
             # E[(min(aD, S) − b)⁺] = E[(aD − b)⁺] − E[(aD − S)⁺], lognormal partial expectations
-            return np.asarray(_lognormal_call(self.penalty_eth_per_day, self.mu_log, self.duration_sigma, b)
-                              - _lognormal_call(self.penalty_eth_per_day, self.mu_log, self.duration_sigma,
-                                                np.maximum(b, self.validator_stake_eth)))
+            return np.asarray(
+                _lognormal_call(self.penalty_eth_per_day, self.mu_log, self.duration_sigma, b)
+                - _lognormal_call(
+                    self.penalty_eth_per_day, self.mu_log, self.duration_sigma, np.maximum(b, self.validator_stake_eth)
+                )
+            )
         loss, tail_w, tail_wl, _ = self._grid
         i = np.searchsorted(loss, b, side="right")  # first grid point with loss > b
         return np.asarray(tail_wl[i] - b * tail_w[i])
@@ -452,27 +456,52 @@ class RiskModel:
 
 
 def duration_class(
-    name: str, kind: Kind, n: int, t: int, rate_per_year: float, operator_fraction: float,
-    correlation: float, duration_mean_days: float, duration_sigma: float, penalty_eth_per_day: float,
-    validator_stake_eth: float, leak: bool = False,
+    name: str,
+    kind: Kind,
+    n: int,
+    t: int,
+    rate_per_year: float,
+    operator_fraction: float,
+    correlation: float,
+    duration_mean_days: float,
+    duration_sigma: float,
+    penalty_eth_per_day: float,
+    validator_stake_eth: float,
+    leak: bool = False,
 ) -> DurationClass:
     """A common shock that takes operators offline: harmful when ``K ≥ n − t + 1``."""
     p_harm, pmf = _conditional(count_pmf(n, operator_fraction, correlation), n - t + 1)
     return DurationClass(
-        name=name, kind=kind, rate_per_validator_year=rate_per_year * p_harm, responsible_pmf=pmf,
-        duration_mean_days=duration_mean_days, duration_sigma=duration_sigma,
-        penalty_eth_per_day=penalty_eth_per_day, leak=leak, validator_stake_eth=validator_stake_eth,
+        name=name,
+        kind=kind,
+        rate_per_validator_year=rate_per_year * p_harm,
+        responsible_pmf=pmf,
+        duration_mean_days=duration_mean_days,
+        duration_sigma=duration_sigma,
+        penalty_eth_per_day=penalty_eth_per_day,
+        leak=leak,
+        validator_stake_eth=validator_stake_eth,
     )
 
 
 def client_slashing_class(
-    name: str, n: int, t: int, rate_per_year: float, operator_fraction: float, correlation: float,
+    name: str,
+    n: int,
+    t: int,
+    rate_per_year: float,
+    operator_fraction: float,
+    correlation: float,
     loss_eth: float,
 ) -> FixedClass:
     """A client that signs slashable messages: harmful when ``K ≥ t`` of the shares run it."""
     p_harm, pmf = _conditional(count_pmf(n, operator_fraction, correlation), t)
-    return FixedClass(name=name, kind="slashing", rate_per_validator_year=rate_per_year * p_harm,
-                      responsible_pmf=pmf, loss_eth=loss_eth)
+    return FixedClass(
+        name=name,
+        kind="slashing",
+        rate_per_validator_year=rate_per_year * p_harm,
+        responsible_pmf=pmf,
+        loss_eth=loss_eth,
+    )
 
 
 def isolated_class(name: str, kind: Kind, n: int, responsible: int, rate: float, loss_eth: float) -> FixedClass:
@@ -482,11 +511,21 @@ def isolated_class(name: str, kind: Kind, n: int, responsible: int, rate: float,
 
 
 def theft_class(
-    n: int, t: int, adversary_fraction: float, seizable_per_colluder: float, el: ElRewardDistribution,
+    n: int,
+    t: int,
+    adversary_fraction: float,
+    seizable_per_colluder: float,
+    el: ElRewardDistribution,
     proposals_per_year: float,
 ) -> TheftClass:
     """A colluding threshold (``K ≥ t`` of ``n`` shares held by the adversary, binomial)."""
     p, pmf = _conditional(count_pmf(n, adversary_fraction, 0.0), t)
-    return TheftClass(name="theft", kind="theft", rate_per_validator_year=p, responsible_pmf=pmf,
-                      seizable_per_responsible=seizable_per_colluder, el=el,
-                      proposals_per_year=proposals_per_year)
+    return TheftClass(
+        name="theft",
+        kind="theft",
+        rate_per_validator_year=p,
+        responsible_pmf=pmf,
+        seizable_per_responsible=seizable_per_colluder,
+        el=el,
+        proposals_per_year=proposals_per_year,
+    )

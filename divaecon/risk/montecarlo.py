@@ -150,8 +150,9 @@ def _draw_block(model: RiskModel, entropy: int, block: int, size: int, floor: fl
     ), const
 
 
-def _draw_blocks(model: RiskModel, entropy: int, blocks: list[tuple[int, int]], floor: float
-                 ) -> list[tuple[_Events, float]]:
+def _draw_blocks(
+    model: RiskModel, entropy: int, blocks: list[tuple[int, int]], floor: float
+) -> list[tuple[_Events, float]]:
     return [_draw_block(model, entropy, b, size, floor) for b, size in blocks]
 
 
@@ -313,7 +314,9 @@ class LossSample:
         return _scale(self.mean(self.shortfall_eth(c)), 1.0 / self.model.staker_eth)
 
     def required_collateral(
-        self, target_loss_probability: float | None = None, target_shortfall_apr: float | None = None,
+        self,
+        target_loss_probability: float | None = None,
+        target_shortfall_apr: float | None = None,
     ) -> Estimate:
         """Smallest collateral per key share that meets one target [ETH per key share].
 
@@ -415,16 +418,21 @@ class _TailIndex:
         if self.v.size:
             self.bin, _ = _log_bins(self.v)
             self.tail = self.inf_mass + np.concatenate(
-                [np.cumsum(np.bincount(self.bin, self.w, _BINS)[::-1])[::-1], [0.0]])
+                [np.cumsum(np.bincount(self.bin, self.w, _BINS)[::-1])[::-1], [0.0]]
+            )
             self.tail2 = self.inf_second + np.concatenate(
-                [np.cumsum(np.bincount(self.bin, self.w2, _BINS)[::-1])[::-1], [0.0]])
+                [np.cumsum(np.bincount(self.bin, self.w2, _BINS)[::-1])[::-1], [0.0]]
+            )
 
     def upper_quantile(self, target: float) -> tuple[float, float, float]:
         if self.inf_mass > target:
             return float("inf"), self.inf_mass, self.inf_second
         if self.v.size == 0 or self.tail[0] <= target:
-            return 0.0, (self.tail[0] if self.v.size else self.inf_mass), (
-                self.tail2[0] if self.v.size else self.inf_second)
+            return (
+                0.0,
+                (self.tail[0] if self.v.size else self.inf_mass),
+                (self.tail2[0] if self.v.size else self.inf_second),
+            )
         j = int(np.count_nonzero(self.tail > target)) - 1  # tail[j] > target >= tail[j + 1]
         in_bin = self.bin == j
         vb, wb, w2b = self.v[in_bin], self.w[in_bin], self.w2[in_bin]
@@ -532,8 +540,10 @@ BYTES_PER_VALIDATOR_YEAR: Final[float] = 48.0
 EVENTS_PER_SECOND: Final[float] = 3e6
 """Draw and figures, pessimistic (1.5–6.8 s for 21 M events on a loaded 2-core machine) [1/s]."""
 
-SIZE_HINTS: tuple[str, ...] = ("fewer validator-years (--validator-years, risk.mc_validator_years)",
-                               "a dask cluster holds the drawing, not the events gathered")
+SIZE_HINTS: tuple[str, ...] = (
+    "fewer validator-years (--validator-years, risk.mc_validator_years)",
+    "a dask cluster holds the drawing, not the events gathered",
+)
 """How to make a risk run smaller, for the refusal of :func:`check_risk_size`."""
 
 
@@ -557,8 +567,9 @@ def risk_estimate(model: RiskModel, validator_years: int, importance_floor: floa
     return sizing.WorkEstimate("risk Monte Carlo", shape, int(memory), events / EVENTS_PER_SECOND)
 
 
-def check_risk_size(model: RiskModel, validator_years: int, importance_floor: float = 0.05,
-                    max_memory: str | int | float | None = None) -> Any:
+def check_risk_size(
+    model: RiskModel, validator_years: int, importance_floor: float = 0.05, max_memory: str | int | float | None = None
+) -> Any:
     """Estimate a run and refuse it above the memory limit (:func:`divaecon.sizing.check_work`),
     before anything is drawn."""
     from divaecon import sizing
@@ -601,7 +612,7 @@ def simulate_losses(
 
         c, close = client_for(client)
         try:
-            chunks = [blocks[i:i + chunk_blocks] for i in range(0, len(blocks), chunk_blocks)]
+            chunks = [blocks[i : i + chunk_blocks] for i in range(0, len(blocks), chunk_blocks)]
             futures = [c.submit(_draw_blocks, model, entropy, chunk, importance_floor, pure=False) for chunk in chunks]
             results = [r for part in c.gather(futures) for r in part]
         finally:

@@ -18,7 +18,15 @@ from divaecon.params import RiskParams, Scenario
 from divaecon.risk import closed_form
 
 TORNADO_COLUMNS = [
-    "parameter", "unit", "base", "low", "high", "required_at_low", "required_at_high", "required_at_base", "swing",
+    "parameter",
+    "unit",
+    "base",
+    "low",
+    "high",
+    "required_at_low",
+    "required_at_high",
+    "required_at_base",
+    "swing",
 ]
 
 
@@ -72,12 +80,14 @@ def tornado(
     names = assumed_parameters() if parameters is None else list(parameters)
     unknown = [n for n in names if n not in RiskParams.model_fields]
     if unknown:
-        raise ParameterError([f"parameters = {unknown!r}: not in the risk section; allowed: "
-                              + ", ".join(assumed_parameters())])
+        raise ParameterError(
+            [f"parameters = {unknown!r}: not in the risk section; allowed: " + ", ".join(assumed_parameters())]
+        )
     if target_loss_probability is None and target_shortfall_apr is None:
         target_loss_probability = scenario.risk.target_loss_probability_per_year
     target: dict[str, Any] = (
-        {"target_loss_probability": target_loss_probability} if target_loss_probability is not None
+        {"target_loss_probability": target_loss_probability}
+        if target_loss_probability is not None
         else {"target_shortfall_apr": target_shortfall_apr}
     )
 
@@ -96,9 +106,19 @@ def tornado(
         at_high = required(scenario.override(**{f"risk.{name}": kind(high)}))
         extra = RiskParams.model_fields[name].json_schema_extra
         unit = str(extra.get("unit", "")) if isinstance(extra, dict) else ""
-        rows.append({"parameter": name, "unit": unit, "base": base, "low": low, "high": high,
-                     "required_at_low": at_low, "required_at_high": at_high, "required_at_base": base_value,
-                     "swing": abs(at_high - at_low)})
+        rows.append(
+            {
+                "parameter": name,
+                "unit": unit,
+                "base": base,
+                "low": low,
+                "high": high,
+                "required_at_low": at_low,
+                "required_at_high": at_high,
+                "required_at_base": base_value,
+                "swing": abs(at_high - at_low),
+            }
+        )
     table = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
     return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -107,8 +127,11 @@ RATE_GROUPS: dict[str, tuple[str, ...]] = {
     "inactivity leaks": ("leak_rate_per_year",),
     "client-wide slashing": ("client_slashing_rate_per_year",),
     "outages (regional, cloud, client, DVT software)": (
-        "regional_outage_rate_per_year", "cloud_outage_rate_per_year", "client_bug_rate_per_year",
-        "dvt_software_outage_rate_per_year"),
+        "regional_outage_rate_per_year",
+        "cloud_outage_rate_per_year",
+        "client_bug_rate_per_year",
+        "dvt_software_outage_rate_per_year",
+    ),
     "abandonment (single and mass)": ("abandonment_rate_per_operator_per_year", "mass_abandonment_rate_per_year"),
     "every event rate": tuple(n for n in RiskParams.model_fields if "_rate_per_" in n),
 }
@@ -138,7 +161,8 @@ def required_collateral_curves(
     if target_loss_probability is None and target_shortfall_apr is None:
         target_loss_probability = scenario.risk.target_loss_probability_per_year
     target: dict[str, Any] = (
-        {"target_loss_probability": target_loss_probability} if target_loss_probability is not None
+        {"target_loss_probability": target_loss_probability}
+        if target_loss_probability is not None
         else {"target_shortfall_apr": target_shortfall_apr}
     )
     mult = np.geomspace(0.1, 10.0, 13) if multipliers is None else np.asarray(multipliers, dtype=float)
@@ -148,7 +172,13 @@ def required_collateral_curves(
     for group, names in (RATE_GROUPS if groups is None else groups).items():
         for m in mult:
             s = scenario.override(**{f"risk.{n}": float(getattr(scenario.risk, n)) * float(m) for n in names})
-            rows.append({"group": group, "multiplier": float(m),
-                         "required_collateral_eth": closed_form.required_collateral(risk_model(s), **target,
-                                                                                    rtol=closed_form.DISPLAY_RTOL)})
+            rows.append(
+                {
+                    "group": group,
+                    "multiplier": float(m),
+                    "required_collateral_eth": closed_form.required_collateral(
+                        risk_model(s), **target, rtol=closed_form.DISPLAY_RTOL
+                    ),
+                }
+            )
     return pd.DataFrame(rows, columns=["group", "multiplier", "required_collateral_eth"])

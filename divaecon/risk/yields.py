@@ -40,13 +40,20 @@ from divaecon.risk.events import RiskModel
 FloatArray = NDArray[np.float64]
 
 FRONTIER_COLUMNS = [
-    "collateral_per_key_share_eth", "operator_apr", "operator_apr_net", "staker_apr", "staker_apr_net",
-    "shortfall_apr", "shortfall_probability", "operator_collateral_loss_eth_per_key_share",
+    "collateral_per_key_share_eth",
+    "operator_apr",
+    "operator_apr_net",
+    "staker_apr",
+    "staker_apr_net",
+    "shortfall_apr",
+    "shortfall_probability",
+    "operator_collateral_loss_eth_per_key_share",
 ]
 
 
-def yield_arrays(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
-                 q: Quote | None = None) -> dict[str, FloatArray]:
+def yield_arrays(
+    scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike, q: Quote | None = None
+) -> dict[str, FloatArray]:
     """Risk-adjusted yields at each collateral, as arrays keyed by :data:`FRONTIER_COLUMNS`.
 
     References
@@ -69,9 +76,12 @@ def yield_arrays(scenario: Scenario, model: RiskModel, collateral_per_key_share_
     # divETH holders bear a shortfall per divETH; the buffer's ETH is divETH too (cash drag)
     shortfall_apr = f.shortfall_apr * (1.0 - diva.buffered_fraction)
     gross_operator = np.asarray(protocol.operator_apr_assigned(staker, reward, c, penalty), dtype=float)
-    net_operator = np.asarray(
-        protocol.operator_apr_assigned(staker, reward, c, penalty + loss_per_share + forgone_per_share), dtype=float
-    ) - shortfall_apr
+    net_operator = (
+        np.asarray(
+            protocol.operator_apr_assigned(staker, reward, c, penalty + loss_per_share + forgone_per_share), dtype=float
+        )
+        - shortfall_apr
+    )
     staker_net = staker - shortfall_apr - forgone * (1.0 - fees) / model.staker_eth * (1.0 - diva.buffered_fraction)
     return {
         "collateral_per_key_share_eth": c,
@@ -85,14 +95,16 @@ def yield_arrays(scenario: Scenario, model: RiskModel, collateral_per_key_share_
     }
 
 
-def yields_at(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike,
-              q: Quote | None = None) -> pd.DataFrame:
+def yields_at(
+    scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: ArrayLike, q: Quote | None = None
+) -> pd.DataFrame:
     """:func:`yield_arrays` as a table (rows: collateral values, columns :data:`FRONTIER_COLUMNS`)."""
     return pd.DataFrame(yield_arrays(scenario, model, collateral_per_key_share_eth, q), columns=FRONTIER_COLUMNS)
 
 
-def risk_adjusted_yields(scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: float,
-                         q: Quote | None = None) -> dict[str, float]:
+def risk_adjusted_yields(
+    scenario: Scenario, model: RiskModel, collateral_per_key_share_eth: float, q: Quote | None = None
+) -> dict[str, float]:
     """:func:`yield_arrays` at one collateral, as plain floats."""
     arrays = yield_arrays(scenario, model, [collateral_per_key_share_eth], q)
     return {k: float(v[0]) for k, v in arrays.items()}
@@ -103,14 +115,24 @@ def frontier(scenario: Scenario, collateral_grid_eth: ArrayLike | None = None) -
     0.05–4 divETH, log-spaced, plus the scenario's own value)."""
     from divaecon.risk.api import risk_model
 
-    grid = (np.unique(np.concatenate([np.geomspace(0.05, 4.0, 60), [scenario.diva.collateral_per_key_share_eth]]))
-            if collateral_grid_eth is None else np.asarray(collateral_grid_eth, dtype=float))
+    grid = (
+        np.unique(np.concatenate([np.geomspace(0.05, 4.0, 60), [scenario.diva.collateral_per_key_share_eth]]))
+        if collateral_grid_eth is None
+        else np.asarray(collateral_grid_eth, dtype=float)
+    )
     q = quote(scenario)
     return yields_at(scenario, risk_model(scenario, q), grid, q)
 
 
-PEER_COLUMNS = ["name", "bond_per_operator_eth", "operator_apr", "operator_apr_net", "shortfall_apr",
-                "shortfall_probability", "mean_loss_eth_per_validator_year"]
+PEER_COLUMNS = [
+    "name",
+    "bond_per_operator_eth",
+    "operator_apr",
+    "operator_apr_net",
+    "shortfall_apr",
+    "shortfall_probability",
+    "mean_loss_eth_per_validator_year",
+]
 
 
 def peer_frontier(scenario: Scenario) -> pd.DataFrame:
@@ -128,17 +150,20 @@ def peer_frontier(scenario: Scenario) -> pd.DataFrame:
         bond_total = peer.bond_per_operator_eth * peer.model.n_operators
         if bond_total > 0 and np.isfinite(peer.operator_apr):
             own_loss = float(f.operator_collateral_loss_eth[0]) + peer.model.forgone_eth_per_year * (
-                bond_total / peer.model.validator_stake_eth)
+                bond_total / peer.model.validator_stake_eth
+            )
             net = peer.operator_apr - own_loss / bond_total
         else:
             net = float("nan")
-        rows.append({
-            "name": peer.name,
-            "bond_per_operator_eth": peer.bond_per_operator_eth,
-            "operator_apr": peer.operator_apr,
-            "operator_apr_net": net,
-            "shortfall_apr": float(f.shortfall_apr[0]),
-            "shortfall_probability": float(f.shortfall_probability[0]),
-            "mean_loss_eth_per_validator_year": float(f.mean_loss_eth[0]),
-        })
+        rows.append(
+            {
+                "name": peer.name,
+                "bond_per_operator_eth": peer.bond_per_operator_eth,
+                "operator_apr": peer.operator_apr,
+                "operator_apr_net": net,
+                "shortfall_apr": float(f.shortfall_apr[0]),
+                "shortfall_probability": float(f.shortfall_probability[0]),
+                "mean_loss_eth_per_validator_year": float(f.mean_loss_eth[0]),
+            }
+        )
     return pd.DataFrame(rows, columns=PEER_COLUMNS)

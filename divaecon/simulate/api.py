@@ -44,8 +44,11 @@ class SimulationResult:
 
 
 def _positive_int(name: str, value: Any, upper: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1 or (
-        upper is not None and value > upper
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or value < 1
+        or (upper is not None and value > upper)
     ):
         allowed = f"an integer from 1 to {upper:,}" if upper else "an integer >= 1"
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
@@ -62,8 +65,13 @@ def _scenarios(scenarios: Scenario | Sequence[Scenario]) -> list[Scenario]:
     return scen
 
 
-def _plan(scen: Sequence[Scenario], days: int | None, record: Sequence[str], every: int | None,
-          rng: np.random.Generator | int | None) -> RunPlan:
+def _plan(
+    scen: Sequence[Scenario],
+    days: int | None,
+    record: Sequence[str],
+    every: int | None,
+    rng: np.random.Generator | int | None,
+) -> RunPlan:
     d = _positive_int("days", days if days is not None else scen[0].simulation.horizon_days, MAX_DAYS)
     e = _positive_int("record_every_days", every if every is not None else scen[0].simulation.record_every_days)
     plan = RunPlan(d, check_record(record), e, root_seed_sequence(rng))
@@ -86,16 +94,31 @@ SIZE_HINTS = (
 """How to make a run smaller, for the refusal of :func:`check_size`."""
 
 
-def check_size(rows: int, scenarios: int, days: int, every: int, variables: int, client: Any = None,
-               max_memory: str | int | float | None = None, ring_days: int = 1) -> sizing.WorkEstimate:
+def check_size(
+    rows: int,
+    scenarios: int,
+    days: int,
+    every: int,
+    variables: int,
+    client: Any = None,
+    max_memory: str | int | float | None = None,
+    ring_days: int = 1,
+) -> sizing.WorkEstimate:
     """Estimate a run (:func:`divaecon.sizing.simulation_estimate`) and refuse it above the memory
     limit (:func:`divaecon.sizing.check_work`), before anything is allocated.
 
     ``ring_days`` 1 (the default) makes the estimate a lower bound, for a check before the
     scenarios exist; :func:`ring_days` gives the exact length once they do.
     """
-    estimate = sizing.simulation_estimate(rows, scenarios, days, recorded_day_count(days, every), variables,
-                                          ring_days=ring_days, distributed=client is not None)
+    estimate = sizing.simulation_estimate(
+        rows,
+        scenarios,
+        days,
+        recorded_day_count(days, every),
+        variables,
+        ring_days=ring_days,
+        distributed=client is not None,
+    )
     sizing.check_work(estimate, max_memory, SIZE_HINTS)
     return estimate
 
@@ -172,8 +195,16 @@ def simulate(
     scen = _scenarios(scenarios)
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     plan = _plan(scen, days, record, record_every_days, rng)
-    check_size(len(scen) * seeds, len(scen), plan.days, plan.every, len(plan.record), None, max_memory,
-               ring_days(scen, plan.days))
+    check_size(
+        len(scen) * seeds,
+        len(scen),
+        plan.days,
+        plan.every,
+        len(plan.record),
+        None,
+        max_memory,
+        ring_days(scen, plan.days),
+    )
     rows = build_rows(scen, seeds)
     return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
 
@@ -267,13 +298,23 @@ def sweep(
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     points = grid_size(grid)
     d = _positive_int("days", days if days is not None else _extreme(base, grid, "horizon_days", max), MAX_DAYS)
-    e = _positive_int("record_every_days", record_every_days if record_every_days is not None
-                      else _extreme(base, grid, "record_every_days", min))
+    e = _positive_int(
+        "record_every_days",
+        record_every_days if record_every_days is not None else _extreme(base, grid, "record_every_days", min),
+    )
     check_size(points * seeds, points, d, e, len(check_record(record)), client, max_memory)  # before building
     scenarios, table = grid_points(base, grid)
     plan = _plan(scenarios, days, record, record_every_days, rng)
-    check_size(points * seeds, points, plan.days, plan.every, len(plan.record), client, max_memory,
-               ring_days(scenarios, plan.days))
+    check_size(
+        points * seeds,
+        points,
+        plan.days,
+        plan.every,
+        len(plan.record),
+        client,
+        max_memory,
+        ring_days(scenarios, plan.days),
+    )
     rows = build_rows(scenarios, seeds)
     grid_table = table.loc[table.index.repeat(seeds)].reset_index(drop=True)
     if client is None:

@@ -59,8 +59,10 @@ def on_dask(rows: RowInputs, plan: RunPlan, client: Any, chunk_size: int, progre
     chunk = -(-chunk_size // RNG_BLOCK) * RNG_BLOCK
     c, close = client_for(client)
     try:
-        futures = [c.submit(_run_chunk, rows.take(lo, min(lo + chunk, rows.n)), plan, pure=False)
-                   for lo in range(0, rows.n, chunk)]
+        futures = [
+            c.submit(_run_chunk, rows.take(lo, min(lo + chunk, rows.n)), plan, pure=False)
+            for lo in range(0, rows.n, chunk)
+        ]
         if progress:
             from dask.distributed import progress as dask_progress
 

@@ -117,17 +117,24 @@ class MonteCarlo:
         self.blocks: list[tuple[slice, np.random.Generator, tuple[bool, bool, bool]]] = []
         for b in range(first_row // RNG_BLOCK, (first_row + n - 1) // RNG_BLOCK + 1) if n else ():
             sl = slice(max(b * RNG_BLOCK - first_row, 0), min((b + 1) * RNG_BLOCK - first_row, n))
-            flags = (bool(np.any(values["outage_probability_per_day"][sl] > 0)),
-                     bool(np.any(values["proposer_luck"][sl] != 0)),
-                     bool(np.any(values["slashing_rate_per_validator_per_day"][sl] > 0)))
+            flags = (
+                bool(np.any(values["outage_probability_per_day"][sl] > 0)),
+                bool(np.any(values["proposer_luck"][sl] != 0)),
+                bool(np.any(values["slashing_rate_per_validator_per_day"][sl] > 0)),
+            )
             if any(flags):
                 self.blocks.append((sl, block_generator(root, b), flags))
         self.outages = any(f[0] for _, _, f in self.blocks)
         self.luck = any(f[1] for _, _, f in self.blocks)
         self.slashings = any(f[2] for _, _, f in self.blocks)
         self.active = bool(self.blocks)
-        self.tables = (AvailabilityTables(values["key_shares_per_validator"], values["threshold_key_shares"],
-                                          values["failure_correlation"]) if self.outages else None)
+        self.tables = (
+            AvailabilityTables(
+                values["key_shares_per_validator"], values["threshold_key_shares"], values["failure_correlation"]
+            )
+            if self.outages
+            else None
+        )
         self.expected = DayDraws(values["availability"].copy(), np.ones(n), np.zeros(n), np.zeros(n))
 
     def draw(self, day: int, active_validators: FloatArray) -> DayDraws:
@@ -138,8 +145,12 @@ class MonteCarlo:
         vals = self.v
         stake = vals["validator_stake_eth"]
         total = vals["ethereum_stake_growth_eth_per_day"] * float(day) + vals["ethereum_stake_eth"]
-        out = DayDraws(self.expected.availability, self.expected.luck, self.expected.slashed,
-                       self.expected.slashing_penalty_each_eth)
+        out = DayDraws(
+            self.expected.availability,
+            self.expected.luck,
+            self.expected.slashed,
+            self.expected.slashing_penalty_each_eth,
+        )
         if self.outages:
             fraction = np.zeros(self.n)
             for sl, gen, flags in self.blocks:
@@ -149,9 +160,11 @@ class MonteCarlo:
                     fraction[sl] = down / np.maximum(shares, 1)
             out.drawn["outage_fraction"] = fraction
             assert self.tables is not None
-            out.availability = np.where(vals["outage_probability_per_day"] > 0,
-                                        self.tables(vals["operator_uptime"] * (1.0 - fraction)),
-                                        vals["availability"])
+            out.availability = np.where(
+                vals["outage_probability_per_day"] > 0,
+                self.tables(vals["operator_uptime"] * (1.0 - fraction)),
+                vals["availability"],
+            )
         if self.luck:
             expected = v * stake * (SLOTS_PER_YEAR / DAYS_PER_YEAR) / total
             blocks = expected.copy()
@@ -171,7 +184,8 @@ class MonteCarlo:
             out.slashed = slashed
             if slashed.any():
                 out.slashing_penalty_each_eth = np.asarray(
-                    ethereum.slashing_penalty_eth(stake, stake * slashed, total)["total"], dtype=float)
+                    ethereum.slashing_penalty_eth(stake, stake * slashed, total)["total"], dtype=float
+                )
         return out
 
 
@@ -185,4 +199,3 @@ __all__ = [
     "block_generator",
     "root_seed_sequence",
 ]
-

@@ -73,10 +73,22 @@ RECORDABLE: Final[dict[str, str]] = {
 """Every variable a run can record (end-of-day values), with its unit; the order is the kernel's index."""
 
 DEFAULT_RECORD: Final[tuple[str, ...]] = (
-    "buffer_eth", "pending_eth", "active_validators", "queued_collateral_eth", "assigned_collateral_eth",
-    "collateral_locked_eth", "diveth_supply", "wdiveth_rate", "staker_rewards_eth", "operator_rewards_eth",
-    "treasury_rewards_eth", "penalties_covered_eth", "staker_loss_eth", "withdrawals_owed_eth",
-    "activation_wait_days", "total_staked_eth",
+    "buffer_eth",
+    "pending_eth",
+    "active_validators",
+    "queued_collateral_eth",
+    "assigned_collateral_eth",
+    "collateral_locked_eth",
+    "diveth_supply",
+    "wdiveth_rate",
+    "staker_rewards_eth",
+    "operator_rewards_eth",
+    "treasury_rewards_eth",
+    "penalties_covered_eth",
+    "staker_loss_eth",
+    "withdrawals_owed_eth",
+    "activation_wait_days",
+    "total_staked_eth",
 )
 """What :func:`divaecon.simulate.simulate` records unless asked otherwise."""
 
@@ -161,9 +173,23 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, paths: Any,  # pragma: no cover
-               rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
-               out: Any, lo: int, hi: int) -> None:
+def _run_block(
+    states: Any,
+    accs: Any,
+    values: Any,
+    day_inputs: Any,
+    paths: Any,  # pragma: no cover
+    rings: Any,
+    bin_of_wait: Any,
+    hists: Any,
+    day0: int,
+    day1: int,
+    record_slot: Any,
+    selected: Any,
+    out: Any,
+    lo: int,
+    hi: int,
+) -> None:
     """Days ``day0 … day1 − 1`` of rows ``lo … hi − 1``: each day runs every row before the next day,
     so the processor overlaps the rows' independent arithmetic (one row's days form a chain)."""
     for day in range(day0, day1):
@@ -179,24 +205,78 @@ def _run_block(states: Any, accs: Any, values: Any, day_inputs: Any, paths: Any,
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _run_days(states: Any, accs: Any, values: Any, day_inputs: Any, paths: Any,  # pragma: no cover
-              rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any, selected: Any,
-              out: Any) -> None:
+def _run_days(
+    states: Any,
+    accs: Any,
+    values: Any,
+    day_inputs: Any,
+    paths: Any,  # pragma: no cover
+    rings: Any,
+    bin_of_wait: Any,
+    hists: Any,
+    day0: int,
+    day1: int,
+    record_slot: Any,
+    selected: Any,
+    out: Any,
+) -> None:
     """Days ``day0 … day1 − 1`` of every row, blocks of :data:`ROWS_PER_BLOCK` rows shared among threads."""
     n = states.shape[0]
     for block in prange((n + ROWS_PER_BLOCK - 1) // ROWS_PER_BLOCK):
         lo = block * ROWS_PER_BLOCK
-        _run_block(states, accs, values, day_inputs, paths, rings, bin_of_wait, hists, day0, day1,
-                   record_slot, selected, out, lo, min(lo + ROWS_PER_BLOCK, n))
+        _run_block(
+            states,
+            accs,
+            values,
+            day_inputs,
+            paths,
+            rings,
+            bin_of_wait,
+            hists,
+            day0,
+            day1,
+            record_slot,
+            selected,
+            out,
+            lo,
+            min(lo + ROWS_PER_BLOCK, n),
+        )
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _run_days_serial(states: Any, accs: Any, values: Any, day_inputs: Any,  # pragma: no cover
-                     paths: Any, rings: Any, bin_of_wait: Any, hists: Any, day0: int, day1: int, record_slot: Any,
-                     selected: Any, out: Any) -> None:
+def _run_days_serial(
+    states: Any,
+    accs: Any,
+    values: Any,
+    day_inputs: Any,  # pragma: no cover
+    paths: Any,
+    rings: Any,
+    bin_of_wait: Any,
+    hists: Any,
+    day0: int,
+    day1: int,
+    record_slot: Any,
+    selected: Any,
+    out: Any,
+) -> None:
     """:func:`_run_days` in this thread only, for calls too small to pay for waking the others."""
-    _run_block(states, accs, values, day_inputs, paths, rings, bin_of_wait, hists, day0, day1,
-               record_slot, selected, out, 0, states.shape[0])
+    _run_block(
+        states,
+        accs,
+        values,
+        day_inputs,
+        paths,
+        rings,
+        bin_of_wait,
+        hists,
+        day0,
+        day1,
+        record_slot,
+        selected,
+        out,
+        0,
+        states.shape[0],
+    )
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -287,8 +367,16 @@ def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], Float
     When the table would exceed :data:`MAX_PATH_TABLE_ENTRIES`, every row gets −1 and computes its
     own (:mod:`divaecon.simulate.steps`).
     """
-    keys = np.stack([values["ethereum_stake_eth"], values["ethereum_stake_growth_eth_per_day"],
-                     values["epochs_per_day"], values["exit_churn_quotient"], values["exit_churn_cap_eth"]], axis=1)
+    keys = np.stack(
+        [
+            values["ethereum_stake_eth"],
+            values["ethereum_stake_growth_eth_per_day"],
+            values["epochs_per_day"],
+            values["exit_churn_quotient"],
+            values["exit_churn_cap_eth"],
+        ],
+        axis=1,
+    )
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     if len(uniq) * days > MAX_PATH_TABLE_ENTRIES:
         return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 5))
@@ -296,8 +384,9 @@ def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], Float
     start, growth, epochs = uniq[:, 0:1], uniq[:, 1:2], uniq[:, 2:3]
     total = growth * t + start
     ratio = start / total
-    scale = (np.asarray(ethereum.base_reward_per_increment(total), dtype=float)
-             / np.asarray(ethereum.base_reward_per_increment(start), dtype=float))
+    scale = np.asarray(ethereum.base_reward_per_increment(total), dtype=float) / np.asarray(
+        ethereum.base_reward_per_increment(start), dtype=float
+    )
     churn = np.vectorize(ethereum.churn_limit_eth, otypes=[float])
     entry = 1.0 / (churn(total) * epochs)
     leave = 1.0 / (churn(total, uniq[:, 3:4].astype(np.int64), uniq[:, 4:5]) * epochs)
@@ -318,18 +407,30 @@ def ring_length(values: np.ndarray, days: int) -> int:
         return 1
     v = values
     years = days / DAYS_PER_YEAR
-    rate = 2.0 * (v["attestation_sync_apr_at_zero"] + v["attestation_sync_apr_per_availability"]
-                  + v["proposer_apr_at_zero"] + v["proposer_apr_per_availability"]
-                  + v["execution_apr_at_zero"] + v["execution_apr_per_availability"])
+    rate = 2.0 * (
+        v["attestation_sync_apr_at_zero"]
+        + v["attestation_sync_apr_per_availability"]
+        + v["proposer_apr_at_zero"]
+        + v["proposer_apr_per_availability"]
+        + v["execution_apr_at_zero"]
+        + v["execution_apr_per_availability"]
+    )
     growth_target = np.where(v["growth_rate_per_day"] > 0, 1.0 / v["one_over_target_staker_eth"], 0.0)
-    pool = (np.maximum(v["initial_staker_eth"], growth_target) + v["initial_collateral_eth"]
-            + days * (v["staker_deposit_eth_per_day"] + v["collateral_deposit_eth_per_day"]))
+    pool = (
+        np.maximum(v["initial_staker_eth"], growth_target)
+        + v["initial_collateral_eth"]
+        + days * (v["staker_deposit_eth_per_day"] + v["collateral_deposit_eth_per_day"])
+    )
     pool = pool * np.exp(np.minimum(rate * years, 50.0))
     last_stake = v["ethereum_stake_eth"] + v["ethereum_stake_growth_eth_per_day"] * days
     lowest_stake = np.maximum(np.minimum(v["ethereum_stake_eth"], last_stake), 1.0)
     smallest_churn = np.array([ethereum.churn_limit_eth(x) for x in lowest_stake]) * v["epochs_per_day"]
-    smallest_exit = np.array([ethereum.churn_limit_eth(x, q, c) for x, q, c in
-                              zip(lowest_stake, v["exit_churn_quotient"], v["exit_churn_cap_eth"], strict=True)])
+    smallest_exit = np.array(
+        [
+            ethereum.churn_limit_eth(x, q, c)
+            for x, q, c in zip(lowest_stake, v["exit_churn_quotient"], v["exit_churn_cap_eth"], strict=True)
+        ]
+    )
     smallest_exit = smallest_exit * v["epochs_per_day"]
 
     def longest_queue(q0: np.ndarray, change: np.ndarray) -> np.ndarray:
@@ -393,8 +494,7 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
         parallel = n >= 2 * ROWS_PER_BLOCK and n * (day1 - day0) >= PARALLEL_MIN_ROW_DAYS
         kernel = _run_days if parallel else _run_days_serial
         inputs = day_inputs(values, d.availability, d.luck, d.slashed, d.slashing_penalty_each_eth)
-        kernel(states, accs, values, inputs, paths, rings, bin_of_wait, hists, day0, day1,
-                  record_slot, selected, out)
+        kernel(states, accs, values, inputs, paths, rings, bin_of_wait, hists, day0, day1, record_slot, selected, out)
 
     if not stepwise:
         for day0 in range(0, days, DAYS_PER_CALL):
@@ -410,16 +510,18 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
             if on_step is not None:
                 _all_recordables(states, accs, values, day, everything)
                 state = {name: everything[k].copy() for name, k in _INDEX.items()}
-                state.update({
-                    "draws": d.drawn,
-                    "rewards_today": states["rewards_today_eth"].copy(),
-                    "staker_rewards_today": states["staker_rewards_today_eth"].copy(),
-                    "penalties_today": states["penalties_today_eth"].copy(),
-                    "covered_today": states["covered_today_eth"].copy(),
-                    "loss_today": states["staker_loss_today_eth"].copy(),
-                    "retained_rewards_today": states["retained_rewards_today_eth"].copy(),
-                    "validators_created_today": states["created_today"].copy(),
-                })
+                state.update(
+                    {
+                        "draws": d.drawn,
+                        "rewards_today": states["rewards_today_eth"].copy(),
+                        "staker_rewards_today": states["staker_rewards_today_eth"].copy(),
+                        "penalties_today": states["penalties_today_eth"].copy(),
+                        "covered_today": states["covered_today_eth"].copy(),
+                        "loss_today": states["staker_loss_today_eth"].copy(),
+                        "retained_rewards_today": states["retained_rewards_today_eth"].copy(),
+                        "validators_created_today": states["created_today"].copy(),
+                    }
+                )
                 on_step(day, state)
             if bar is not None and (day % 64 == 63 or day == days - 1):
                 bar.update(day + 1 - bar.n)

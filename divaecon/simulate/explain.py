@@ -28,11 +28,21 @@ from divaecon.units import apr_to_apy
 STEPS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("simulated", "the scenario as it is", {}),
     ("without stake growth", "Ethereum's stake held at its start", {"ethereum_stake_growth_eth_per_day": 0.0}),
-    ("and without the entry queue", "no queue ahead, one deposit, no processing delay",
-     {"entry_queue_eth": 0.0, "entry_queue_change_eth_per_day": 0.0, "two_step_deposit": False,
-      "activation_delay_days": 0}),
-    ("and without the collateral bottleneck", "collateral ahead of need (0.001 divETH per key share)",
-     {"collateral_per_key_share_eth": 0.001, "initial_collateral_eth": 1_000.0}),
+    (
+        "and without the entry queue",
+        "no queue ahead, one deposit, no processing delay",
+        {
+            "entry_queue_eth": 0.0,
+            "entry_queue_change_eth_per_day": 0.0,
+            "two_step_deposit": False,
+            "activation_delay_days": 0,
+        },
+    ),
+    (
+        "and without the collateral bottleneck",
+        "collateral ahead of need (0.001 divETH per key share)",
+        {"collateral_per_key_share_eth": 0.001, "initial_collateral_eth": 1_000.0},
+    ),
 )
 """Each run: its name, what is switched off, and the overrides added to the previous run's."""
 
@@ -55,10 +65,24 @@ def apy_decomposition(scenario: Scenario, days: int | None = None) -> pd.DataFra
     apy = res.summary["staker_apy"].to_numpy(dtype=float)
     drag = res.summary["cash_drag"].to_numpy(dtype=float)
     q = quote(scenario)
-    rows = [{"run": name, "switched_off": what, "staker_apy": apy[i], "cash_drag": drag[i],
-             "effect": apy[i] - apy[i - 1] if i else float("nan")}
-            for i, (name, what, _more) in enumerate(STEPS)]
+    rows = [
+        {
+            "run": name,
+            "switched_off": what,
+            "staker_apy": apy[i],
+            "cash_drag": drag[i],
+            "effect": apy[i] - apy[i - 1] if i else float("nan"),
+        }
+        for i, (name, what, _more) in enumerate(STEPS)
+    ]
     quoted = float(apr_to_apy(q.staker_apr))
-    rows.append({"run": "quote (steady state)", "switched_off": "every ETH earning, today's stake",
-                 "staker_apy": quoted, "cash_drag": 0.0, "effect": quoted - apy[-1]})
+    rows.append(
+        {
+            "run": "quote (steady state)",
+            "switched_off": "every ETH earning, today's stake",
+            "staker_apy": quoted,
+            "cash_drag": 0.0,
+            "effect": quoted - apy[-1],
+        }
+    )
     return pd.DataFrame(rows)

@@ -103,8 +103,9 @@ class RowInputs:
 
     def take(self, lo: int, hi: int) -> RowInputs:
         """Rows ``lo … hi − 1`` (their random streams unchanged)."""
-        return RowInputs(self.names[lo:hi], self.seeds[lo:hi], self.scenario_index[lo:hi],
-                         self.values[lo:hi], self.first_row + lo)
+        return RowInputs(
+            self.names[lo:hi], self.seeds[lo:hi], self.scenario_index[lo:hi], self.values[lo:hi], self.first_row + lo
+        )
 
 
 def _linear_in_availability(f: Callable[[Any], Any]) -> tuple[FloatArray, FloatArray]:
@@ -150,17 +151,37 @@ def reward_coefficients(
 
 
 SCENARIO_FIELDS: Final[tuple[str, ...]] = (
-    "diva.key_shares_per_validator", "diva.threshold", "diva.collateral_per_key_share_eth",
-    "diva.operator_uptime", "diva.failure_correlation", "diva.operator_fee", "diva.treasury_fee",
-    "diva.insurance_fee", "diva.validator_stake_eth", "ethereum.total_staked_eth",
-    "ethereum.el_reward_per_block_eth", "ethereum.network_participation",
-    "simulation.staker_deposit_eth_per_day", "simulation.growth_rate_per_year", "simulation.target_staker_eth",
-    "simulation.withdrawal_rate_per_year", "simulation.initial_staker_eth", "simulation.initial_collateral_eth",
-    "simulation.collateral_deposit_eth_per_day", "simulation.ethereum_stake_growth_eth_per_day",
-    "simulation.activation_delay_days", "simulation.outage_rate_per_operator_per_year",
-    "simulation.slashing_rate_per_validator_per_year", "simulation.proposer_luck", "diva.two_step_deposit",
-    "ethereum.entry_queue_eth", "simulation.entry_queue_change_eth_per_day", "ethereum.exit_queue_eth",
-    "simulation.exit_queue_change_eth_per_day", "ethereum.seconds_per_slot", "ethereum.withdrawal_sweep_days",
+    "diva.key_shares_per_validator",
+    "diva.threshold",
+    "diva.collateral_per_key_share_eth",
+    "diva.operator_uptime",
+    "diva.failure_correlation",
+    "diva.operator_fee",
+    "diva.treasury_fee",
+    "diva.insurance_fee",
+    "diva.validator_stake_eth",
+    "ethereum.total_staked_eth",
+    "ethereum.el_reward_per_block_eth",
+    "ethereum.network_participation",
+    "simulation.staker_deposit_eth_per_day",
+    "simulation.growth_rate_per_year",
+    "simulation.target_staker_eth",
+    "simulation.withdrawal_rate_per_year",
+    "simulation.initial_staker_eth",
+    "simulation.initial_collateral_eth",
+    "simulation.collateral_deposit_eth_per_day",
+    "simulation.ethereum_stake_growth_eth_per_day",
+    "simulation.activation_delay_days",
+    "simulation.outage_rate_per_operator_per_year",
+    "simulation.slashing_rate_per_validator_per_year",
+    "simulation.proposer_luck",
+    "diva.two_step_deposit",
+    "ethereum.entry_queue_eth",
+    "simulation.entry_queue_change_eth_per_day",
+    "ethereum.exit_queue_eth",
+    "simulation.exit_queue_change_eth_per_day",
+    "ethereum.seconds_per_slot",
+    "ethereum.withdrawal_sweep_days",
     "diva.ejection_margin",
 )
 """The numeric scenario fields the rows are built from (ints and bools are exact as float64)."""
@@ -204,8 +225,9 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["initial_collateral_eth"] = col("initial_collateral_eth")
     out["collateral_deposit_eth_per_day"] = col("collateral_deposit_eth_per_day")
     flow = out["collateral_deposit_eth_per_day"]
-    out["days_per_collateral_eth"] = np.where(flow > MIN_QUEUE_FLOW_ETH_PER_DAY,
-                                              1.0 / np.where(flow > MIN_QUEUE_FLOW_ETH_PER_DAY, flow, 1.0), 0.0)
+    out["days_per_collateral_eth"] = np.where(
+        flow > MIN_QUEUE_FLOW_ETH_PER_DAY, 1.0 / np.where(flow > MIN_QUEUE_FLOW_ETH_PER_DAY, flow, 1.0), 0.0
+    )
     out["ethereum_stake_eth"] = col("total_staked_eth")
     out["ethereum_stake_growth_eth_per_day"] = col("ethereum_stake_growth_eth_per_day")
     out["activation_delay_days"] = col("activation_delay_days")
@@ -216,8 +238,9 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["exit_queue_change_eth_per_day"] = col("exit_queue_change_eth_per_day")
     eip8061 = np.asarray([s.ethereum.exit_churn_rule == "eip8061" for s in scenarios], dtype=bool)[idx]
     out["exit_churn_quotient"] = np.where(eip8061, ethereum.CHURN_LIMIT_QUOTIENT_GLOAS, ethereum.CHURN_LIMIT_QUOTIENT)
-    out["exit_churn_cap_eth"] = np.where(eip8061, np.inf,
-                                         ethereum.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH)
+    out["exit_churn_cap_eth"] = np.where(
+        eip8061, np.inf, ethereum.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH
+    )
     slot_time = col("seconds_per_slot")
     out["epochs_per_day"] = ethereum.epochs_per_day(slot_time)
     sweep = col("withdrawal_sweep_days")
@@ -230,15 +253,21 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["operator_uptime"] = col("operator_uptime")
     out["failure_correlation"] = col("failure_correlation")
     # availability once per distinct cluster (scipy is the slow part), then per row
-    cluster = np.stack([per[f] for f in ("key_shares_per_validator", "threshold", "operator_uptime",
-                                         "failure_correlation")], axis=1)
+    cluster = np.stack(
+        [per[f] for f in ("key_shares_per_validator", "threshold", "operator_uptime", "failure_correlation")], axis=1
+    )
     uniq, inverse = np.unique(cluster, axis=0, return_inverse=True)
-    avail = np.asarray(dvt.availability(uniq[:, 0].astype(np.int64), uniq[:, 1].astype(np.int64),
-                                        uniq[:, 2], uniq[:, 3]), dtype=float).reshape(-1)
+    avail = np.asarray(
+        dvt.availability(uniq[:, 0].astype(np.int64), uniq[:, 1].astype(np.int64), uniq[:, 2], uniq[:, 3]), dtype=float
+    ).reshape(-1)
     out["availability"] = avail[inverse.reshape(-1)][idx]
     coef = reward_coefficients(col("total_staked_eth"), col("el_reward_per_block_eth"), col("network_participation"))
-    for key, name in (("att", "attestation_sync"), ("prop", "proposer"), ("el", "execution"),
-                      ("pen", "offline_penalty")):
+    for key, name in (
+        ("att", "attestation_sync"),
+        ("prop", "proposer"),
+        ("el", "execution"),
+        ("pen", "offline_penalty"),
+    ):
         out[f"{name}_apr_at_zero"], out[f"{name}_apr_per_availability"] = coef[key]
     out["outage_probability_per_day"] = np.minimum(col("outage_rate_per_operator_per_year") / DAYS_PER_YEAR, 1.0)
     out["slashing_rate_per_validator_per_day"] = col("slashing_rate_per_validator_per_year") / DAYS_PER_YEAR

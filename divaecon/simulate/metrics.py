@@ -32,9 +32,16 @@ from divaecon.units import DAYS_PER_YEAR
 FloatArray = NDArray[np.float64]
 
 SUMMARY_COLUMNS: Final[tuple[str, ...]] = (
-    "staker_apy", "operator_apy_queued", "operator_apy_assigned", "queue_wait_mean_days",
-    "queue_wait_p95_days", "peak_collateral_locked_eth", "cash_drag", "final_active_validators",
-    "final_diveth_supply", "wdiveth_rate",
+    "staker_apy",
+    "operator_apy_queued",
+    "operator_apy_assigned",
+    "queue_wait_mean_days",
+    "queue_wait_p95_days",
+    "peak_collateral_locked_eth",
+    "cash_drag",
+    "final_active_validators",
+    "final_diveth_supply",
+    "wdiveth_rate",
 )
 """The summary's metrics, in order (after ``scenario``, ``seed``, ``days`` and any grid columns)."""
 
@@ -100,14 +107,16 @@ def twr_apy(growth: FloatArray, n_days: FloatArray) -> FloatArray:
     return out
 
 
-def summary(states: np.ndarray, accs: np.ndarray, values: np.ndarray, hists: FloatArray,
-            edges: NDArray[np.int64], days: int) -> dict[str, FloatArray]:
+def summary(
+    states: np.ndarray, accs: np.ndarray, values: np.ndarray, hists: FloatArray, edges: NDArray[np.int64], days: int
+) -> dict[str, FloatArray]:
     """The summary metrics of every row (see the module docstring), keyed as :data:`SUMMARY_COLUMNS`."""
     served = accs["collateral_served_eth"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_wait = (accs["served_day_sum"]
-                     - arrival_integral(served, values["initial_collateral_eth"],
-                                        values["collateral_deposit_eth_per_day"])) / served
+        mean_wait = (
+            accs["served_day_sum"]
+            - arrival_integral(served, values["initial_collateral_eth"], values["collateral_deposit_eth_per_day"])
+        ) / served
         supply_sum = accs["supply_sum_eth"]
         idle = accs["idle_sum_eth"]
         out = {

@@ -26,12 +26,37 @@ from divaecon.units import DAYS_PER_YEAR, SLOTS_PER_YEAR
 DrawFn = Callable[[int], Mapping[str, float]]
 
 RECORDED = (
-    "buffer_eth", "pending_eth", "active_validators", "active_eth", "exiting_validators", "withdrawing_eth",
-    "withdrawals_owed_eth", "queued_collateral_eth", "assigned_collateral_eth", "collateral_locked_eth",
-    "diveth_supply", "staker_diveth", "wdiveth_rate", "deposits_eth", "withdrawal_requests_eth", "withdrawn_eth",
-    "rewards_eth", "staker_rewards_eth", "operator_rewards_eth", "treasury_rewards_eth", "paid_out_eth",
-    "penalties_eth", "penalties_covered_eth", "staker_loss_eth", "validators_created", "exits_requested",
-    "ejected_validators", "activation_wait_days", "entry_queue_eth", "total_staked_eth", "cash_drag",
+    "buffer_eth",
+    "pending_eth",
+    "active_validators",
+    "active_eth",
+    "exiting_validators",
+    "withdrawing_eth",
+    "withdrawals_owed_eth",
+    "queued_collateral_eth",
+    "assigned_collateral_eth",
+    "collateral_locked_eth",
+    "diveth_supply",
+    "staker_diveth",
+    "wdiveth_rate",
+    "deposits_eth",
+    "withdrawal_requests_eth",
+    "withdrawn_eth",
+    "rewards_eth",
+    "staker_rewards_eth",
+    "operator_rewards_eth",
+    "treasury_rewards_eth",
+    "paid_out_eth",
+    "penalties_eth",
+    "penalties_covered_eth",
+    "staker_loss_eth",
+    "validators_created",
+    "exits_requested",
+    "ejected_validators",
+    "activation_wait_days",
+    "entry_queue_eth",
+    "total_staked_eth",
+    "cash_drag",
 )
 
 
@@ -91,8 +116,9 @@ def simulate_scalar(
     growth_mode = sim.deposit_mode == "growth"
     slot = eth.seconds_per_slot
     to_arrival = _days(float(ethereum.withdrawability_delay_days(slot)) + eth.withdrawal_sweep_days)
-    slashed_to_arrival = _days(ethereum.EPOCHS_PER_SLASHINGS_VECTOR / float(ethereum.epochs_per_day(slot))
-                               + eth.withdrawal_sweep_days)
+    slashed_to_arrival = _days(
+        ethereum.EPOCHS_PER_SLASHINGS_VECTOR / float(ethereum.epochs_per_day(slot)) + eth.withdrawal_sweep_days
+    )
 
     def stake_on(t: float) -> float:
         return eth.total_staked_eth + sim.ethereum_stake_growth_eth_per_day * t
@@ -122,9 +148,21 @@ def simulate_scalar(
     activating: dict[int, float] = {}
     leaving: dict[int, float] = {}
     arriving: dict[int, float] = {}
-    totals = dict.fromkeys(("deposits_eth", "withdrawal_requests_eth", "withdrawn_eth", "rewards_eth",
-                            "penalties_eth", "penalties_covered_eth", "staker_loss_eth", "validators_created",
-                            "exits_requested", "ejected_validators"), 0.0)
+    totals = dict.fromkeys(
+        (
+            "deposits_eth",
+            "withdrawal_requests_eth",
+            "withdrawn_eth",
+            "rewards_eth",
+            "penalties_eth",
+            "penalties_covered_eth",
+            "staker_loss_eth",
+            "validators_created",
+            "exits_requested",
+            "ejected_validators",
+        ),
+        0.0,
+    )
     totals["deposits_eth"] = buffer
     waits: dict[int, float] = {}
     idle_sum = supply_sum = 0.0
@@ -291,17 +329,27 @@ def simulate_scalar(
         if t in recorded_days or on_step is not None:
             paid_out = totals["rewards_eth"] * (to_treasury + (0.0 if minted else to_operators))
             state = {
-                "buffer_eth": buffer, "pending_eth": pending, "active_validators": active,
-                "active_eth": active * stake, "exiting_validators": exiting, "withdrawing_eth": withdrawing,
-                "withdrawals_owed_eth": owed, "queued_collateral_eth": queued,
-                "assigned_collateral_eth": assigned, "collateral_locked_eth": queued + assigned,
-                "diveth_supply": supply, "staker_diveth": supply - queued - assigned, "wdiveth_rate": rate,
+                "buffer_eth": buffer,
+                "pending_eth": pending,
+                "active_validators": active,
+                "active_eth": active * stake,
+                "exiting_validators": exiting,
+                "withdrawing_eth": withdrawing,
+                "withdrawals_owed_eth": owed,
+                "queued_collateral_eth": queued,
+                "assigned_collateral_eth": assigned,
+                "collateral_locked_eth": queued + assigned,
+                "diveth_supply": supply,
+                "staker_diveth": supply - queued - assigned,
+                "wdiveth_rate": rate,
                 "staker_rewards_eth": totals["rewards_eth"] * to_stakers,
                 "operator_rewards_eth": totals["rewards_eth"] * to_operators,
-                "treasury_rewards_eth": totals["rewards_eth"] * to_treasury, "paid_out_eth": paid_out,
+                "treasury_rewards_eth": totals["rewards_eth"] * to_treasury,
+                "paid_out_eth": paid_out,
                 "activation_wait_days": wait_now,
                 "entry_queue_eth": max(eth.entry_queue_eth + sim.entry_queue_change_eth_per_day * t, 0.0),
-                "total_staked_eth": total, "cash_drag": idle / supply if supply > 0 else 0.0,
+                "total_staked_eth": total,
+                "cash_drag": idle / supply if supply > 0 else 0.0,
                 **totals,
             }
             if t in recorded_days:

@@ -64,13 +64,17 @@ _jit = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 churn_limit_eth = njit(cache=True, nogil=True, error_model="numpy")(ethereum.churn_limit_eth)
 """The Electra churn limit of :func:`divaecon.ethereum.churn_limit_eth`, compiled (the same code)."""
 
-base_reward_per_increment_of = njit(cache=True, nogil=True, error_model="numpy")(
-    ethereum.base_reward_per_increment_of)
+base_reward_per_increment_of = njit(cache=True, nogil=True, error_model="numpy")(ethereum.base_reward_per_increment_of)
 """The spec's floored base reward of :func:`divaecon.ethereum.base_reward_per_increment_of`, compiled."""
 
 
-def day_inputs(values: np.ndarray, availability: NDArray[np.float64], luck: NDArray[np.float64],
-               slashed: NDArray[np.float64], slashing_penalty_each_eth: NDArray[np.float64]) -> np.ndarray:
+def day_inputs(
+    values: np.ndarray,
+    availability: NDArray[np.float64],
+    luck: NDArray[np.float64],
+    slashed: NDArray[np.float64],
+    slashing_penalty_each_eth: NDArray[np.float64],
+) -> np.ndarray:
     """0. The day's reward rates per validator at Ethereum's day-0 stake, for every row (numpy).
 
     With availability ``α`` (the DV's effective uptime; drawn under outages) and ``luck`` (blocks
@@ -208,8 +212,9 @@ def process_rewards(s: Any, d: Any, total: float, ratio: float, consensus_scale:
     """
     v = s.active_validators
     s.ethereum_stake_today_eth = total
-    s.rewards_today_eth = v * (d.consensus_eth_per_validator_day * consensus_scale
-                               + d.execution_eth_per_validator_day * ratio)
+    s.rewards_today_eth = v * (
+        d.consensus_eth_per_validator_day * consensus_scale + d.execution_eth_per_validator_day * ratio
+    )
     s.penalties_today_eth = v * (d.penalty_eth_per_validator_day * consensus_scale)
 
 
@@ -390,8 +395,12 @@ def process_validator_creation(s: Any, inp: Any, day: int, rings: Any, row: int,
     """
     stake = inp.validator_stake_eth
     kc = inp.collateral_per_validator_eth
-    new = np.floor(min(max(s.buffer_eth, 0.0) * inp.one_over_validator_stake_eth,
-                       s.queued_collateral_eth * inp.one_over_collateral_per_validator_eth))
+    new = np.floor(
+        min(
+            max(s.buffer_eth, 0.0) * inp.one_over_validator_stake_eth,
+            s.queued_collateral_eth * inp.one_over_collateral_per_validator_eth,
+        )
+    )
     s.created_today = new
     if new <= 0.0:
         return
@@ -499,8 +508,9 @@ def process_accumulators(s: Any, acc: Any, inp: Any, day: int) -> None:
     acc.staker_loss_eth += s.staker_loss_today_eth
     acc.supply_sum_eth += supply
     acc.idle_sum_eth += max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
-    acc.peak_collateral_locked_eth = max(acc.peak_collateral_locked_eth,
-                                         s.queued_collateral_eth + s.assigned_collateral_eth)
+    acc.peak_collateral_locked_eth = max(
+        acc.peak_collateral_locked_eth, s.queued_collateral_eth + s.assigned_collateral_eth
+    )
 
 
 @_jit
@@ -514,8 +524,9 @@ def start_day(s: Any) -> None:
 
 
 @_jit
-def run_day(s: Any, acc: Any, inp: Any, d: Any, day: int, paths: Any, rings: Any, bin_of_wait: Any,
-            hists: Any, row: int) -> None:
+def run_day(
+    s: Any, acc: Any, inp: Any, d: Any, day: int, paths: Any, rings: Any, bin_of_wait: Any, hists: Any, row: int
+) -> None:
     """One day of one row: the steps above, in order."""
     start_day(s)
     total, ratio, consensus_scale = ethereum_stake(inp, day, paths)

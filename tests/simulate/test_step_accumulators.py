@@ -16,9 +16,20 @@ def test_the_supply_is_the_pool_less_what_it_owes(row) -> None:
 
 
 def test_sums_and_the_peak(row) -> None:
-    row.set(created_today=2.0, served_today_eth=32.0, deposits_today_eth=3.0, withdrawal_requests_today_eth=1.5,
-            withdrawn_today_eth=1.0, rewards_today_eth=0.5, covered_today_eth=0.25, staker_loss_today_eth=0.125,
-            buffer_eth=100.0, queued_collateral_eth=7.0, assigned_collateral_eth=32.0, peak_collateral_locked_eth=50.0)
+    row.set(
+        created_today=2.0,
+        served_today_eth=32.0,
+        deposits_today_eth=3.0,
+        withdrawal_requests_today_eth=1.5,
+        withdrawn_today_eth=1.0,
+        rewards_today_eth=0.5,
+        covered_today_eth=0.25,
+        staker_loss_today_eth=0.125,
+        buffer_eth=100.0,
+        queued_collateral_eth=7.0,
+        assigned_collateral_eth=32.0,
+        peak_collateral_locked_eth=50.0,
+    )
     process_accumulators(row.s, row.acc, row.inp, 9)
     process_accumulators(row.s, row.acc, row.inp, 10)
     assert row["validators_created"] == 4.0

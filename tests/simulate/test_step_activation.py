@@ -19,8 +19,13 @@ def test_due_validators_activate(row, rings) -> None:
 def test_exiting_validators_leave_release_their_collateral_and_their_stake_comes_back(row, rings) -> None:
     # 10 active (2 of them exiting) and 2 pending hold 12 validators' worth of collateral (192).
     # The 2 leaving release 2/12 of it; their 64 ETH reach the pool 256 epochs + the sweep later.
-    row.set(active_validators=10.0, exiting_validators=2.0, pending_eth=64.0, assigned_collateral_eth=192.0,
-            exit_to_arrival_days=5.34)
+    row.set(
+        active_validators=10.0,
+        exiting_validators=2.0,
+        pending_eth=64.0,
+        assigned_collateral_eth=192.0,
+        exit_to_arrival_days=5.34,
+    )
     r = rings(16)
     r[EXITING, 4, 0] = 2.0
     process_exits(row.s, row.inp, 4, r, 0)

@@ -17,7 +17,8 @@ def test_minted_operator_fees_stay_in_the_pool(row) -> None:
 
 
 def test_paid_out_operator_fees_and_the_treasury_leave(row) -> None:
-    row.set(rewards_today_eth=100.0, staker_share=0.85, operator_share=0.1, treasury_share=0.05,
-            operator_rewards_minted=0.0)
+    row.set(
+        rewards_today_eth=100.0, staker_share=0.85, operator_share=0.1, treasury_share=0.05, operator_rewards_minted=0.0
+    )
     process_fee_split(row.s, row.inp)
     assert row["retained_rewards_today_eth"] == pytest.approx(85.0)

@@ -13,9 +13,18 @@ from divaecon.simulate.steps import ARRIVING, EXITING, exit_queue_wait_days, pro
 def test_logistic_deposits_and_withdrawals_by_hand(row, rings) -> None:
     # Stakers hold 1,000 − 100 − 200 = 700 divETH; growth 0.01/day towards 1,400:
     # 0.01 · 700 · (1 − 700/1,400) = 3.5 ETH, plus 2 divETH of collateral; withdrawals 0.001 · 700.
-    row.set(diveth_supply=1_000.0, queued_collateral_eth=100.0, assigned_collateral_eth=200.0, buffer_eth=50.0,
-            retained_rewards_today_eth=1.0, penalties_today_eth=0.25, growth_rate_per_day=0.01,
-            one_over_target_staker_eth=1 / 1_400, collateral_deposit_eth_per_day=2.0, withdrawal_rate_per_day=0.001)
+    row.set(
+        diveth_supply=1_000.0,
+        queued_collateral_eth=100.0,
+        assigned_collateral_eth=200.0,
+        buffer_eth=50.0,
+        retained_rewards_today_eth=1.0,
+        penalties_today_eth=0.25,
+        growth_rate_per_day=0.01,
+        one_over_target_staker_eth=1 / 1_400,
+        collateral_deposit_eth_per_day=2.0,
+        withdrawal_rate_per_day=0.001,
+    )
     process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 5)))
     assert row["deposits_today_eth"] == pytest.approx(3.5 + 2.0)
     assert row["withdrawal_requests_today_eth"] == pytest.approx(0.7)
@@ -25,8 +34,12 @@ def test_logistic_deposits_and_withdrawals_by_hand(row, rings) -> None:
 
 
 def test_past_the_target_only_constant_deposits_arrive(row, rings) -> None:
-    row.set(diveth_supply=2_000.0, growth_rate_per_day=0.01, one_over_target_staker_eth=1 / 1_400,
-            staker_deposit_eth_per_day=7.0)
+    row.set(
+        diveth_supply=2_000.0,
+        growth_rate_per_day=0.01,
+        one_over_target_staker_eth=1 / 1_400,
+        staker_deposit_eth_per_day=7.0,
+    )
     process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 5)))
     assert row["deposits_today_eth"] == 7.0
 
@@ -35,8 +48,14 @@ def test_a_short_buffer_asks_validators_to_exit_through_the_exit_queue(row, ring
     # 10 ETH in the buffer, 110 ETH asked for: 10 are paid, 100 owed; 32 ETH are already on the
     # way back, so ceil(68 / 32) = 3 validators are asked to exit. 32,581 ETH in the exit queue
     # (validatorqueue.com, 2026-02-03) + nothing of ours ahead at 57,600 ETH a day: 0.57 days -> 1.
-    row.set(diveth_supply=50_000.0, buffer_eth=10.0, active_validators=5.0, withdrawing_eth=32.0,
-            withdrawal_rate_per_day=110.0 / 50_000.0, exit_queue_eth=32_581.0)
+    row.set(
+        diveth_supply=50_000.0,
+        buffer_eth=10.0,
+        active_validators=5.0,
+        withdrawing_eth=32.0,
+        withdrawal_rate_per_day=110.0 / 50_000.0,
+        exit_queue_eth=32_581.0,
+    )
     r = rings(16)
     assert exit_queue_wait_days(row.s, row.inp, 0.0, np.zeros((1, 1, 5))) == pytest.approx(32_581 / 57_600)
     process_flows(row.s, row.acc, row.inp, 0, r, 0, np.zeros((1, 1, 5)))

@@ -13,8 +13,13 @@ def test_waits_by_arrival_day(row) -> None:
     # 10 divETH queued on day 0 and 4 a day from day 0: positions [0, 14) arrived on day 0,
     # [14, 18) on day 1, [18, 22) on day 2. 12 divETH were served before; on day 2 half a
     # worth (8 divETH) takes positions [12, 20): 2 waited 2 days, 4 one day, 2 none.
-    row.set(initial_collateral_eth=10.0, collateral_deposit_eth_per_day=4.0, days_per_collateral_eth=0.25,
-            collateral_served_eth=12.0, served_today_eth=8.0)
+    row.set(
+        initial_collateral_eth=10.0,
+        collateral_deposit_eth_per_day=4.0,
+        days_per_collateral_eth=0.25,
+        collateral_served_eth=12.0,
+        served_today_eth=8.0,
+    )
     bin_of_wait, _ = wait_bin_table(10)
     hists = np.zeros((1, 20))
     process_queue_waits(row.s, row.acc, row.inp, 2, bin_of_wait, hists, 0)

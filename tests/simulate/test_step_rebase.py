@@ -9,9 +9,17 @@ from divaecon.simulate.steps import process_rebase
 
 def test_every_divETH_earns_the_rebase_and_assigned_collateral_earns_fees_too(row) -> None:
     # g = (9 − 1) / 800 = 1 %. One divETH assigned also earns (10 · 10 % − 0.5) / 100 = 0.5 %.
-    row.set(staker_rewards_today_eth=9.0, staker_loss_today_eth=1.0, diveth_supply=800.0, rewards_today_eth=10.0,
-            operator_share=0.1, covered_today_eth=0.5, queued_collateral_eth=50.0, assigned_at_start_eth=100.0,
-            assigned_collateral_eth=100.0)
+    row.set(
+        staker_rewards_today_eth=9.0,
+        staker_loss_today_eth=1.0,
+        diveth_supply=800.0,
+        rewards_today_eth=10.0,
+        operator_share=0.1,
+        covered_today_eth=0.5,
+        queued_collateral_eth=50.0,
+        assigned_at_start_eth=100.0,
+        assigned_collateral_eth=100.0,
+    )
     process_rebase(row.s, row.acc, row.inp)
     assert row["rebase_today"] == pytest.approx(0.01)
     assert row["wdiveth_rate"] == pytest.approx(1.01)

@@ -33,8 +33,9 @@ IDEAL_ETH_PER_VALIDATOR_DAY = BASE_REWARD_GWEI * 32 * 225 / 1e9
 
 
 def _rates(availability: float, luck: float, el: float = 0.0) -> np.ndarray:
-    rows = build_rows([Scenario().override(total_staked_eth=S0, el_reward_per_block_eth=el,
-                                           network_participation=1.0)], 1)
+    rows = build_rows(
+        [Scenario().override(total_staked_eth=S0, el_reward_per_block_eth=el, network_participation=1.0)], 1
+    )
     one = np.ones(1)
     return day_inputs(rows.values, availability * one, luck * one, 0 * one, 0 * one)
 
@@ -65,8 +66,12 @@ def test_luck_scales_the_proposer_and_execution_parts_only() -> None:
 
 def test_rewards_scale_with_the_stake_path(row) -> None:
     # 10 validators; the day's stake is 4 times the start: consensus × 1/2, execution × 1/4.
-    row.set(active_validators=10.0, consensus_eth_per_validator_day=0.002, execution_eth_per_validator_day=0.0004,
-            penalty_eth_per_validator_day=0.0006)
+    row.set(
+        active_validators=10.0,
+        consensus_eth_per_validator_day=0.002,
+        execution_eth_per_validator_day=0.0004,
+        penalty_eth_per_validator_day=0.0006,
+    )
     process_rewards(row.s, row.d, 4e7, 0.25, 0.5)
     assert row["rewards_today_eth"] == pytest.approx(10 * (0.002 * 0.5 + 0.0004 * 0.25))
     assert row["penalties_today_eth"] == pytest.approx(10 * 0.0006 * 0.5)
