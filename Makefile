@@ -39,9 +39,10 @@ report: $(STAMP) system-deps
 	$(BIN)/divaecon quote --scenario data/scenarios/base.yaml --csv reports/quote-base.csv
 	$(BIN)/divaecon report --out reports
 
-## The whole test suite: lint, types, tests (browser, kernel, dask, batch and slow ones included)
+## The whole test suite: lint, formatting, types, tests (browser, kernel, dask, batch and slow ones included)
 test: $(DEVSTAMP) system-deps
-	$(BIN)/ruff check divaecon tests benchmarks
+	$(BIN)/ruff check divaecon tests benchmarks scripts setup.py
+	$(BIN)/ruff format --check divaecon tests benchmarks scripts setup.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
