@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import secrets
-import signal
 import socket
 import stat
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from divaecon._voila import host_is_local
+from divaecon.app import _stop as stop_app
 from divaecon.app import write_token_file
 
 
@@ -105,12 +105,7 @@ def server() -> Iterator[Server]:
             pytest.fail("divaecon app printed no URL:\n" + "".join(lines))
         yield Server(port, token, proc, lines)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc, timeout_s=30)
 
 
 @pytest.mark.slow

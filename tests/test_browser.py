@@ -13,7 +13,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 
 from divaecon import formatting as fmt
+from divaecon.app import _stop as stop_app
 from divaecon.params import Scenario
 from divaecon.quote import quote
 
@@ -90,12 +90,7 @@ def app_url() -> Iterator[str]:
         assert url.group(0) == f"http://127.0.0.1:{port}/?token={token}"
         yield url.group(0)
     finally:
-        proc.send_signal(signal.SIGTERM)  # serve_app stops Voilà and its kernels
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc, timeout_s=30)  # serve_app stops Voilà and its kernels
     # Nothing left listening on the port.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -14,7 +14,6 @@ import math
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
+from divaecon.app import _stop as stop_app
 from divaecon.params import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,9 +253,4 @@ def test_app_serves_the_shipped_dashboard(installed: Installed) -> None:
         # Voilà ran the notebook: the dashboard widget's view is in the page
         assert "application/vnd.jupyter.widget-view+json" in page
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc, timeout_s=30)

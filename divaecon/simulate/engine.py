@@ -173,12 +173,12 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _run_block(
+def _run_block(  # pragma: no cover
     states: Any,
     accs: Any,
     values: Any,
     day_inputs: Any,
-    paths: Any,  # pragma: no cover
+    paths: Any,
     rings: Any,
     bin_of_wait: Any,
     hists: Any,
@@ -205,12 +205,12 @@ def _run_block(
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _run_days(
+def _run_days(  # pragma: no cover
     states: Any,
     accs: Any,
     values: Any,
     day_inputs: Any,
-    paths: Any,  # pragma: no cover
+    paths: Any,
     rings: Any,
     bin_of_wait: Any,
     hists: Any,
@@ -244,11 +244,11 @@ def _run_days(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _run_days_serial(
+def _run_days_serial(  # pragma: no cover
     states: Any,
     accs: Any,
     values: Any,
-    day_inputs: Any,  # pragma: no cover
+    day_inputs: Any,
     paths: Any,
     rings: Any,
     bin_of_wait: Any,
