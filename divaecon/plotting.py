@@ -890,13 +890,19 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
 
     mult = np.geomspace(0.1, 10.0, max(points, 3))
     r = scenario.risk
+    curves = required_collateral_curves(
+        scenario,
+        mult,
+        target_loss_probability=r.target_loss_probability_per_year,
+        target_shortfall_apr=r.target_shortfall_apr,
+    )
     panels = (
         (
-            required_collateral_curves(scenario, mult, target_loss_probability=r.target_loss_probability_per_year),
+            curves[curves["target"] == "target_loss_probability"],
             f"P(stakers lose) ≤ {100 * r.target_loss_probability_per_year:.3g} % per validator-year",
         ),
         (
-            required_collateral_curves(scenario, mult, target_shortfall_apr=r.target_shortfall_apr),
+            curves[curves["target"] == "target_shortfall_apr"],
             f"expected shortfall ≤ {100 * r.target_shortfall_apr:.3g} % APR",
         ),
     )
@@ -925,7 +931,8 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
         ax.set_title(title, fontsize=8.5)
         ax.set_ylim(bottom=0)
     axes[0].set_ylabel("collateral per key share meeting the target [divETH]")
-    axes[0].legend(loc="upper left", fontsize=6.3)
+    # a white ground: the flat curves run through the legend's corner
+    axes[0].legend(loc="upper left", fontsize=6.3, frameon=True, facecolor="white", edgecolor="none", framealpha=0.9)
     axes[1].annotate(
         f"dashed: the scenario's {scenario.diva.collateral_per_key_share_eth:g} divETH\n"
         "flat: those rates do not move the answer",

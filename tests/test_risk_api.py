@@ -12,7 +12,7 @@ from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, load_scenario
 from divaecon.quote import quote
 from divaecon.risk import closed_form, frontier, peer_frontier, risk_model, risk_report, tornado
-from divaecon.risk.sensitivity import assumed_parameters
+from divaecon.risk.sensitivity import RATE_GROUPS, assumed_parameters, required_collateral_curves
 from divaecon.risk.yields import yields_at
 
 
@@ -115,6 +115,51 @@ def test_tornado_names_every_assumed_rate_and_sorts_by_swing():
     assert "leak_rate_per_year" in assumed and "el_reward_mean_eth" not in assumed  # sourced, not assumed
     with pytest.raises(DivaeconError, match="not in the risk section"):
         tornado(s, parameters=["leak_rate"])
+
+
+def test_quote_does_not_move_with_the_risk_section():
+    # the tornado and the rate curves compute the quote once and reuse it for every risk model
+    s = Scenario()
+    moved = s.override(
+        **{
+            "risk.leak_rate_per_year": 0.5,
+            "risk.client_slashing_rate_per_year": 0.2,
+            "risk.outage_fraction_correlation": 0.4,
+            "risk.target_loss_probability_per_year": 0.05,
+        }
+    )
+    assert quote(moved) == quote(s)
+
+
+def test_rate_curves_meet_each_target_and_rise_with_the_rates():
+    s = Scenario()
+    r = s.risk
+    mult = [0.0, 0.5, 1.0, 2.0]
+    curves = required_collateral_curves(
+        s, mult, target_loss_probability=r.target_loss_probability_per_year, target_shortfall_apr=r.target_shortfall_apr
+    )
+    assert set(curves["target"]) == {"target_loss_probability", "target_shortfall_apr"}
+    assert len(curves) == len(RATE_GROUPS) * len(mult) * 2
+    # at × 1 every group is the scenario itself: the answer solved directly on its model, at
+    # the quoted precision (the curves solve to DISPLAY_RTOL)
+    model = risk_model(s)
+    for name, value in (
+        ("target_loss_probability", r.target_loss_probability_per_year),
+        ("target_shortfall_apr", r.target_shortfall_apr),
+    ):
+        direct = closed_form.required_collateral(model, **{name: value})
+        at_one = curves[(curves["target"] == name) & (curves["multiplier"] == 1.0)]["required_collateral_eth"]
+        assert np.allclose(at_one, direct, rtol=2 * closed_form.DISPLAY_RTOL, atol=0)
+        for _group, sub in curves[curves["target"] == name].groupby("group"):
+            assert np.all(np.diff(sub["required_collateral_eth"].to_numpy()) >= 0)  # more events, more collateral
+    # no events at all: nothing can reach the stakers, so no collateral is needed
+    none = curves[(curves["group"] == "every event rate") & (curves["multiplier"] == 0.0)]
+    assert list(none["required_collateral_eth"]) == [0.0, 0.0]
+    # one target alone: the scenario's loss-probability target by default
+    default = required_collateral_curves(s, [1.0], groups={"leaks": ("leak_rate_per_year",)})
+    assert list(default["target"]) == ["target_loss_probability"]
+    with pytest.raises(DivaeconError, match="multipliers"):
+        required_collateral_curves(s, [1.0, float("nan")])
 
 
 @pytest.mark.parametrize(

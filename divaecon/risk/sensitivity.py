@@ -71,6 +71,7 @@ def tornado(
     multiplied by ``factor``, clipped to the parameter's range. Columns :data:`TORNADO_COLUMNS`;
     ``swing`` = |required at high − required at low| [ETH per key share].
     """
+    from divaecon.quote import quote
     from divaecon.risk.api import risk_model
 
     if target_loss_probability is not None and target_shortfall_apr is not None:
@@ -91,8 +92,10 @@ def tornado(
         else {"target_shortfall_apr": target_shortfall_apr}
     )
 
+    q = quote(scenario)  # the reward side: no risk parameter moves it
+
     def required(s: Scenario) -> float:
-        return closed_form.required_collateral(risk_model(s), **target, rtol=closed_form.DISPLAY_RTOL)
+        return closed_form.required_collateral(risk_model(s, q), **target, rtol=closed_form.DISPLAY_RTOL)
 
     base_value = required(scenario)
     rows = []
@@ -138,6 +141,9 @@ RATE_GROUPS: dict[str, tuple[str, ...]] = {
 """Groups of event rates scaled together by :func:`required_collateral_curves`."""
 
 
+CURVE_COLUMNS = ["group", "multiplier", "target", "required_collateral_eth"]
+
+
 def required_collateral_curves(
     scenario: Scenario,
     multipliers: Any = None,
@@ -148,37 +154,36 @@ def required_collateral_curves(
     """Required collateral per key share as groups of event rates are scaled [divETH].
 
     Each group's rates are multiplied by each of ``multipliers`` (default 0.1–10, 13 points,
-    log-spaced) with every other parameter at the scenario's value; closed forms. One target
-    (default: the scenario's loss-probability target). Columns: ``group``, ``multiplier``,
-    ``required_collateral_eth``.
+    log-spaced) with every other parameter at the scenario's value; closed forms. The targets
+    given (one or both; default: the scenario's loss-probability target) are solved on the same
+    model, built once per group and multiplier (the reward side, :func:`~divaecon.quote.quote`,
+    does not depend on event rates and is computed once). Columns :data:`CURVE_COLUMNS`;
+    ``target`` is ``"target_loss_probability"`` or ``"target_shortfall_apr"``.
     """
     import numpy as np
 
+    from divaecon.quote import quote
     from divaecon.risk.api import risk_model
 
-    if target_loss_probability is not None and target_shortfall_apr is not None:
-        raise ParameterError(["give at most one of target_loss_probability and target_shortfall_apr"])
-    if target_loss_probability is None and target_shortfall_apr is None:
-        target_loss_probability = scenario.risk.target_loss_probability_per_year
-    target: dict[str, Any] = (
-        {"target_loss_probability": target_loss_probability}
-        if target_loss_probability is not None
-        else {"target_shortfall_apr": target_shortfall_apr}
-    )
+    targets: dict[str, float] = {}
+    if target_loss_probability is not None:
+        targets["target_loss_probability"] = target_loss_probability
+    if target_shortfall_apr is not None:
+        targets["target_shortfall_apr"] = target_shortfall_apr
+    if not targets:
+        targets["target_loss_probability"] = scenario.risk.target_loss_probability_per_year
     mult = np.geomspace(0.1, 10.0, 13) if multipliers is None else np.asarray(multipliers, dtype=float)
-    if mult.size == 0 or np.any(~np.isfinite(mult)) or np.any(mult < 0):
+    if mult.ndim != 1 or mult.size == 0 or np.any(~np.isfinite(mult)) or np.any(mult < 0):
         raise ParameterError([f"multipliers = {mult.tolist()!r}: must be finite and at least 0"])
+    q = quote(scenario)
     rows = []
     for group, names in (RATE_GROUPS if groups is None else groups).items():
         for m in mult:
             s = scenario.override(**{f"risk.{n}": float(getattr(scenario.risk, n)) * float(m) for n in names})
-            rows.append(
-                {
-                    "group": group,
-                    "multiplier": float(m),
-                    "required_collateral_eth": closed_form.required_collateral(
-                        risk_model(s), **target, rtol=closed_form.DISPLAY_RTOL
-                    ),
-                }
-            )
-    return pd.DataFrame(rows, columns=["group", "multiplier", "required_collateral_eth"])
+            model = risk_model(s, q)
+            for name, value in targets.items():
+                required = closed_form.required_collateral(model, **{name: value}, rtol=closed_form.DISPLAY_RTOL)
+                rows.append(
+                    {"group": group, "multiplier": float(m), "target": name, "required_collateral_eth": required}
+                )
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
