@@ -87,6 +87,12 @@ def _inline_svg() -> None:
     # constrained layout already fits the figure ("tight" would draw every figure twice); raster
     # parts (a heatmap's cells) at 200 dpi stay above 150 dpi at A4 width
     set_matplotlib_formats("svg", bbox_inches=None, dpi=200)
+    if "inline" in plt.get_backend():
+        # pyplot's own after-cell hook draws every open figure with Agg, then the inline
+        # backend's hook draws it again as SVG and closes it: the first drawing is thrown away
+        # and cost half of a report's figure time. The inline hook alone still shows every
+        # figure; `%matplotlib inline` (or any backend switch) puts pyplot's hook back.
+        plt.uninstall_repl_displayhook()
 
 
 def literal_text(text: Any) -> Any:
