@@ -6,6 +6,8 @@ stale outputs. The batch itself (real kernels, a real Chromium, PDFs read back) 
 from __future__ import annotations
 
 import math
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from divaecon._io import write_atomic
 from divaecon.cli import main
 from divaecon.errors import DivaeconError
 from divaecon.params import Scenario, scenario_to_yaml
-from divaecon.reports import export
+from divaecon.reports import batch, export
 
 ROOT = Path(__file__).resolve().parent.parent
 NB01 = ROOT / "notebooks" / "01_staking_apr.ipynb"
@@ -257,3 +259,56 @@ def test_clean_html_keeps_tables_and_drops_active_content() -> None:
     assert '<table class="divaecon-table"><tbody><tr><td>1</td></tr></tbody></table>' in clean
     for bad in ("script", "iframe", "img", "javascript:", "onclick", "style"):
         assert bad not in clean, bad
+
+
+def _plan(tmp_path: Path, kernels: int) -> batch._Plan:
+    plan = batch._Plan(tmp_path, ("pdf",), False, False, tmp_path, None, None, [], "2026-11-24")
+    plan.kernels = kernels
+    return plan
+
+
+def test_kernel_slots_are_lent_in_the_order_books_ask(tmp_path: Path) -> None:
+    """``jobs`` kernels at most; a book waits for a kernel another book gives back, in turn
+    (no kernel is started here: a slot starts its kernel when a book first asks it to)."""
+    plan = _plan(tmp_path, kernels=2)
+    first, second = plan.acquire_slot(), plan.acquire_slot()
+    assert first is not second and len(plan.slots) == 2
+    got: list[tuple[str, object]] = []
+
+    def book(name: str) -> None:
+        slot = plan.acquire_slot()
+        got.append((name, slot))
+        plan.release_slot(slot)
+
+    waiting = threading.Thread(target=book, args=("third",))
+    waiting.start()
+    time.sleep(0.3)  # the third book is queued before the fourth
+    later = threading.Thread(target=book, args=("fourth",))
+    later.start()
+    time.sleep(0.3)
+    assert got == [] and len(plan.slots) == 2  # both wait: no third kernel
+    plan.release_slot(second)
+    waiting.join(5)
+    later.join(5)
+    assert [name for name, _ in got] == ["third", "fourth"]
+    assert got[0][1] is second and len(plan.slots) == 2
+
+
+def test_a_cancelled_batch_stops_books_waiting_for_a_kernel(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, kernels=1)
+    plan.acquire_slot()
+    outcome: list[str] = []
+
+    def book() -> None:
+        try:
+            plan.acquire_slot()
+            outcome.append("got a kernel")
+        except KeyboardInterrupt:
+            outcome.append("interrupted")
+
+    waiting = threading.Thread(target=book)
+    waiting.start()
+    time.sleep(0.2)
+    plan.cancel.set()
+    waiting.join(5)
+    assert outcome == ["interrupted"] and not waiting.is_alive()

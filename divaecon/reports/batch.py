@@ -16,10 +16,12 @@ Chromium, failures isolated, nothing half-written.
 Design (speed and faults):
 
 - one kernel run per book: the book notebook is assembled from the topic notebooks
-  (:mod:`divaecon.reports.book`) and papermill runs it once; books run in parallel on a thread
-  pool (``jobs``), and each worker lends its kernel to the next book it runs, namespace reset
-  and figures closed in between (:class:`_KernelSlot`), so a batch starts as many kernels as
-  it has workers and imports the scientific stack once per worker;
+  (:mod:`divaecon.reports.book`) and papermill runs it once (an engine that writes the
+  notebook when the run ends, not at every cell: :func:`_register_engine`); ``jobs`` kernels
+  run books in parallel, each lent to the next book once a book's notebook has run (namespace
+  reset and figures closed in between: :class:`_KernelSlot`), so a batch starts ``jobs``
+  kernels, imports the scientific stack once per kernel, and exports and prints one book while
+  the kernel already runs the next;
 - one Chromium (:class:`~divaecon.reports.export.Printer`) prints every PDF, started while the
   first kernels start; the numba cache of the simulation is warmed in the parent meanwhile, so
   no kernel compiles it;
@@ -36,6 +38,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import copy
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -147,6 +150,57 @@ def kill_live_kernels() -> int:
 
 _RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 """Run in a reused kernel before each book: the previous book's names and figures are gone."""
+
+
+ENGINE_NAME = "divaecon"
+"""The papermill engine books run with (:func:`_register_engine`)."""
+
+
+@functools.cache
+def _register_engine() -> None:
+    """Register papermill's nbclient engine, saving the notebook once, when the run ends.
+
+    Papermill's own manager writes the whole notebook to the output path when each cell starts
+    and again when it ends: ≈ 100 writes of a notebook growing to a megabyte of figures, ≈ 1.3 s
+    of the batch's CPU a book, all for a file nobody reads before the run is over. Here it is
+    written once, when the run ends (papermill's ``notebook_complete``, which also runs after a
+    failing cell: a failed book's notebook still shows how far it ran and where it failed).
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class SaveAtEnd(NotebookExecutionManager):
+        _final = False
+
+        def save(self, **kwargs: Any) -> None:
+            if self._final:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            self._final = True
+            super().notebook_complete(**kwargs)
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: Any = None,
+            progress_bar: bool = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            nb_man = SaveAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE_NAME, Engine)
 
 
 class _KernelSlot:
@@ -315,20 +369,40 @@ class _Plan:
     printer: Printer | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     progress: _Progress | None = None
+    kernels: int = 1
+    """How many kernels run books at once (``--jobs``)."""
     slots: list[_KernelSlot] = field(default_factory=list)
-    _local: threading.local = field(default_factory=threading.local)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _free: list[_KernelSlot] = field(default_factory=list)
+    _waiting: list[object] = field(default_factory=list)
+    _ready: threading.Condition = field(default_factory=threading.Condition)
 
-    def slot(self) -> _KernelSlot:
-        """This worker thread's kernel slot (made on first use)."""
-        slot = getattr(self._local, "slot", None)
-        if slot is None:
-            with self._lock:
-                log = self.out / f".kernel-{len(self.slots)}.{os.getpid()}{TMP_MARK}.log"
-                slot = _KernelSlot(log, self.notebook_dir)
-                self.slots.append(slot)
-            self._local.slot = slot
-        return slot
+    def acquire_slot(self) -> _KernelSlot:
+        """A free kernel slot (a new one while fewer than :attr:`kernels` exist), to the books
+        in the order they asked. Raises KeyboardInterrupt once the batch is cancelled."""
+        me = object()
+        with self._ready:
+            self._waiting.append(me)
+            try:
+                while True:
+                    if self.cancel.is_set():
+                        raise KeyboardInterrupt
+                    if self._waiting[0] is me and (self._free or len(self.slots) < self.kernels):
+                        if self._free:
+                            return self._free.pop()
+                        log = self.out / f".kernel-{len(self.slots)}.{os.getpid()}{TMP_MARK}.log"
+                        slot = _KernelSlot(log, self.notebook_dir)
+                        self.slots.append(slot)
+                        return slot
+                    self._ready.wait(0.5)
+            finally:
+                self._waiting.remove(me)
+                self._ready.notify_all()
+
+    def release_slot(self, slot: _KernelSlot) -> None:
+        """Give ``slot`` back for the next book."""
+        with self._ready:
+            self._free.append(slot)
+            self._ready.notify_all()
 
 
 def _book_parameters(plan: _Plan, item: ScenarioInput) -> dict[str, Any]:
@@ -417,11 +491,20 @@ def _write_manifest(out: Path, names: Sequence[str]) -> None:
 
 
 def run_book(
-    book: BookJob, plan: _Plan, notebook: Any, parameters: dict[str, Any], execution_timeout_s: int = 1800
+    book: BookJob,
+    plan: _Plan,
+    notebook: Any,
+    parameters: dict[str, Any],
+    execution_timeout_s: int = 1800,
 ) -> BookJob:
-    """Run, export and print one book; never raises for a failing book (its status says)."""
+    """Run, export and print one book; never raises for a failing book (its status says).
+
+    The book holds a kernel slot only while its notebook runs: it is exported and printed after
+    the slot is given back, so the next book's notebook runs meanwhile.
+    """
     import papermill
 
+    _register_engine()
     start = time.perf_counter()
     folder = plan.out / book.slug
     folder.mkdir(parents=True, exist_ok=True)
@@ -429,28 +512,39 @@ def run_book(
     tmp_nb = temporary_name(final_nb, ".ipynb")
     stage = "execution"
     progress = plan.progress
-    slot = plan.slot()
-    log_start = 0
+    slot: _KernelSlot | None = None
+    log_path_kernel: Path | None = None
+    log_start, log_end = 0, -1
     try:
         if plan.cancel.is_set():
             raise KeyboardInterrupt
         if progress:
-            progress.doing(book.slug, "starting a kernel" if slot.km is None else "resetting the kernel")
-        book.status = "running"
-        km = slot.kernel()
-        log_start = slot.log_size()
-        if progress:
-            progress.doing(book.slug, "running notebooks")
-        executed = papermill.execute_notebook(
-            copy.deepcopy(notebook),
-            str(tmp_nb),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=execution_timeout_s,
-            km=km,
-        )
+            progress.doing(book.slug, "waiting for a kernel")
+        slot = plan.acquire_slot()
+        start = time.perf_counter()  # a book's time runs from its kernel, not from its place in the queue
+        log_path_kernel = slot.log_path
+        try:
+            if progress:
+                progress.doing(book.slug, "starting a kernel" if slot.km is None else "resetting the kernel")
+            book.status = "running"
+            km = slot.kernel()
+            log_start = slot.log_size()
+            if progress:
+                progress.doing(book.slug, "running notebooks")
+            executed = papermill.execute_notebook(
+                copy.deepcopy(notebook),
+                str(tmp_nb),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                engine_name=ENGINE_NAME,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=execution_timeout_s,
+                km=km,
+            )
+        finally:  # the kernel goes to the next book; this one's output ends here in its log
+            log_end = slot.log_size()
+            plan.release_slot(slot)
         if plan.cancel.is_set():
             raise KeyboardInterrupt
         stage = "export"
@@ -504,10 +598,12 @@ def run_book(
                 book.outputs["failed_ipynb"] = failed_nb
             tb = "".join(traceback.format_exception(exc))
             kernel_text = ""
-            if slot.log_path.exists():
-                with open(slot.log_path, "rb") as fh:
+            if log_path_kernel is not None and log_path_kernel.exists():
+                with open(log_path_kernel, "rb") as fh:
                     fh.seek(log_start)
-                    kernel_text = fh.read().decode("utf-8", errors="replace")
+                    kernel_text = fh.read(max(0, log_end - log_start) if log_end >= 0 else -1).decode(
+                        "utf-8", errors="replace"
+                    )
             kernel_text = "\n".join(ln for ln in kernel_text.splitlines() if not any(n in ln for n in _NOISE))
             names = ", ".join(book.scenario_names)
             write_atomic(
@@ -620,7 +716,10 @@ def run_batch(
     start = time.perf_counter()
     plan.progress = _Progress(len(everything), progress)
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="book")
+    plan.kernels = workers
+    # twice as many threads as kernels: a book gives its kernel back before it is exported and
+    # printed, and another thread's book takes it meanwhile
+    pool = cf.ThreadPoolExecutor(max_workers=2 * workers, thread_name_prefix="book")
     helpers = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch-setup")
     try:
         with _sigterm_as_interrupt():
