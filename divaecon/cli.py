@@ -619,6 +619,21 @@ def init(folder: Path, force: bool) -> None:
     click.echo(f"  divaecon report --scenario {book.scenarios[0].as_posix()} --notebook {report_nb.as_posix()}")
 
 
+def _skip_iri_format_checker() -> None:
+    """Spare this process the 1.2 s import of ``rfc3987_syntax``.
+
+    nbformat validates notebooks with jsonschema, whose format checkers import every optional
+    backend when first imported; ``rfc3987_syntax`` (an IRI grammar) compiles some 35 Earley
+    parsers at import, 1.2 s of CPU before a batch can start its first kernel
+    (https://github.com/python-jsonschema/jsonschema/issues/1428). No notebook schema uses the
+    ``iri`` formats, so within the ``divaecon report`` process only, jsonschema finds no such
+    backend and leaves the ``iri`` formats unchecked. A process that already imported jsonschema
+    is left as it is.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def run_reports(
     scenario_paths: list[str],
     notebooks: list[str],
@@ -635,6 +650,7 @@ def run_reports(
     (and the comparison of the scenarios that succeeded) are still delivered, a summary is
     printed and the command exits with status 1 (``SystemExit(1)``).
     """
+    _skip_iri_format_checker()
     from divaecon.reports import load_scenario_inputs, parse_formats, resolve_notebooks, run_batch
     from divaecon.reports.batch import check_out_dir
 
