@@ -244,12 +244,20 @@ def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> Non
 
 
 @pytest.fixture
-def lab_url(tmp_path: Path) -> Iterator[str]:
-    """JupyterLab on a free port, serving a copy of ``notebooks/00_explore.ipynb``."""
+def lab_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """JupyterLab on a free port, serving a copy of ``notebooks/00_explore.ipynb`` (or of the
+    notebook named by indirect parametrisation)."""
     import shutil
 
     root = Path(__file__).resolve().parent.parent
-    shutil.copy(root / "notebooks" / "00_explore.ipynb", tmp_path / "00_explore.ipynb")
+    name = getattr(request, "param", "00_explore.ipynb")
+    shutil.copy(root / "notebooks" / name, tmp_path / name)
+    # every cell rendered, not only those in view (JupyterLab 4 windows long notebooks), so the
+    # page shows each cell's prompt; a settings folder of this test's own
+    settings = tmp_path / ".lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / ".lab-settings")}
     port, token = _free_port(), secrets.token_urlsafe(16)
     jupyter = Path(sys.executable).parent / "jupyter"
     proc = subprocess.Popen(
@@ -269,6 +277,7 @@ def lab_url(tmp_path: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 120
@@ -279,7 +288,7 @@ def lab_url(tmp_path: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not start (status {proc.poll()})")
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}/lab/tree/00_explore.ipynb?token={token}"
+        yield f"http://127.0.0.1:{port}/lab/tree/{name}?token={token}"
     finally:
         proc.terminate()  # the server shuts its kernels down
         try:
@@ -313,3 +322,32 @@ def test_notebook_in_jupyterlab(lab_url: str) -> None:
         # One output in the dashboard cell: updates replace, they do not pile up.
         assert page.locator(".jp-OutputArea-child").count() == 1
         page.screenshot(path=str(ARTIFACTS / "dashboard-jupyterlab.png"))
+
+
+@pytest.mark.parametrize("lab_url", ["90_comparison.ipynb"], indirect=True)
+def test_comparison_notebook_runs_in_jupyterlab(lab_url: str) -> None:
+    """The batch's comparison notebook, opened as it is (empty parameters: the shipped scenario
+    files), runs in JupyterLab to its last cell without an error and shows its figures."""
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent
+    nb = nbformat.read(str(root / "notebooks" / "90_comparison.ipynb"), as_version=4)
+    code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    with _chromium_page(1500, 1300) as page:
+        page.goto(lab_url, wait_until="domcontentloaded")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        # every code cell numbered: each has run (a failing cell would stop the rest at "[ ]")
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+        deadline = time.monotonic() + 240
+        while True:
+            texts = [t.strip() for t in prompts.all_inner_texts()]
+            if len(texts) == code_cells and all(re.fullmatch(r"\[\d+\]:", t) for t in texts):
+                break
+            assert time.monotonic() < deadline, texts
+            time.sleep(0.5)
+        assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        assert page.locator(".jp-RenderedSVG, .jp-RenderedImage").count() >= 5
+        assert page.locator("h1", has_text="Summary").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "comparison-jupyterlab.png"))
