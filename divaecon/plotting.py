@@ -913,7 +913,7 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
         ),
     )
     fig, axes = new_figure(
-        "Required collateral against event rates", scenario.name, SOURCE_RISK, ncols=2, sharey=True, figsize=(7.2, 4.2)
+        "Required collateral against event rates", scenario.name, SOURCE_RISK, ncols=2, sharey=True, figsize=(7.2, 4.6)
     )
     styles = ["-", "--", "-.", ":"]
     for ax, (d, title) in zip(axes, panels, strict=True):
@@ -937,8 +937,8 @@ def required_collateral_vs_rates(scenario: Scenario, points: int = 13) -> Figure
         ax.set_title(title, fontsize=8.5)
         ax.set_ylim(bottom=0)
     axes[0].set_ylabel("collateral per key share meeting the target [divETH]")
-    # a white ground: the flat curves run through the legend's corner
-    axes[0].legend(loc="upper left", fontsize=6.3, frameon=True, facecolor="white", edgecolor="none", framealpha=0.9)
+    # under both panels: inside either one it would sit on curves that reach any corner
+    axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=6.5)
     axes[1].annotate(
         f"dashed: the scenario's {scenario.diva.collateral_per_key_share_eth:g} divETH\n"
         "flat: those rates do not move the answer",
