@@ -204,10 +204,10 @@ def _register_engine() -> None:
 
 
 class _KernelSlot:
-    """The kernel a worker thread lends to each book it runs, one after the other.
+    """A kernel lent to one book at a time (:meth:`_Plan.acquire_slot`), one book after another.
 
-    Starting a kernel and importing the scientific stack costs ~3 s of CPU; a worker reuses its
-    kernel for the next book, with the user namespace reset and every figure closed in between
+    Starting a kernel and importing the scientific stack costs ~3 s of CPU; the next book reuses
+    the kernel, with the user namespace reset and every figure closed in between
     (modules stay imported: that is the saving). A kernel that died, or that a book left
     unresponsive, is replaced; each book still fails alone. Kernel output goes to one log per
     slot; a failing book's log gets the part written while it ran.

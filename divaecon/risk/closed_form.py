@@ -167,29 +167,31 @@ def required_collateral(
 
     if not 0.0 < target < 1.0:
         raise ParameterError([f"{name} = {target!r}: must be strictly between 0 and 1"])
+
     # Both figures fall with c (stepwise where a whole loss comes within reach of the
     # collateral): bracket the answer on a geometric grid from 0 to the maximum in one
     # vectorised call (its ends say whether no collateral is needed, or none suffices), then
     # narrow the bracket on linear grids of 64 points until it is within rtol of its upper end;
     # the answer is that upper end (it meets the target). Each call costs ≈ 1.5 ms plus ≈ 10 µs
     # a point, so a few small grids beat fewer large ones.
+    def figure(c: FloatArray) -> FloatArray:
+        f = model_figures(model, c)
+        return f.shortfall_probability if target_loss_probability is not None else f.shortfall_apr
+
     grid = np.concatenate([[0.0], np.geomspace(1e-6, max_collateral_eth, 128)])
-    first = True
+    values = figure(grid)
+    if values[0] <= target:
+        return 0.0
+    if values[-1] > target:
+        return float("inf")
     while True:
-        f = model_figures(model, grid)
-        values = f.shortfall_probability if target_loss_probability is not None else f.shortfall_apr
-        if first:
-            first = False
-            if values[0] <= target:
-                return 0.0
-            if values[-1] > target:
-                return float("inf")
         above = np.nonzero(values > target)[0]
         i = int(above[-1])
         lo, hi = float(grid[i]), float(grid[i + 1])
         if hi - lo <= rtol * hi:
             return hi
         grid = np.linspace(lo, hi, 64)
+        values = figure(grid)
 
 
 def figures_at(model: RiskModel, collateral_per_key_share_eth: float) -> dict[str, Any]:
