@@ -16,11 +16,12 @@ import stat
 import subprocess
 import sys
 import threading
-import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_until  # tests/waiting.py
 
 from divaecon._voila import host_is_local
 from divaecon.app import _stop as stop_app
@@ -169,7 +170,11 @@ def test_probes_print_no_traceback(server: Server) -> None:
         status, body = server.get(path.replace("\x1b", "%1b"))
         assert status in (200, 302, 403, 404, 405), (path, status)
         assert "root:x:0:0" not in body
-    time.sleep(1.0)
+    # The server logs requests in the order it answers them: once a last, marked request is in
+    # the log, so is every probe before it.
+    marker = f"/api/kernels/{uuid.uuid4()}"  # refused (403/404), and so logged, like the probes
+    assert server.get(marker)[0] in (403, 404)
+    wait_until(lambda: marker in "".join(server.lines), "the server to log the last probe", timeout_s=120)
     log = "".join(server.lines)
     assert "Traceback" not in log and "Uncaught exception" not in log, log
     assert "\x1b" not in log

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import wait_until  # tests/waiting.py
 
 from divaecon import formatting as fmt
 from divaecon.app import _stop as stop_app
@@ -83,8 +84,8 @@ def app_url() -> Iterator[str]:
 
     threading.Thread(target=read, daemon=True).start()
     try:
-        if not found.wait(timeout=120):
-            pytest.fail("divaecon app printed no URL within 120 s:\n" + "".join(lines))
+        if not found.wait(timeout=300):  # an event; 300 s only for a broken app
+            pytest.fail("divaecon app printed no URL within 300 s:\n" + "".join(lines))
         url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", "".join(lines))
         assert url is not None, "".join(lines)
         assert url.group(0) == f"http://127.0.0.1:{port}/?token={token}"
@@ -92,14 +93,7 @@ def app_url() -> Iterator[str]:
     finally:
         stop_app(proc, timeout_s=30)  # serve_app stops Voilà and its kernels
     # Nothing left listening on the port.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                break
-        time.sleep(0.2)
-    else:
-        pytest.fail(f"port {port} still served after divaecon app stopped")
+    wait_until(lambda: not _port_open(port), f"port {port} to be free after divaecon app stopped", timeout_s=60)
 
 
 def _readout_value(page: object) -> float:
@@ -189,11 +183,22 @@ def test_collateral_slider_moves_operator_apr(app_url: str) -> None:
             figure = page.locator(f".divaecon-figure-{name}")
             figure.wait_for(state="visible")
             assert figure.evaluate("e => e.naturalWidth") > 300, name
-        page.wait_for_timeout(500)  # let the last images paint
+        _painted(page)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         (ARTIFACTS / "browser-latency.json").write_text(
             json.dumps({"keypress_to_operator_apr_ms": round(latency_ms, 1)}) + "\n", encoding="utf-8"
         )
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _painted(page: Any) -> None:
+    """Wait for the browser to paint what is on the page now (two animation frames: the next
+    frame is rendered after the current one is painted), before a screenshot."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> None:
@@ -239,7 +244,7 @@ def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> Non
         assert shown == expected(value)
         assert float(shown[0].rstrip(" %")) > float(before.rstrip(" %"))  # yield up ...
         assert float(shown[1].rstrip(" %")) > float(expected(start)[1].rstrip(" %"))  # ... and risk up
-        page.wait_for_timeout(500)
+        _painted(page)
         page.screenshot(path=str(ARTIFACTS / "dashboard-risk.png"), full_page=True)
 
 
@@ -280,14 +285,11 @@ def lab_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
         env=env,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not start (status {proc.poll()})")
-            time.sleep(0.3)
+        wait_until(
+            lambda: _port_open(port),
+            lambda: f"JupyterLab to listen on port {port} (status {proc.poll()})",
+            give_up=lambda: proc.poll() is not None,
+        )
         yield f"http://127.0.0.1:{port}/lab/tree/{name}?token={token}"
     finally:
         proc.terminate()  # the server shuts its kernels down
@@ -340,13 +342,16 @@ def test_comparison_notebook_runs_in_jupyterlab(lab_url: str) -> None:
         page.get_by_text("Run All Cells", exact=True).click()
         # every code cell numbered: each has run (a failing cell would stop the rest at "[ ]")
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
-        deadline = time.monotonic() + 240
-        while True:
+
+        def prompts_numbered() -> bool:
             texts = [t.strip() for t in prompts.all_inner_texts()]
-            if len(texts) == code_cells and all(re.fullmatch(r"\[\d+\]:", t) for t in texts):
-                break
-            assert time.monotonic() < deadline, texts
-            time.sleep(0.5)
+            return len(texts) == code_cells and all(re.fullmatch(r"\[\d+\]:", t) for t in texts)
+
+        wait_until(
+            prompts_numbered,
+            lambda: f"every code cell to have run: {[t.strip() for t in prompts.all_inner_texts()]}",
+            interval_s=0.5,
+        )
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
         assert page.locator(".jp-RenderedSVG, .jp-RenderedImage").count() >= 5
         assert page.locator("h1", has_text="Summary").count() >= 1

@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,8 +30,6 @@ from divaecon.cli import main
 from divaecon.params import SECTIONS
 
 EXAMPLES = int(os.environ.get("DIVAECON_FUZZ_EXAMPLES", "40"))
-SECONDS_PER_RUN = 60.0
-"""Per example: far above a normal run (< 1 s), far below a runaway (minutes)."""
 PEAK_BYTES_PER_RUN = 400_000_000
 """Per example, traced allocations: a normal run peaks at a few MB; the issue's runaways at GB."""
 
@@ -51,8 +48,8 @@ NAMES = [f.partition(".")[2] for f in FIELDS]
 
 @pytest.fixture(scope="module", autouse=True)
 def _compiled_simulation() -> None:
-    """Compile (or load) the simulation's day loop before the timed runs: a first compile under
-    tracemalloc on a fresh machine can take longer than a run may."""
+    """Compile (or load) the simulation's day loop before the measured runs, so that the first
+    run's traced memory is the run's, not the compiler's."""
     from divaecon.simulate import warm_up
 
     warm_up()
@@ -60,16 +57,14 @@ def _compiled_simulation() -> None:
 
 @contextlib.contextmanager
 def bounded_run() -> Iterator[None]:
-    """Check the time and traced memory of what runs inside."""
+    """Check the traced memory of what runs inside (a runaway allocates gigabytes; no clock is
+    read: a verdict must not depend on the machine's speed)."""
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         yield
     finally:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    elapsed = time.perf_counter() - t0
-    assert elapsed < SECONDS_PER_RUN, f"took {elapsed:.0f} s"
     assert peak < PEAK_BYTES_PER_RUN, f"peaked at {peak / 1e6:,.0f} MB"
 
 

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +23,7 @@ from typing import ClassVar
 import nbformat
 import pdfcheck  # tests/pdfcheck.py
 import pytest
+from waiting import wait_until  # tests/waiting.py
 
 from divaecon import reports
 from divaecon.cli import main
@@ -373,48 +373,91 @@ def test_uptime_zero_runs_every_chapter(tmp_path: Path) -> None:
     assert not stderr
 
 
+def held_notebook(path: Path, gate: Path) -> Path:
+    """A topic notebook that, for the scenario named 'held' only, says it is running (a file in
+    ``gate``) and then holds its kernel until ``gate/release`` exists: a book that is certainly
+    running in a kernel when a test acts, whatever the machine's speed."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(f'scenario_yaml: str = ""\ngate_dir: str = {str(gate)!r}')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 09 · Held report"),
+        params,
+        nbformat.v4.new_code_cell(
+            "import pathlib, time\n"
+            "from divaecon import reports\n"
+            "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
+            "gate = pathlib.Path(gate_dir)\n"
+            "if scenario.name == 'held':\n"
+            "    (gate / 'held-is-running').write_text('')\n"
+            "    deadline = time.monotonic() + 600\n"
+            "    while not (gate / 'release').exists() and time.monotonic() < deadline:\n"
+            "        time.sleep(0.05)\n"
+            "print('done for', scenario.name)"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
 def test_sigterm_leaves_complete_files_only(tmp_path: Path) -> None:
     """A batch stopped by SIGTERM mid-run: exit 130, kernels gone, no temporaries, no PDF but
-    complete ones, an index saying what was made."""
+    complete ones, an index saying what was made.
+
+    The stop comes on events, not after a guess at the time: one book's PDF is written and the
+    other book is running in its kernel (it holds the kernel until told, which it never is).
+    """
     _need_tools()
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    held = held_notebook(tmp_path / "09_held.ipynb", gate)
+    first = write_scenario(tmp_path / "first.yaml", Scenario().override(name="first"))
+    second = write_scenario(tmp_path / "held.yaml", Scenario().override(name="held"))
     out = tmp_path / "reports"
     env = {**os.environ, "DIVAECON_PROGRESS": ""}
+    args = ["--scenario", str(first), "--scenario", str(second), "--notebook", str(held)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "divaecon.cli", "report", "--out", str(out), "--quick", "--jobs", "2"],
+        [sys.executable, "-m", "divaecon.cli", "report", *args, "--out", str(out), "--quick", "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not any(out.glob("*.pdf")) and proc.poll() is None:
-        time.sleep(0.2)
-    time.sleep(1.0)  # other books are running their kernels now
-    kernels_before = _kernels_of(proc.pid)
-    proc.send_signal(signal.SIGTERM)
     try:
+        exited = lambda: proc.poll() is not None  # noqa: E731
+        wait_until(lambda: (out / "first.pdf").exists(), "the first book's PDF", give_up=exited)
+        wait_until(lambda: (gate / "held-is-running").exists(), "the held book to run in its kernel", give_up=exited)
+        kernels_before = wait_until(
+            lambda: _kernels_of(proc.pid), lambda: f"a kernel process below the batch:\n{_process_tree()}"
+        )
+        proc.send_signal(signal.SIGTERM)
         _stdout, stderr = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
     assert proc.returncode == 130, stderr.decode()
     assert "interrupted" in stderr.decode()
-    assert kernels_before, "no kernel was running when the batch was stopped"
     for pid in kernels_before:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
     assert not no_temporaries(out)
-    made = list(out.glob("*.pdf"))
-    assert made, "the first book was done before the stop"
+    made = sorted(p.name for p in out.glob("*.pdf"))
+    assert "first.pdf" in made and "held.pdf" not in made, made
     for pdf in made:
-        assert pdfcheck.page_count(pdf) > 1
+        assert pdfcheck.page_count(out / pdf) > 1
     index = (out / "index.html").read_text()
     assert "interrupted" in index
     assert index.count('class="ok"') == len(made)
 
 
+def _process_tree() -> str:
+    return subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True, check=True).stdout
+
+
 def _kernels_of(pid: int) -> list[int]:
     """Process ids of the ipykernel processes below ``pid``."""
-    out = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True, check=True).stdout
+    out = _process_tree()
     children: dict[int, list[tuple[int, str]]] = {}
     for line in out.splitlines()[1:]:
         parts = line.split(None, 2)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_until  # tests/waiting.py
 
 from divaecon import reports, tables
 from divaecon._io import write_atomic
@@ -282,14 +282,14 @@ def test_kernel_slots_are_lent_in_the_order_books_ask(tmp_path: Path) -> None:
 
     waiting = threading.Thread(target=book, args=("third",))
     waiting.start()
-    time.sleep(0.3)  # the third book is queued before the fourth
+    wait_until(lambda: len(plan._waiting) == 1, "the third book to queue for a kernel", timeout_s=60)
     later = threading.Thread(target=book, args=("fourth",))
-    later.start()
-    time.sleep(0.3)
+    later.start()  # queued after the third
+    wait_until(lambda: len(plan._waiting) == 2, "the fourth book to queue behind the third", timeout_s=60)
     assert got == [] and len(plan.slots) == 2  # both wait: no third kernel
     plan.release_slot(second)
-    waiting.join(5)
-    later.join(5)
+    waiting.join(60)
+    later.join(60)
     assert [name for name, _ in got] == ["third", "fourth"]
     assert got[0][1] is second and len(plan.slots) == 2
 
@@ -308,7 +308,7 @@ def test_a_cancelled_batch_stops_books_waiting_for_a_kernel(tmp_path: Path) -> N
 
     waiting = threading.Thread(target=book)
     waiting.start()
-    time.sleep(0.2)
+    wait_until(lambda: plan._waiting, "the book to wait for the only kernel", timeout_s=60)
     plan.cancel.set()
-    waiting.join(5)
+    waiting.join(60)
     assert outcome == ["interrupted"] and not waiting.is_alive()

@@ -240,7 +240,7 @@ def test_app_serves_the_shipped_dashboard(installed: Installed) -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}/?token={token}"
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # polls for the page; 300 s only for a broken app
         while True:
             try:
                 with urllib.request.urlopen(url, timeout=120) as response:
