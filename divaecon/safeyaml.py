@@ -321,6 +321,10 @@ def loads(text: str, source: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _one_line(exc.problem or exc.context or type(exc).__name__)
+        if "maximum nesting depth" in problem:
+            # libyaml >= 0.2.5 (PyYAML >= 6.0.4 wheels) stops at 1,000 levels while scanning
+            # ahead, before the shape check sees the 17th: the same refusal, where libyaml stopped
+            raise ParameterError([f"{_position(mark)}: nested deeper than {MAX_DEPTH} levels"], source) from None
         if not isinstance(exc, ConstructorError):
             problem = f"not valid YAML: {problem}"
         raise ParameterError([f"{_position(mark)}: {problem}"], source) from None
