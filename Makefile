@@ -6,13 +6,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.dev-installed
 LOCK   := requirements/constraints.txt
+# The oldest versions pyproject.toml's ranges allow (`make lock` writes both files), in a venv of its own.
+OLDEST := requirements/constraints-oldest.txt
+OLD_VENV  := .venv-oldest
+OLD_STAMP := $(OLD_VENV)/.installed
 PIP    := $(BIN)/python -m pip
 # --build-constraint pins the build backend (setuptools) of the editable install, too.
 PIP_LOCKED := $(PIP) install --quiet --constraint $(LOCK) --build-constraint $(LOCK)
 # What `make test-fast` leaves out (the markers are described in pyproject.toml).
 FAST   := not slow and not kernel and not browser and not dask and not batch
 
-.PHONY: report test test-fast setup dev system-deps lab app bench assumptions lock clean
+.PHONY: report test test-fast test-oldest setup dev system-deps lab app bench assumptions lock clean
 
 $(STAMP): pyproject.toml setup.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +29,12 @@ $(STAMP): pyproject.toml setup.py $(LOCK)
 
 $(DEVSTAMP): $(STAMP) pyproject.toml setup.py $(LOCK)
 	$(PIP_LOCKED) -e '.[dev]'
+	touch $@
+
+$(OLD_STAMP): pyproject.toml setup.py $(OLDEST)
+	$(PYTHON) -m venv $(OLD_VENV)
+	$(OLD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLD_VENV)/bin/python -m pip install --quiet --constraint $(OLDEST) --build-constraint $(OLDEST) -e '.[dev]'
 	touch $@
 
 setup: $(STAMP)
@@ -50,10 +60,16 @@ test: $(DEVSTAMP) system-deps
 test-fast: $(DEVSTAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "$(FAST)" --hypothesis-profile=fast
 
-## Refresh the lock from pyproject.toml's ranges (newest versions that fit); then `make dev test`
+## The fast suite on the oldest versions the ranges allow (so the lower bounds are true); CI runs it
+test-oldest: $(OLD_STAMP)
+	$(OLD_VENV)/bin/python -m pytest -n 2 --dist loadgroup -m "$(FAST)" --hypothesis-profile=fast -p no:cacheprovider
+
+## Refresh the lock from pyproject.toml's ranges (newest versions that fit) and the oldest-versions
+## file (each direct dependency at its lower bound); then `make dev test test-oldest`
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python scripts/lock.py
+	$(BIN)/python scripts/lock.py --oldest
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
@@ -70,4 +86,4 @@ assumptions: $(STAMP)
 	$(BIN)/python -m divaecon.params
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OLD_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -93,7 +93,11 @@ def test_both_setups_install_from_the_lock() -> None:
     assert "LOCK   := requirements/constraints.txt" in makefile
     assert "PIP_LOCKED := $(PIP) install --quiet --constraint $(LOCK) --build-constraint $(LOCK)" in makefile
     installs = [line.strip() for line in makefile.splitlines() if " -e ." in line or " -e '.[" in line]
-    assert installs == ["$(PIP_LOCKED) -e .", "$(PIP_LOCKED) -e '.[dev]'"], installs
+    oldest = (
+        "$(OLD_VENV)/bin/python -m pip install --quiet --constraint $(OLDEST) --build-constraint $(OLDEST) -e '.[dev]'"
+    )
+    assert installs == ["$(PIP_LOCKED) -e .", "$(PIP_LOCKED) -e '.[dev]'", oldest], installs
+    assert "OLDEST := requirements/constraints-oldest.txt" in makefile
     assert "install --quiet --upgrade --constraint $(LOCK) pip" in makefile
     assert "pip" in _lock() and "setuptools" in _lock()
 
@@ -119,3 +123,24 @@ def test_readme_has_the_two_commands_and_ci_calls_the_test_one():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     ignored = (ROOT / ".gitignore").read_text()
     assert ".venv/" in ignored and "reports/*" in ignored
+
+
+def test_oldest_constraints_pin_each_range_at_its_lower_bound() -> None:
+    """requirements/constraints-oldest.txt (`make test-oldest`) holds every direct dependency and
+    the build backend at the first release of its lower bound's series: the bound is what is tested."""
+    from packaging.version import Version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    direct = [
+        *project["project"]["dependencies"],
+        *project["project"]["optional-dependencies"]["dev"],
+        *project["build-system"]["requires"],
+    ]
+    text = (ROOT / "requirements" / "constraints-oldest.txt").read_text()
+    pins = {canonicalize_name(n): v for n, v in re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)$", text, flags=re.M)}
+    for item in direct:
+        req = Requirement(item)
+        low = Version(next(s.version for s in req.specifier if s.operator == ">="))
+        pinned = Version(pins[canonicalize_name(req.name)])
+        assert pinned in req.specifier, (item, pinned)
+        assert low <= pinned and pinned.release[:2] == (*low.release, 0)[:2], (item, pinned)

@@ -159,11 +159,11 @@ def test_leak_expectations_against_quadrature():
     epochs = np.clip(d * 225 - 4, 0.0, 6_000.0)
     loss = np.minimum(32.0, a * d + np.interp(epochs, np.arange(path.size), path))
     w = stats.norm.pdf(z)
-    assert cls.mean_loss_eth() == pytest.approx(np.trapezoid(loss * w, z), rel=1e-3)
+    assert cls.mean_loss_eth() == pytest.approx(integrate.trapezoid(loss * w, z), rel=1e-3)
     for b in (0.5, 2.0, 10.0):
-        expected = np.trapezoid(np.maximum(loss - b, 0.0) * w, z)
+        expected = integrate.trapezoid(np.maximum(loss - b, 0.0) * w, z)
         assert float(cls.excess_eth(np.array([b]))[0]) == pytest.approx(expected, rel=2e-3)
-        assert float(cls.survival(np.array([b]))[0]) == pytest.approx(np.trapezoid((loss > b) * w, z), abs=1e-4)
+        assert float(cls.survival(np.array([b]))[0]) == pytest.approx(integrate.trapezoid((loss > b) * w, z), abs=1e-4)
 
 
 def test_tail_mixture_weights_are_unbiased():
