@@ -42,7 +42,7 @@ def test_the_scan_sees_the_shipped_files() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in shipped_files()}
     for expected in (
         "divaecon/ethereum.py",
-        "divaecon/params.py",
+        "divaecon/params/ethereum.py",
         "notebooks/01_staking_apr.ipynb",
         "data/staking_data_points.csv",
         "data/scenarios/base.yaml",

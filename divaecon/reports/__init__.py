@@ -20,15 +20,7 @@ options, progress, summary) is in :mod:`divaecon.cli`; the tables the notebooks 
 
 from __future__ import annotations
 
-from divaecon.reports.batch import (
-    KERNEL_NAME,
-    MANIFEST,
-    BatchResult,
-    BookJob,
-    quiet_kernel_manager,
-    run_batch,
-    run_book,
-)
+from divaecon.reports.batch import MANIFEST, run_batch, run_book
 from divaecon.reports.book import assemble_book, split_book
 from divaecon.reports.export import (
     CHROMIUM_ENV,
@@ -67,6 +59,8 @@ from divaecon.reports.inputs import (
     scenarios_for_notebook,
     shipped_base_scenario,
 )
+from divaecon.reports.jobs import BatchResult, BookJob
+from divaecon.reports.kernels import KERNEL_NAME, quiet_kernel_manager
 
 __all__ = [
     "CHROMIUM_ENV",

@@ -13,7 +13,7 @@ from divaecon._io import write_atomic
 from divaecon.palette import CSS_COLOURS
 
 if TYPE_CHECKING:
-    from divaecon.reports.batch import BatchResult, BookJob
+    from divaecon.reports.jobs import BatchResult, BookJob
 
 
 INDEX_CSS = Template("""

@@ -10,6 +10,7 @@ The maths layer (no plotting, widgets or notebooks):
   target needs;
 - :mod:`divaecon.risk.montecarlo` — the vectorised, importance-sampled Monte Carlo over
   validator-years (loss distribution, tail probabilities, required collateral, with errors);
+- :mod:`divaecon.risk.models` — a scenario's event models, Diva's and the peers';
 - :mod:`divaecon.risk.yields` — risk-adjusted yields, the frontier, the peers on it;
 - :mod:`divaecon.risk.sensitivity` — the tornado table of the required collateral;
 - :mod:`divaecon.risk.api` — a scenario in, the figures out (what the CLI, notebook and
@@ -18,17 +19,11 @@ The maths layer (no plotting, widgets or notebooks):
 
 from __future__ import annotations
 
-from divaecon.risk.api import (
-    PeerRisk,
-    RiskReport,
-    peer_risk_models,
-    required_collateral_per_key_share,
-    risk_model,
-    risk_report,
-)
+from divaecon.risk.api import RiskReport, required_collateral_per_key_share, risk_report
 from divaecon.risk.closed_form import model_figures, required_collateral
 from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
 from divaecon.risk.events import RiskModel
+from divaecon.risk.models import PeerRisk, peer_risk_models, risk_model
 from divaecon.risk.montecarlo import Estimate, LossSample, MonteCarloSummary, simulate_losses
 from divaecon.risk.sensitivity import tornado
 from divaecon.risk.yields import frontier, peer_frontier, risk_adjusted_yields, yield_arrays, yields_at

@@ -36,6 +36,7 @@ from divaecon.params import Scenario
 from divaecon.quote import Quote, quote
 from divaecon.risk import closed_form
 from divaecon.risk.events import RiskModel
+from divaecon.risk.models import peer_risk_models, risk_model
 
 FloatArray = NDArray[np.float64]
 
@@ -113,8 +114,6 @@ def risk_adjusted_yields(
 def frontier(scenario: Scenario, collateral_grid_eth: ArrayLike | None = None) -> pd.DataFrame:
     """Diva's frontier: :func:`yields_at` on a grid of collateral per key share (default
     0.05–4 divETH, log-spaced, plus the scenario's own value)."""
-    from divaecon.risk.api import risk_model
-
     grid = (
         np.unique(np.concatenate([np.geomspace(0.05, 4.0, 60), [scenario.diva.collateral_per_key_share_eth]]))
         if collateral_grid_eth is None
@@ -142,8 +141,6 @@ def peer_frontier(scenario: Scenario) -> pd.DataFrame:
     share of the rewards forgone to the events) / bond; NaN without a bond or without a
     modelled operator APR. ``shortfall_apr`` is per ETH of the peer's stakers.
     """
-    from divaecon.risk.api import peer_risk_models
-
     rows = []
     for peer in peer_risk_models(scenario):
         f = closed_form.model_figures(peer.model, peer.bond_per_operator_eth)
