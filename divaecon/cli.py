@@ -1,4 +1,4 @@
-"""The ``divaecon`` command line: ``quote``, ``risk``, ``simulate``, ``report``, ``app``, ``init``.
+"""The ``divaecon`` command line: ``quote``, ``risk``, ``backtest``, ``simulate``, ``report``, ``app``, ``init``.
 
 Presentation only: every number comes from the package. Bad input exits with status 2 and one
 line on stderr naming the option (or scenario field), the value and what is allowed.
@@ -199,6 +199,84 @@ def risk(
         click.echo(json.dumps(report.as_dict(), indent=2, allow_nan=False))
     else:
         click.echo(risk_text(report))
+
+
+@cli.command()
+@click.option(
+    "--series",
+    "series",
+    multiple=True,
+    metavar="NAME",
+    help="Compare only this series (network, lido, rocketpool); repeat for several (default: all).",
+)
+@click.option("--start", default=None, metavar="DATE", help="First date (YYYY-MM-DD) of the points compared.")
+@click.option("--end", default=None, metavar="DATE", help="Last date (YYYY-MM-DD) of the points compared.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object (points and summary) instead of the table."
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write every point (with the inputs used) as CSV here.",
+)
+def backtest(series: tuple[str, ...], start: str | None, end: str | None, as_json: bool, csv_path: str | None) -> None:
+    """How well the model tracks history: predicted against published staker APR, point by point."""
+    from divaecon import backtest as bt
+
+    bt.check_series(series, "--series")
+    result = _backtest_with_flags(bt, series, start, end)
+    if csv_path is not None:
+        check_writable(csv_path, "--csv")
+        write_atomic(csv_path, result.points.to_csv(index=False, date_format="%Y-%m-%d"))
+    if as_json:
+        click.echo(json.dumps(bt.as_json(result), indent=2, allow_nan=False))
+    else:
+        click.echo(backtest_text(result))
+        if csv_path:
+            click.echo(f"Wrote {csv_path}")
+
+
+def _backtest_with_flags(bt: Any, series: tuple[str, ...], start: str | None, end: str | None) -> Any:
+    """Run the backtest; an error about ``start``/``end`` names the flag the user typed."""
+    try:
+        return bt.backtest(series or None, start, end)
+    except DivaeconError as exc:
+        message = str(exc)
+        for field in ("start", "end"):
+            if message.startswith(field + " = "):
+                message = "--" + message
+            message = message.replace(f" is after {field} = ", f" is after --{field} = ")
+        raise DivaeconError(message) from None
+
+
+def backtest_text(result: Any) -> str:
+    """``divaecon backtest``'s table: each point, then bias, MAE and worst point per series."""
+    from divaecon import formatting as fmt
+
+    lines = [
+        "Predicted (model, from that date's stake, execution reward, rules and node uptime) against",
+        "published staker APR. Error = predicted - published. In-sample points (used to calibrate a",
+        "default) are shown but left out of the summary.",
+        "",
+        f"{'date':<10}  {'series':<10}  {'predicted':>9}  {'published':>9}  {'error':>8}  sample",
+    ]
+    for r in result.points.itertuples(index=False):
+        sample = "in-sample (" + r.calibration + ")" if r.sample == "in_sample" else "out-of-sample"
+        lines.append(
+            f"{r.date.date().isoformat():<10}  {r.series:<10}  {fmt.pct(r.predicted):>9}  "
+            f"{fmt.pct(r.published):>9}  {fmt.pct(r.error):>8}  {sample}"
+        )
+    lines += ["", "Out-of-sample error by series (bias, MAE and errors in percentage points, printed with %):", ""]
+    lines.append(f"{'series':<10}  {'n':>3}  {'in-sample':>9}  {'bias':>8}  {'MAE':>8}  worst point")
+    for r in result.summary.itertuples(index=False):
+        worst = f"{r.worst_date.date().isoformat()} ({fmt.pct(r.worst_error)})" if r.n_out_of_sample else "–"
+        lines.append(
+            f"{r.series:<10}  {r.n_out_of_sample:>3}  {r.n_in_sample:>9}  {fmt.pct(r.bias):>8}  "
+            f"{fmt.pct(r.mae):>8}  {worst}"
+        )
+    return "\n".join(lines)
 
 
 def check_risk_options(

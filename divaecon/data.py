@@ -7,11 +7,14 @@ lists them).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from divaecon import resources
+from divaecon.errors import DivaeconError
 
 DATA_DIR: Path = resources.data_dir()
 """The shipped data folder (see :func:`divaecon.resources.data_dir`)."""
@@ -50,3 +53,165 @@ def published_staker_apr() -> pd.DataFrame:
 def scenario_paths() -> list[Path]:
     """The shipped scenario files, sorted (``base.yaml`` first)."""
     return resources.scenario_files()
+
+
+# --- history (issue 18): dated, sourced, quality-flagged rows for the backtest ----------------
+
+QUALITY_FLAGS: tuple[str, ...] = ("primary", "secondary", "approximate")
+"""How strong a history row's source is: the publisher's own figure (``primary``), a copy or
+quote of it by someone else (``secondary``), or a rounded or ranged figure (``approximate``)."""
+
+HISTORY_SERIES: tuple[str, ...] = ("network", "lido", "rocketpool")
+"""The reference-rate series of ``history_rates.csv``: ETH.STORE, Lido's stETH, Rocket Pool's rETH."""
+
+STAKE_MEASURES: tuple[str, ...] = ("active_effective_balance", "reported")
+"""``history_stake.csv`` ``measure``: beaconcha.in's sum of effective balances, or a figure a report gave."""
+
+EL_COMPONENTS: tuple[str, ...] = ("total", "mev_only")
+"""``history_el_reward.csv`` ``component``: the whole execution reward, or its MEV-payment part."""
+
+
+def _checked_csv(
+    name: str,
+    text: Sequence[str],
+    numbers: Sequence[str] = (),
+    dates: Sequence[str] = ("date",),
+    optional_dates: Sequence[str] = (),
+    choices: Mapping[str, Sequence[str]] | None = None,
+    booleans: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Read ``data/<name>`` and check it: every column present, dated, sourced, flags valid.
+
+    ``text`` columns must be present (``source`` and ``quality`` must be non-empty; ``note``
+    and other optional text may be empty); ``numbers`` must parse as finite floats (empty
+    allowed only for ``validators``); ``dates`` must parse as YYYY-MM-DD on every row,
+    ``optional_dates`` where given; ``choices`` restrict a column to a set; ``booleans`` must be
+    ``true``/``false``. Raises :class:`~divaecon.errors.DivaeconError` naming the file, the
+    column and, for a bad value, the row (1 = the first data row).
+    """
+    path = resources.data_file(name)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    wanted = [*dates, *optional_dates, *numbers, *text, *booleans, *(choices or {})]
+    for column in dict.fromkeys(wanted):
+        if column not in df.columns:
+            raise DivaeconError(f"data/{name}: column {column!r} is missing (columns: {', '.join(df.columns)})")
+    if df.empty:
+        raise DivaeconError(f"data/{name}: no rows")
+
+    def bad(column: str, row: int, value: str, allowed: str) -> DivaeconError:
+        return DivaeconError(f"data/{name}: column {column!r}, row {row + 1}: {value!r} is not {allowed}")
+
+    for column in (*dates, *optional_dates):
+        parsed = pd.to_datetime(df[column], format="%Y-%m-%d", errors="coerce")
+        for i, (value, when) in enumerate(zip(df[column], parsed, strict=True)):
+            if pd.isna(when) and (column in dates or value.strip()):
+                raise bad(column, i, value, "a date (YYYY-MM-DD)")
+        df[column] = parsed
+    for column in numbers:
+        parsed = pd.to_numeric(df[column].where(df[column].str.strip() != ""), errors="coerce")
+        for i, (value, number) in enumerate(zip(df[column], parsed, strict=True)):
+            empty_ok = column == "validators" and not value.strip()
+            if not empty_ok and not (pd.notna(number) and math.isfinite(number)):
+                raise bad(column, i, value, "a finite number")
+        df[column] = parsed.astype(float)
+    for column in ("source", "quality"):
+        if column in text:
+            for i, value in enumerate(df[column]):
+                if not value.strip():
+                    raise bad(column, i, value, "given (every row needs one)")
+    if "quality" in text:
+        choices = {**(choices or {}), "quality": QUALITY_FLAGS}
+    for column, allowed in (choices or {}).items():
+        for i, value in enumerate(df[column]):
+            if value not in allowed:
+                raise bad(column, i, value, "one of " + ", ".join(allowed))
+    for column in booleans:
+        for i, value in enumerate(df[column]):
+            if value not in ("true", "false", "True", "False"):
+                raise bad(column, i, value, "true or false")
+        df[column] = df[column].str.lower() == "true"
+    return df
+
+
+def history_stake() -> pd.DataFrame:
+    """The network's total ETH staked on dated days, Shapella (April 2023) to 2026.
+
+    Columns: ``date`` (datetime64), ``total_staked_eth`` [ETH], ``validators`` (NaN where not
+    given), ``measure`` (``active_effective_balance``: beaconcha.in's sum of effective
+    balances, the balance the spec's rewards depend on; ``reported``: a figure a report gave),
+    ``source``, ``quality`` (:data:`QUALITY_FLAGS`), ``note``. Sorted by date.
+    """
+    df = _checked_csv(
+        "history_stake.csv",
+        text=("measure", "source", "quality", "note"),
+        numbers=("total_staked_eth", "validators"),
+        choices={"measure": STAKE_MEASURES},
+    )
+    for i, value in enumerate(df["total_staked_eth"]):
+        if not value > 0:
+            raise DivaeconError(f"data/history_stake.csv: column 'total_staked_eth', row {i + 1}: {value:g} is not > 0")
+    return df.sort_values(["date", "measure"], kind="stable").reset_index(drop=True)
+
+
+def history_rates() -> pd.DataFrame:
+    """Dated reference rates: ETH.STORE (``network``), Lido's stETH, Rocket Pool's rETH.
+
+    Columns: ``date`` (datetime64, the window's last day), ``series``
+    (:data:`HISTORY_SERIES`), ``apr`` [fraction/year], ``window`` (e.g. "7-day mean of daily
+    values"), ``includes`` (what the rate includes: fees taken, cash drag), ``source``,
+    ``quality``, ``calibration`` (the default a point was used to calibrate, e.g.
+    ``ethereum.el_reward_per_block_eth``; empty for points no default was fitted to: the one
+    place that says which points are in-sample), ``note``. Sorted by series, then date.
+    """
+    df = _checked_csv(
+        "history_rates.csv",
+        text=("window", "includes", "source", "quality", "calibration", "note"),
+        numbers=("apr",),
+        choices={"series": HISTORY_SERIES},
+    )
+    for i, value in enumerate(df["apr"]):
+        if not 0.0 < value < 0.2:
+            raise DivaeconError(
+                f"data/history_rates.csv: column 'apr', row {i + 1}: {value:g} is not a fraction a year from 0 to 0.2"
+            )
+    return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
+
+
+def history_el_reward() -> pd.DataFrame:
+    """Execution-layer reward per block (priority fees + MEV payments to the proposer) by date.
+
+    Columns: ``date`` (datetime64, the window's midpoint), ``window_start``, ``window_end``,
+    ``el_reward_per_block_eth`` [ETH], ``component`` (``total`` or ``mev_only``),
+    ``statistic`` (e.g. "mean per block over the window"), ``independent`` (bool: False for
+    figures backed out of a staker APR, which a backtest of staker APRs must not use),
+    ``source``, ``quality``, ``note``. Sorted by date.
+    """
+    df = _checked_csv(
+        "history_el_reward.csv",
+        text=("statistic", "source", "quality", "note"),
+        numbers=("el_reward_per_block_eth",),
+        dates=("date", "window_start", "window_end"),
+        choices={"component": EL_COMPONENTS},
+        booleans=("independent",),
+    )
+    return df.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def history_rules() -> pd.DataFrame:
+    """The pools' rules in force by date: fees, commissions, bonds.
+
+    Columns: ``pool`` (``lido``, ``rocketpool``), ``rule`` (``fee_total``, ``commission``,
+    ``bond``, ``voter_share``, ``reth_commission`` …), ``value``, ``unit``, ``valid_from``,
+    ``valid_to`` (NaT: still in force), ``applies_to`` (which validators or tokens),
+    ``backtest`` (bool: the rule the backtest charges the pool's stakers), ``source``,
+    ``quality``, ``note``.
+    """
+    return _checked_csv(
+        "history_rules.csv",
+        text=("rule", "unit", "applies_to", "source", "quality", "note"),
+        numbers=("value",),
+        dates=("valid_from",),
+        optional_dates=("valid_to",),
+        choices={"pool": ("lido", "rocketpool")},
+        booleans=("backtest",),
+    )
