@@ -238,7 +238,7 @@ def _summary_row(name: str, points: pd.DataFrame) -> dict[str, Any]:
             "worst_date": pd.NaT,
             "worst_error": math.nan,
         }
-    worst = out.loc[out["error"].abs().idxmax()]
+    worst = out.iloc[int(out["error"].abs().to_numpy().argmax())]
     return {
         "series": name,
         "n_out_of_sample": len(out),

@@ -233,6 +233,8 @@ def backtest(series: tuple[str, ...], start: str | None, end: str | None, as_jso
     if as_json:
         click.echo(json.dumps(bt.as_json(result), indent=2, allow_nan=False))
     else:
+        from divaecon.tables.history import backtest_text
+
         click.echo(backtest_text(result))
         if csv_path:
             click.echo(f"Wrote {csv_path}")
@@ -249,34 +251,6 @@ def _backtest_with_flags(bt: Any, series: tuple[str, ...], start: str | None, en
                 message = "--" + message
             message = message.replace(f" is after {field} = ", f" is after --{field} = ")
         raise DivaeconError(message) from None
-
-
-def backtest_text(result: Any) -> str:
-    """``divaecon backtest``'s table: each point, then bias, MAE and worst point per series."""
-    from divaecon import formatting as fmt
-
-    lines = [
-        "Predicted (model, from that date's stake, execution reward, rules and node uptime) against",
-        "published staker APR. Error = predicted - published. In-sample points (used to calibrate a",
-        "default) are shown but left out of the summary.",
-        "",
-        f"{'date':<10}  {'series':<10}  {'predicted':>9}  {'published':>9}  {'error':>8}  sample",
-    ]
-    for r in result.points.itertuples(index=False):
-        sample = "in-sample (" + r.calibration + ")" if r.sample == "in_sample" else "out-of-sample"
-        lines.append(
-            f"{r.date.date().isoformat():<10}  {r.series:<10}  {fmt.pct(r.predicted):>9}  "
-            f"{fmt.pct(r.published):>9}  {fmt.pct(r.error):>8}  {sample}"
-        )
-    lines += ["", "Out-of-sample error by series (bias, MAE and errors in percentage points, printed with %):", ""]
-    lines.append(f"{'series':<10}  {'n':>3}  {'in-sample':>9}  {'bias':>8}  {'MAE':>8}  worst point")
-    for r in result.summary.itertuples(index=False):
-        worst = f"{r.worst_date.date().isoformat()} ({fmt.pct(r.worst_error)})" if r.n_out_of_sample else "–"
-        lines.append(
-            f"{r.series:<10}  {r.n_out_of_sample:>3}  {r.n_in_sample:>9}  {fmt.pct(r.bias):>8}  "
-            f"{fmt.pct(r.mae):>8}  {worst}"
-        )
-    return "\n".join(lines)
 
 
 def check_risk_options(
@@ -403,6 +377,8 @@ def simulate(
         progress=True,
         max_memory=max_memory,
     )
+    from divaecon.tables.network import simulation_summary_text
+
     click.echo(simulation_summary_text(res, base))
     if out_path is not None:
         write_table_atomic(res.timeseries, Path(out_path))
@@ -514,88 +490,6 @@ def write_table_atomic(df: Any, path: Path) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> Scenario:
-    """The scenario of one grid point, from its summary row's grid columns."""
-    values = {k: summary_row[k] for k in grid_names}
-    if not values:
-        return base
-    return base.override(**{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()})
-
-
-MAX_SUMMARY_SCENARIOS = 20
-"""Scenarios the printed summary of a sweep shows; the rest are in the ``--out`` table."""
-
-
-def simulation_summary_text(res: Any, base: Scenario) -> str:
-    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote.
-
-    Labels and formats come from :data:`divaecon.figures.SIMULATION_FIGURES`.
-    """
-    import math
-
-    import numpy as np
-
-    from divaecon import formatting as fmt
-    from divaecon.figures import SIMULATION_FIGURES
-    from divaecon.figures import text as shown_as
-    from divaecon.quote import quote
-    from divaecon.simulate import SUMMARY_COLUMNS
-    from divaecon.units import DAYS_PER_YEAR, apr_to_apy
-
-    s = res.summary
-    days = int(s["days"].iloc[0])
-    grid_names = [c for c in s.columns if c not in ("scenario", "seed", "days", *SUMMARY_COLUMNS)]
-    lines = [
-        f"Simulated {s['scenario'].nunique()} scenario(s) × {s['seed'].nunique()} seed(s) over "
-        f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
-        "",
-    ]
-    shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
-    width = max(len(f.label) for f in shown)
-    groups = s.groupby("scenario", observed=True, sort=False)
-    for i, (name, group) in enumerate(groups):
-        if i == MAX_SUMMARY_SCENARIOS:
-            lines.append(
-                f"... and {groups.ngroups - i:,} more scenario(s): the figures of all are in the table --out writes."
-            )
-            lines.append("")
-            break
-        sc = _grid_point(base, group.iloc[0], grid_names)
-        q = quote(sc)
-        lines.append(f"Scenario {name}")
-        for figure in shown:
-            vals = group[figure.key].to_numpy(dtype=float)
-            if np.all(np.isnan(vals)):
-                text = "–"
-            else:
-                text = figure.text(float(np.nanmedian(vals)))
-                lo, hi = (figure.text(x) for x in np.nanpercentile(vals, [5, 95]))
-                if lo != hi:  # seeds that agree (nothing drawn at random) need no band
-                    text += f"  (P5–P95 {lo} – {hi})"
-            lines.append(f"  {figure.label:<{width}}  {text}")
-        lines.append(
-            f"  {'Quote (no cash drag)':<{width}}  staker APR {shown_as('staker_apr', q.staker_apr)} = APY "
-            f"{fmt.pct(apr_to_apy(q.staker_apr))}; operator APR queued "
-            f"{shown_as('operator_apr_queued', q.operator_apr_queued)}, assigned "
-            f"{shown_as('operator_apr_assigned', q.operator_apr_assigned)}"
-        )
-        end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
-        lines.append(
-            f"  {'Ethereum stake, start → end':<{width}}  {fmt.eth(sc.ethereum.total_staked_eth)} → "
-            f"{fmt.eth(end_stake)} (consensus APR ∝ 1/√stake: "
-            f"× {math.sqrt(sc.ethereum.total_staked_eth / end_stake):.3f} by the end)"
-        )
-        lines.append("")
-    lines.append(
-        "Realised APYs compound daily and include cash drag (ETH waiting in the buffer or for "
-        "activation); collateral here bears the offline penalties the quote also charges stakers. "
-        "Operator APYs are time-weighted (TWR): one divETH of collateral compounded over the days "
-        "it was queued (the divETH rebase) or assigned (rebase + operator fees − penalties "
-        "covered), whatever the amounts."
-    )
-    return "\n".join(lines)
 
 
 @cli.command()

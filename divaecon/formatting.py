@@ -17,6 +17,13 @@ def pct(x: Any, digits: int = 2) -> str:
     return f"{100.0 * float(x):,.{digits}f} %"
 
 
+def pp(x: Any, digits: int = 2, signed: bool = True) -> str:
+    """A difference of two rates in percentage points: ``0.0021 → '+0.21 pp'``; NaN → '–'."""
+    if _bad(x):
+        return "–"
+    return f"{100.0 * float(x):{'+' if signed else ''},.{digits}f} pp"
+
+
 def missing(x: Any) -> bool:
     """True for a value shown as '–': None or NaN."""
     return _bad(x)

@@ -48,6 +48,7 @@ from divaecon.tables.cover import (  # noqa: F401 (re-exported)
 from divaecon.tables.dvt import (
     availability_table,
 )
+from divaecon.tables.history import backtest_text
 from divaecon.tables.key_figures import (
     CLI_KEY_FIGURES,
     REPORT_KEY_FIGURES,
@@ -59,6 +60,7 @@ from divaecon.tables.key_figures import (
 from divaecon.tables.network import (
     simulation_note,
     simulation_summary_table,
+    simulation_summary_text,
 )
 from divaecon.tables.peers import (
     like_for_like_table,
@@ -91,6 +93,7 @@ __all__ = [
     "RISK_KEY_FIGURES",
     "SUMMARY_FIGURES",
     "availability_table",
+    "backtest_text",
     "break_even_table",
     "collateral_table",
     "comparison_cover_markdown",
@@ -123,6 +126,7 @@ __all__ = [
     "show",
     "simulation_note",
     "simulation_summary_table",
+    "simulation_summary_text",
     "staking_data_table",
     "tornado_table",
     "uptime_table",

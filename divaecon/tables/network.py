@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -60,3 +61,85 @@ def simulation_summary_table(summary: pd.DataFrame, order: Sequence[str] | None 
                 col.append(mid if lo == hi else f"{mid} [{lo} – {hi}]")
         data[name] = col
     return pd.DataFrame(data, index=[f.label for f in rows])
+
+
+def _grid_point(base: Scenario, summary_row: Any, grid_names: Sequence[str]) -> Scenario:
+    """The scenario of one grid point, from its summary row's grid columns."""
+    values = {k: summary_row[k] for k in grid_names}
+    if not values:
+        return base
+    return base.override(**{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()})
+
+
+MAX_SUMMARY_SCENARIOS = 20
+"""Scenarios the printed summary of a sweep shows; the rest are in the ``--out`` table."""
+
+
+def simulation_summary_text(res: Any, base: Scenario) -> str:
+    """The printed summary: per grid point, median (P5–P95 over seeds) beside the quote.
+
+    Labels and formats come from :data:`divaecon.figures.SIMULATION_FIGURES`.
+    """
+    import math
+
+    import numpy as np
+
+    from divaecon import formatting as fmt
+    from divaecon.figures import SIMULATION_FIGURES
+    from divaecon.figures import text as shown_as
+    from divaecon.quote import quote
+    from divaecon.simulate import SUMMARY_COLUMNS
+    from divaecon.units import DAYS_PER_YEAR, apr_to_apy
+
+    s = res.summary
+    days = int(s["days"].iloc[0])
+    grid_names = [c for c in s.columns if c not in ("scenario", "seed", "days", *SUMMARY_COLUMNS)]
+    lines = [
+        f"Simulated {s['scenario'].nunique()} scenario(s) × {s['seed'].nunique()} seed(s) over "
+        f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
+        "",
+    ]
+    shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
+    width = max(len(f.label) for f in shown)
+    groups = s.groupby("scenario", observed=True, sort=False)
+    for i, (name, group) in enumerate(groups):
+        if i == MAX_SUMMARY_SCENARIOS:
+            lines.append(
+                f"... and {groups.ngroups - i:,} more scenario(s): the figures of all are in the table --out writes."
+            )
+            lines.append("")
+            break
+        sc = _grid_point(base, group.iloc[0], grid_names)
+        q = quote(sc)
+        lines.append(f"Scenario {name}")
+        for figure in shown:
+            vals = group[figure.key].to_numpy(dtype=float)
+            if np.all(np.isnan(vals)):
+                text = "–"
+            else:
+                text = figure.text(float(np.nanmedian(vals)))
+                lo, hi = (figure.text(x) for x in np.nanpercentile(vals, [5, 95]))
+                if lo != hi:  # seeds that agree (nothing drawn at random) need no band
+                    text += f"  (P5–P95 {lo} – {hi})"
+            lines.append(f"  {figure.label:<{width}}  {text}")
+        lines.append(
+            f"  {'Quote (no cash drag)':<{width}}  staker APR {shown_as('staker_apr', q.staker_apr)} = APY "
+            f"{fmt.pct(apr_to_apy(q.staker_apr))}; operator APR queued "
+            f"{shown_as('operator_apr_queued', q.operator_apr_queued)}, assigned "
+            f"{shown_as('operator_apr_assigned', q.operator_apr_assigned)}"
+        )
+        end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
+        lines.append(
+            f"  {'Ethereum stake, start → end':<{width}}  {fmt.eth(sc.ethereum.total_staked_eth)} → "
+            f"{fmt.eth(end_stake)} (consensus APR ∝ 1/√stake: "
+            f"× {math.sqrt(sc.ethereum.total_staked_eth / end_stake):.3f} by the end)"
+        )
+        lines.append("")
+    lines.append(
+        "Realised APYs compound daily and include cash drag (ETH waiting in the buffer or for "
+        "activation); collateral here bears the offline penalties the quote also charges stakers. "
+        "Operator APYs are time-weighted (TWR): one divETH of collateral compounded over the days "
+        "it was queued (the divETH rebase) or assigned (rebase + operator fees − penalties "
+        "covered), whatever the amounts."
+    )
+    return "\n".join(lines)
