@@ -43,10 +43,15 @@ def published_staker_apr() -> pd.DataFrame:
 
     Columns: ``date`` (datetime64), ``setup`` (the peer set-up's name, e.g. ``Lido (curated)``),
     ``staker_apr`` [fraction/year], ``total_staked_eth`` [ETH staked on Ethereum then],
-    ``el_reward_per_block_eth`` [ETH, calibrated from the same figure], ``qualifier``, ``source``.
+    ``el_reward_per_block_eth`` [ETH per block then, from independent figures: relay payments,
+    studies; never backed out of the same rate], ``qualifier``, ``calibration`` (the default a
+    figure was used to calibrate, or empty: such a figure is in-sample and is never shown as
+    agreement), ``source``.
     """
-    df = pd.read_csv(resources.data_file("published_staker_apr.csv"), parse_dates=["date"])
-    df["qualifier"] = df["qualifier"].fillna("")
+    text = {"qualifier": str, "calibration": str, "source": str}
+    df = pd.read_csv(
+        resources.data_file("published_staker_apr.csv"), parse_dates=["date"], dtype=text, keep_default_na=False
+    )
     return df
 
 

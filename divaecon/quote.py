@@ -228,14 +228,16 @@ def _published_cache() -> tuple[peers.Published, ...]:
             total_staked_eth=float(total),
             el_reward_per_block_eth=float(el),
             source=str(source),
+            calibration=str(calibration),
         )
-        for setup, date, apr, total, el, source in zip(
+        for setup, date, apr, total, el, source, calibration in zip(
             df["setup"],
             df["date"].dt.strftime("%Y-%m-%d"),
             df["staker_apr"],
             df["total_staked_eth"],
             df["el_reward_per_block_eth"],
             df["source"],
+            df["calibration"],
             strict=True,
         )
     )

@@ -89,20 +89,40 @@ def test_rules_of_the_date_are_used(result):
 
 
 def test_execution_reward_never_comes_from_a_staker_apr():
-    """On the day the default was calibrated (0.0204 ETH from Lido's APR) the backtest uses the
-    independent relay figure instead."""
+    """On the day the old default was backed out of Lido's APR (0.0204 ETH) the backtest uses
+    the independent relay figure instead."""
     assert bt.el_reward_at("2026-05-27") == pytest.approx(0.030)
     assert bt.el_reward_at("2025-06-03") != pytest.approx(0.0356)
 
 
-def test_calibration_points_are_in_sample_and_out_of_the_summary(result):
+@pytest.fixture
+def fitted(monkeypatch: pytest.MonkeyPatch) -> bt.BacktestResult:
+    """The backtest as if two Lido points had calibrated a default: the shipped data have none
+    (tests/test_history_data.py), so the flag's handling is tested on a marked copy."""
+    rates = data.history_rates()
+    marked = rates.copy()
+    days = [pd.Timestamp("2025-06-03"), pd.Timestamp("2026-05-27")]
+    chosen = (marked["series"] == "lido") & marked["date"].isin(days)
+    assert chosen.sum() == 2
+    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    monkeypatch.setattr(data, "history_rates", lambda: marked)
+    return bt.backtest()
+
+
+def test_shipped_points_are_all_out_of_sample(result):
+    assert (result.points["sample"] == "out_of_sample").all()
+    assert (result.summary["n_in_sample"] == 0).all()
+
+
+def test_calibration_points_are_in_sample_and_out_of_the_summary(fitted):
     """A point a default was fitted to agrees by construction: it must never be counted as
     out-of-sample agreement. Fails if the flag is lost or the summary uses every point."""
+    result = fitted
     pts = result.points
     calibrated = pts[pts["calibration"] != ""]
-    assert len(calibrated) == 3
+    assert len(calibrated) == 2
     assert (calibrated["sample"] == "in_sample").all()
-    for day in data.published_staker_apr()["date"]:
+    for day in ("2025-06-03", "2026-05-27"):
         assert point(result, day, "lido")["sample"] == "in_sample"
     assert (pts.loc[pts["calibration"] == "", "sample"] == "out_of_sample").all()
 
@@ -110,7 +130,7 @@ def test_calibration_points_are_in_sample_and_out_of_the_summary(result):
     lido = pts[pts["series"] == "lido"]
     oos = lido[lido["calibration"] == ""]
     assert summary.loc["lido", "n_out_of_sample"] == len(oos)
-    assert summary.loc["lido", "n_in_sample"] == 3
+    assert summary.loc["lido", "n_in_sample"] == 2
     assert summary.loc["lido", "bias"] == pytest.approx(oos["error"].mean())
     assert summary.loc["lido", "mae"] == pytest.approx(oos["error"].abs().mean())
     assert summary.loc["lido", "mae"] != pytest.approx(lido["error"].abs().mean())
@@ -179,7 +199,7 @@ def test_cli_series_repeatable_and_csv(capsys, tmp_path):
     target = tmp_path / "points.csv"
     code, out, err = run(capsys, "backtest", "--series", "lido", "--series", "network", "--csv", str(target))
     assert code == 0, err
-    assert "in-sample (ethereum.el_reward_per_block_eth)" in out
+    assert "out-of-sample" in out and "in-sample (" not in out  # the shipped points fit no default
     assert "%" in out and "rocketpool" not in out
     written = pd.read_csv(target)
     assert set(written["series"]) == {"lido", "network"}

@@ -41,4 +41,8 @@ def test_published_staker_apr():
     # Lido's 7-day average user APR on 2025-06-03: 2.815451605 % (Lido API via Flipside).
     row = df[df["date"] == "2025-06-03"].iloc[0]
     assert row["staker_apr"] == pytest.approx(0.02815, abs=5e-6)
-    assert row["el_reward_per_block_eth"] == 0.0356  # issue 9: 3.10 % - 2.83 % at 34.65M ETH
+    # Issue 18: the execution reward beside it comes from independent figures, not from this
+    # rate: Rated's 0.0676 ETH (mid-2024) to EIP-8363's 0.030 (2026-01-30), linear in time:
+    # 0.0676 - 344 / 585 * (0.0676 - 0.030) = 0.04549 ETH.
+    assert row["el_reward_per_block_eth"] == pytest.approx(0.0676 - 344 / 585 * (0.0676 - 0.030), abs=5e-5)
+    assert (df["calibration"] == "").all()  # no default was fitted to these

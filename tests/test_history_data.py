@@ -61,17 +61,22 @@ def test_twenty_rates_or_more_in_three_series_or_more():
         assert (df[column].str.strip() != "").all(), column
 
 
-def test_points_used_to_calibrate_a_default_are_marked():
-    """Both figures the execution reward per block was backed out of (published_staker_apr.csv)
-    are in history_rates.csv with their calibration named: the one list of in-sample points."""
+def test_no_compared_rate_calibrates_a_default():
+    """Issue 18: the execution reward per block comes from relay payments (EIP-8363), so no rate
+    the backtest or the peer table compares with was used to fit a default: every
+    ``calibration`` cell is empty. (A cell that named a default would make the point in-sample;
+    tests/test_backtest.py checks that such a point is kept out of the summaries.) The default's
+    source names the relay figure and none of the compared series."""
+    from divaecon.params import EthereumParams
+
     rates = data.history_rates()
-    for row in data.published_staker_apr().itertuples():
-        same = rates[(rates["series"] == "lido") & (rates["date"] == row.date)]
-        assert len(same) == 1, row.date
-        assert same["calibration"].iloc[0] == "ethereum.el_reward_per_block_eth"
-        assert same["apr"].iloc[0] == pytest.approx(row.staker_apr, abs=5e-5)
-    named = rates[rates["calibration"] != ""]
-    assert set(named["calibration"]) == {"ethereum.el_reward_per_block_eth"}
+    assert (rates["calibration"] == "").all(), rates.loc[rates["calibration"] != "", ["date", "series"]]
+    assert (data.published_staker_apr()["calibration"] == "").all()
+    field = EthereumParams.model_fields["el_reward_per_block_eth"]
+    source = field.json_schema_extra["source"]  # type: ignore[index]
+    assert "EIP-8363" in source and "72,600 ETH" in source
+    for series_word in ("Lido", "stETH", "rETH", "ETH.STORE", "Web3Wagmi", "Flipside"):
+        assert series_word not in source, series_word
 
 
 def test_execution_rewards_say_whether_they_are_independent():

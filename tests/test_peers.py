@@ -12,6 +12,7 @@ import math
 import pytest
 
 from divaecon import dvt, ethereum
+from divaecon.data import published_staker_apr
 from divaecon.params import PeerParams, Scenario
 from divaecon.peers import COLUMNS, Published, peer_setups, published_note, setup_table
 from divaecon.quote import peer_table
@@ -134,24 +135,44 @@ def test_like_for_like_switch_puts_everyone_on_divas_node_uptime():
     assert row(table, "SSV cluster 3/4").staker_apr > row(table, "Solo").staker_apr
 
 
-def test_lido_matches_its_published_apr_at_default_node_performance():
-    # Issue 9 "Done when": at 34.65M ETH and 0.0356 ETH/block (3.10 % - 2.83 % of mid-2025) and
-    # default node performance, Lido's staker APR is within 0.1 pp of the 2.815 % Lido published
-    # (7-day average, 2025-06-03, Lido's API via Flipside). By hand at 99.7 % uptime: consensus
-    # 343 gwei * 82,181.25 / 1e9 * (106 * 0.997 - 42) / 64 = 2.80481 %, execution
-    # 0.0356 * 2,629,800 * 0.997 / 34.65e6 = 0.26938 %, staker 0.9 * 3.07419 % = 2.76677 %.
-    s = Scenario().override(total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0356)
+def test_lido_matches_its_published_apr_out_of_sample():
+    # Issue 18: the mid-2025 check no longer takes an execution reward backed out of the same
+    # rate (0.0356 ETH, which made agreement certain). The reward of that day comes from
+    # independent figures, linear in time between Rated's 0.0676 ETH a slot (window midpoint
+    # 2024-06-24) and EIP-8363's relay mean of 0.030 ETH (window midpoint 2026-01-30):
+    # 0.0676 - (344 / 585) * 0.0376 = 0.04549 ETH, 0.0455 in data/published_staker_apr.csv.
+    # By hand at 34.65M ETH, 99.7 % uptime: consensus 343 gwei * 82,181.25 / 1e9 *
+    # (106 * 0.997 - 42) / 64 = 2.80481 %; execution 0.0455 * 2,629,800 * 0.997 / 34.65e6 =
+    # 0.34429 %; staker 0.9 * 3.14910 % = 2.83419 %, within 0.1 pp of the 2.815 % Lido published
+    # (7-day average, 2025-06-03, Lido's API via Flipside).
+    s = Scenario().override(total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0455)
     lido = row(peer_table(s).set_index("name"), "Lido (curated)")
-    assert lido.staker_apr == pytest.approx(0.0276677, abs=2e-7)
+    assert lido.staker_apr == pytest.approx(0.0283419, abs=2e-7)
     assert abs(lido.staker_apr - 0.02815) < 0.001
-    assert "agrees within 0.1 pp" in lido.vs_published and "2025-06-03" in lido.vs_published
+    assert "agrees within 0.1 pp (out of sample" in lido.vs_published and "2025-06-03" in lido.vs_published
+
+
+def test_a_figure_a_default_was_fitted_to_is_never_shown_as_agreement():
+    """Issue 18: a published figure some default was calibrated from agrees by construction. The
+    note says "in-sample" and draws no verdict, even when the gap is nil; this fails if it says
+    "agrees"."""
+    setup = peer_setups(PeerParams())[1]
+    fitted = [Published("Lido (curated)", "2026-05-27", 0.025, 39.2e6, 0.0204, "B", "ethereum.el_reward_per_block_eth")]
+    note = published_note(fitted, setup, 0.025, 39.2e6, 0.0204, 0.997)
+    assert "in-sample (ethereum.el_reward_per_block_eth was calibrated from it), so not a check" in note
+    assert "agree" not in note
+    # and no shipped figure is one: with the default execution reward from relay payments, the
+    # peer table's notes compare out of sample only
+    for row_ in peer_table(Scenario()).itertuples():
+        assert "in-sample" not in row_.vs_published
+    assert (published_staker_apr()["calibration"] == "").all()
 
 
 def test_a_contradicting_apr_says_why():
     # Like for like at 95 % Lido's curated operators earn well below what Lido published: the
     # table must say why (the issue's 2.59 % against ~2.8 %).
     s = Scenario().override(
-        total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0356, same_node_uptime_for_all=True
+        total_staked_eth=34_650_000.0, el_reward_per_block_eth=0.0455, same_node_uptime_for_all=True
     )
     lido = row(peer_table(s).set_index("name"), "Lido (curated)")
     assert lido.staker_apr < 0.02815 - 0.001

@@ -34,9 +34,9 @@ def test_cli_prints_a_summary_beside_the_quote(capsys: pytest.CaptureFixture[str
     text = capsys.readouterr().out
     assert code == 0
     assert "divETH staker APY (realised)" in text
-    # The base scenario's quote: 0.9 r, r = 2.788 % at 39.2M ETH (323 gwei * 82,181.25 / 1e9 *
-    # (106 a - 42) / 64 + 0.020 * 2,629,800 * a / 39.2e6, a = P(Bin(16, 0.95) >= 11)): 2.51 %.
-    assert "Quote (no cash drag)" in text and "staker APR 2.51 %" in text
+    # The base scenario's quote: 0.9 r, r = 2.848 % at 39.2M ETH (323 gwei * 82,181.25 / 1e9 *
+    # (106 a - 42) / 64 + 0.029 * 2,629,800 * a / 39.2e6, a = P(Bin(16, 0.95) >= 11)): 2.56 %.
+    assert "Quote (no cash drag)" in text and "staker APR 2.56 %" in text
     assert "base[collateral_per_key_share_eth=0.5]" in text
     ts = pd.read_csv(out)
     assert set(ts["seed"]) == {0, 1}

@@ -93,18 +93,18 @@ def test_default_dashboard_equals_package(fresh: Dashboard) -> None:
     assert fresh.figures == quote(base)
     assert shown(fresh) == expected(base)
     pd.testing.assert_frame_equal(fresh.peers, peer_table(base))
-    # By hand, independently of the package, at the defaults (39.2M ETH, 0.020 ETH per block, 11 of
+    # By hand, independently of the package, at the defaults (39.2M ETH, 0.029 ETH per block, 11 of
     # 16 nodes at 95 %, 1 divETH per key share): availability a = P(Bin(16, 0.95) >= 11); ideal
     # consensus APR = (64e9 // isqrt(39.2e6 * 1e9)) * 82,181.25 / 1e9 (consensus-specs altair);
-    # gross r = ideal * (106 a - 42) / 64 + 0.020 * 2,629,800 * a / 39.2e6; assigned operator APR
+    # gross r = ideal * (106 a - 42) / 64 + 0.029 * 2,629,800 * a / 39.2e6; assigned operator APR
     # = 0.9 r + (0.2 r - penalty) / 1 with penalty = ideal * 42/64 * 32 * (1 - a) / 16 (Diva docs
-    # 21-economics.md, 40-staking-rewards.md) = 3.0668 %.
+    # 21-economics.md, 40-staking-rewards.md) = 3.1332 %.
     a = sum(math.comb(16, k) * 0.95**k * 0.05 ** (16 - k) for k in range(11, 17))
     ideal = (64 * 10**9 // math.isqrt(39_200_000 * 10**9)) * 82_181.25 / 1e9
-    r = ideal * (106 * a - 42) / 64 + 0.020 * 2_629_800 * a / 39_200_000
+    r = ideal * (106 * a - 42) / 64 + 0.029 * 2_629_800 * a / 39_200_000
     by_hand = 0.9 * r + (0.2 * r - ideal * 42 / 64 * 32 * (1 - a) / 16)
-    assert by_hand == pytest.approx(0.030668, abs=1e-6)
-    assert shown(fresh)["operator_apr_assigned"] == f"{100 * by_hand:.2f} %" == "3.07 %"
+    assert by_hand == pytest.approx(0.031332, abs=1e-6)
+    assert shown(fresh)["operator_apr_assigned"] == f"{100 * by_hand:.2f} %" == "3.13 %"
 
 
 def test_same_node_uptime_box_switches_the_peers(fresh: Dashboard) -> None:

@@ -24,14 +24,14 @@ class EthereumParams(_Params):
         le=1e9,
     )
     el_reward_per_block_eth: float = param(
-        0.020,
+        0.029,
         "ETH/block",
-        "calibrated to Lido's late-May-2026 stETH APR of ~2.5 % (2.4–2.6 %, Web3Wagmi's Lido "
-        "guide, verified 2026-05-27; secondary): gross 2.5 % / 0.9 = 2.778 %, minus the "
-        "spec-exact consensus APR at 39.2M ETH and 99.7 % uptime (2.641 %) = 0.137 %/year, "
-        "× 39.2M ETH / (2,629,800 slots × 0.997) = 0.0204 ETH/block; arithmetic in "
-        "ASSUMPTIONS.md",
-        "Execution-layer reward (priority fees + MEV) per proposed block.",
+        "EIP-8363 (draft, created 2026-07-14), 'Issuance and MEV': MEV-Boost relays paid "
+        "proposers about 72,600 ETH over 2.42M blocks in the year to 2026-07-31 (0.0300 ETH a "
+        "relay block); with the 190,000 locally built blocks at 0 that is 72,600 / 2.61M = 0.0278, "
+        "at the relay mean 0.0300 (the EIP's upper bound); midpoint 0.029. Independent of every "
+        "staker APR the product compares with (no rate is fitted); arithmetic in ASSUMPTIONS.md",
+        "Execution-layer reward (priority fees + MEV) per proposed block, a year's mean.",
         ge=0,
     )
     network_participation: float = param(

@@ -139,7 +139,8 @@ class PeerParams(_Params):
         "RPIP-62: contract commission 5 % for "
         "minipools made since Saturn 0 (Oct 2024); its 10–14 % dynamic boost ended four reward "
         "snapshots after Saturn 1 (live 2026-02-18). LEB8s made Apr 2023–Oct 2024 keep their "
-        "14 % contract commission",
+        "14 % contract commission. RPIP-46 spec. 5.2: legacy minipools keep their earlier "
+        "distribution, so their rETH holders pay this commission only (no voter share)",
         "Commission a legacy LEB8's operator earns on the borrowed ETH's rewards.",
         ge=0,
         le=1,
