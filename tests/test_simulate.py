@@ -383,6 +383,14 @@ def test_conservation_check_catches_a_leak() -> None:
     assert errors and all("ETH in" in e or "supply" in e for e in errors)
 
 
+def test_conservation_check_catches_a_refusal_the_cap_does_not_explain() -> None:
+    # Told there is no cap (caps not given), a run that refuses deposits (60,000 ETH on day 0,
+    # above its 18,000 ETH cap) fails the check, and only that part of it.
+    errors: list[str] = []
+    simulate(Scenario().override(initial_staker_eth=60_000.0), days=5, on_step=conservation_hook(errors))
+    assert errors and all("refused below the cap" in e for e in errors)
+
+
 # --- reference values -------------------------------------------------------------------------
 
 TINY = Scenario(name="tiny").override(
