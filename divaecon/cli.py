@@ -322,7 +322,8 @@ def check_risk_options(
 @click.option(
     "--explain",
     is_flag=True,
-    help="Instead: what stake growth, the entry queue and collateral each cost the staker APY.",
+    help="Instead: what stake growth, the entry queue and collateral each cost the staker APY; "
+    "beside it, the run without the deposit cap.",
 )
 def simulate(
     scenario_path: str | None,
@@ -401,18 +402,24 @@ def explain_text(scenario: Scenario, days: int | None) -> str:
     horizon = days or scenario.simulation.horizon_days
     lines = [f"Staker APY of scenario {scenario.name} over {horizon:,} days, each effect switched off in turn:", ""]
     width = max(len(r) for r in table["run"])
-    lines.append(f"  {'run':<{width}}  {'staker APY':>10}  {'cash drag':>9}  {'effect':>9}  switched off")
+    head = f"  {'run':<{width}}  {'staker APY':>10}  {'cash drag':>9}  {'refused [ETH]':>13}  {'effect':>9}"
+    lines.append(head + "  switched off")
     for i, row in enumerate(table.to_dict("records")):
+        if not row["in_sum"]:
+            lines.append("")
         gain = float(row["effect"])
         effect = "" if i == 0 else f"{'+' if gain >= 0 else '−'}{100 * abs(gain):.2f} pp"
         lines.append(
             f"  {row['run']:<{width}}  {fmt.pct(row['staker_apy']):>10}  {fmt.pct(row['cash_drag'], 1):>9}  "
-            f"{effect:>9}  {'' if i == 0 else row['switched_off']}"
+            f"{float(row['refused_deposits_eth']):>13,.0f}  {effect:>9}  {'' if i == 0 else row['switched_off']}"
         )
+    cap = scenario.simulation.deposit_cap_eth
+    capped = f"the buffer's cap of {fmt.eth(cap)}" if cap > 0 else "the buffer's cap (this scenario has none)"
     lines += [
         "",
-        "Each effect is the APY gained by switching it off on top of the run above (the last "
-        "line: the quote's steady state, APR compounded daily).",
+        "Each effect is the APY gained by switching it off on top of the run above (the quote: its "
+        "steady state, APR compounded daily); together they make up the quote's APY less the "
+        f"simulated one. Refused: staker deposits turned away at {capped}; they never enter the pool.",
     ]
     return "\n".join(lines)
 

@@ -38,6 +38,7 @@ SUMMARY_KEYS = (
     "final_active_validators",
     "final_diveth_supply",
     "wdiveth_rate",
+    "refused_deposits_eth",
 )
 
 
@@ -84,6 +85,8 @@ def scenario_strategy() -> st.SearchStrategy[Scenario]:
             "two_step_deposit": st.booleans(),
             "operator_rewards": st.sampled_from(["minted", "paid_out"]),
             "ejection_margin": st.sampled_from([0.25, 0.9, 1.0]),
+            # the buffer's cap: none, binding within days, binding later, Rocket Pool's setting
+            "deposit_cap_eth": st.sampled_from([0.0, 100.0, 2_000.0, 18_000.0]),
         }
     )
 
@@ -153,6 +156,42 @@ def test_vectorised_engine_equals_scalar_reference(scenarios: list[Scenario], da
     compare_with_reference(res, named, days, 7)
 
 
+CAPPED = [
+    # 900 ETH a day offered; 50 divETH of collateral a day stakes 3.125 validators (100 ETH, half
+    # of it the collateral's own ETH): the buffer reaches its 5,000 ETH cap within days and then
+    # refuses most of what is offered, as withdrawals (50 %/year) and exits move the room
+    Scenario(name="constant, collateral short").override(
+        deposit_mode="constant",
+        staker_deposit_eth_per_day=900.0,
+        initial_collateral_eth=0.0,
+        collateral_deposit_eth_per_day=50.0,
+        withdrawal_rate_per_year=0.5,
+        deposit_cap_eth=5_000.0,
+    ),
+    # logistic growth from 20,000 ETH against 20 divETH of collateral a day and a 3,000 ETH cap,
+    # behind a queue of 57,600 ETH (a day of churn), two deposits, minted fees
+    Scenario(name="growth, capped").override(
+        initial_staker_eth=20_000.0,
+        initial_collateral_eth=320.0,
+        collateral_deposit_eth_per_day=20.0,
+        deposit_cap_eth=3_000.0,
+        entry_queue_eth=57_600.0,
+        operator_rewards="minted",
+    ),
+    # the base scenario (Rocket Pool's 18,000 ETH) with a buffer above the cap on day 0 and
+    # collateral short of it from then on
+    Scenario(name="base, day-0 buffer above the cap").override(initial_staker_eth=60_000.0),
+]
+
+
+def test_engine_equals_scalar_reference_with_the_cap_binding() -> None:
+    res = simulate(CAPPED, days=400, record=list(RECORDABLE), record_every_days=5)
+    refusing = res.timeseries[res.timeseries["refused_today_eth"] > 0].groupby("scenario", observed=True).size()
+    # the cap binds on most of the 81 recorded days of each (collateral is short in all three)
+    assert (refusing.reindex([s.name for s in CAPPED]) > 60).all()
+    compare_with_reference(res, CAPPED, 400, 5)
+
+
 MC = Scenario().override(
     entry_queue_eth=0.0,  # validators earn from the first days
     two_step_deposit=False,
@@ -220,16 +259,22 @@ def test_monte_carlo_is_reproducible_and_seeded() -> None:
 # --- conservation -----------------------------------------------------------------------------
 
 
-def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
+def conservation_hook(errors: list[str], stake: float = 32.0, caps: Any = None) -> Any:
     """Check, after every day: no ETH appears or vanishes, divETH is the pool less what it owes,
-    rewards and penalties are all accounted for, nothing is negative that cannot be."""
+    rewards and penalties are all accounted for, nothing is negative that cannot be.
+
+    Staker deposits refused at the buffer's cap (``caps``: each row's ``deposit_cap_eth``, 0 for
+    none) are ETH offered that stays outside the pool: it is counted in and out, and may be
+    refused only on a day the buffer, after the day's deposits, stood at the cap."""
 
     active_at_start: list[Any] = [0.0]
 
     def hook(t: int, s: Any) -> None:
-        inflow = s["deposits_eth"] + s["rewards_eth"]
+        refused = s["refused_deposits_eth"]
+        inflow = s["deposits_eth"] + refused + s["rewards_eth"]  # all ETH offered to the pool, and earned
         accounted = (
-            s["buffer_eth"]
+            refused  # outside the pool
+            + s["buffer_eth"]
             + s["pending_eth"]
             + s["active_eth"]
             + s["withdrawing_eth"]
@@ -278,6 +323,14 @@ def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
         active_at_start[0] = np.array(s["active_validators"], copy=True)
         if np.any(s["collateral_locked_eth"] > s["diveth_supply"] + tol):
             errors.append(f"day {t}: more collateral locked than divETH exists")
+        if np.any(s["refused_today_eth"] < 0.0) or np.any(refused < 0.0):
+            errors.append(f"day {t}: a negative refusal")
+        # the buffer right after the day's deposits: what is left, plus what was paid out and staked
+        after_deposits = s["buffer_eth"] + s["withdrawn_today"] + s["validators_created_today"] * stake
+        cap = np.zeros_like(refused) if caps is None else np.asarray(caps, dtype=float)
+        refusing = s["refused_today_eth"] > 0.0
+        if np.any(refusing & ((cap <= 0.0) | (after_deposits < cap * (1 - 1e-9) - 1e-9))):
+            errors.append(f"day {t}: deposits refused below the cap")
 
     return hook
 
@@ -285,7 +338,12 @@ def conservation_hook(errors: list[str], stake: float = 32.0) -> Any:
 @given(st.lists(scenario_strategy(), min_size=1, max_size=3), st.integers(10, 300))
 def test_eth_is_conserved_at_every_step(scenarios: list[Scenario], days: int) -> None:
     errors: list[str] = []
-    simulate([s.override(name=f"s{i}") for i, s in enumerate(scenarios)], days=days, on_step=conservation_hook(errors))
+    caps = [s.simulation.deposit_cap_eth for s in scenarios]
+    simulate(
+        [s.override(name=f"s{i}") for i, s in enumerate(scenarios)],
+        days=days,
+        on_step=conservation_hook(errors, caps=caps),
+    )
     assert errors == []
 
 
@@ -299,11 +357,13 @@ def test_eth_is_conserved_under_monte_carlo_draws_and_slashings() -> None:
         seeds=2,
         days=365,
         rng=3,
-        on_step=conservation_hook(errors),
+        on_step=conservation_hook(errors, caps=[MC.simulation.deposit_cap_eth] * 4),
         record=list(RECORDABLE),
     )
     assert errors == []
     last = res.timeseries.groupby("scenario", observed=True).last()
+    # day 0's buffer (200,000 + 60,000 ETH) is above the 18,000 ETH cap: that day's deposits are refused
+    assert (last["refused_deposits_eth"] > 0).all()
     assert last.loc["heavy", "penalties_eth"] > 0
     assert last.loc["heavy", "staker_loss_eth"] > 0  # 0.011 divETH of colluders' collateral cannot cover ~0.05 ETH
 
@@ -321,6 +381,14 @@ def test_conservation_check_catches_a_leak() -> None:
         Scenario().override(initial_collateral_eth=0.0, collateral_deposit_eth_per_day=0.0), days=40, on_step=leaky
     )
     assert errors and all("ETH in" in e or "supply" in e for e in errors)
+
+
+def test_conservation_check_catches_a_refusal_the_cap_does_not_explain() -> None:
+    # Told there is no cap (caps not given), a run that refuses deposits (60,000 ETH on day 0,
+    # above its 18,000 ETH cap) fails the check, and only that part of it.
+    errors: list[str] = []
+    simulate(Scenario().override(initial_staker_eth=60_000.0), days=5, on_step=conservation_hook(errors))
+    assert errors and all("refused below the cap" in e for e in errors)
 
 
 # --- reference values -------------------------------------------------------------------------

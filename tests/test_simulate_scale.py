@@ -107,12 +107,19 @@ def test_explain_measures_each_effect_by_switching_it_off(capsys: pytest.Capture
     base = Scenario()
     table = apy_decomposition(base, days=1_460)
     apy = table["staker_apy"].to_numpy()
+    summed = table[table["in_sum"]]
     # switching off stake growth, the entry queue and the collateral bottleneck each raise the APY
-    assert (table["effect"].iloc[1:4] > 0).all()
+    assert (summed["effect"].iloc[1:4] > 0).all()
     # with all three off, only whole validators and daily steps separate the run from the quote
     assert apy[3] == pytest.approx(float(apr_to_apy(quote(base).staker_apr)), abs=5e-5)
-    assert table["effect"].iloc[1:].sum() == pytest.approx(apy[-1] - apy[0])
+    assert summed["effect"].iloc[1:].sum() == pytest.approx(summed["staker_apy"].iloc[-1] - apy[0])
+    # beside the sum, the run without the deposit cap: within four years the base scenario's
+    # buffer reaches its 18,000 ETH cap (collateral short from day 1,286), so the capped run
+    # refuses deposits and the uncapped one leaves more ETH waiting, at a lower APY
+    uncapped = table[~table["in_sum"]].iloc[0]
+    assert table["refused_deposits_eth"].iloc[0] > 0 and uncapped["refused_deposits_eth"] == 0
+    assert uncapped["effect"] == pytest.approx(uncapped["staker_apy"] - apy[0]) and uncapped["effect"] < 0
     assert main(["simulate", "--explain", "--days", "400"]) == 0
     out = capsys.readouterr().out
-    assert "without the entry queue" in out and " pp " in out
+    assert "without the entry queue" in out and " pp " in out and "without the deposit cap" in out
     assert main(["simulate", "--explain", "--seeds", "3"]) == 2

@@ -67,6 +67,7 @@ SANE_LIMITS: dict[str, tuple[float, float, str]] = {
     "simulation.initial_staker_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH"),
     "simulation.initial_collateral_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "divETH"),
     "simulation.collateral_deposit_eth_per_day": (0.0, 10e6, "divETH per day"),
+    "simulation.deposit_cap_eth": (0.0, ETH_IN_EXISTENCE_LIMIT, "ETH; 0 for no cap"),
     "simulation.ethereum_stake_growth_eth_per_day": (-10e6, 10e6, "ETH per day"),
     "simulation.outage_rate_per_operator_per_year": (0.0, 365.0, "outages per operator per year"),
     "simulation.slashing_rate_per_validator_per_year": (0.0, 365.0, "slashings per validator per year"),

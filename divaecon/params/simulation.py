@@ -59,6 +59,21 @@ class SimulationParams(_Params):
         "Staker ETH deposited on day 0.",
         ge=0,
     )
+    deposit_cap_eth: float = param(
+        18_000.0,
+        "ETH",
+        "Rocket Pool's deposit pool maximum (protocol DAO setting deposit.pool.maximum), set to 18,000 ETH by "
+        "RPIP-16 (vote passed 2023-02-12; rpips.rocketpool.net/RPIPs/RPIP-16), the latest change of it found; its "
+        "contract refuses a deposit that would take the pool above it (rocket-pool/rocketpool "
+        "contracts/contract/deposit/RocketDepositPool.sol, deposit()). Not scaled to Diva: Rocket Pool sets an "
+        "amount of ETH, not a share, and 18,000 ETH is 3.6 % of the base scenario's target of 500,000 staker ETH, "
+        "inside the 2–5 % of unstaked ETH "
+        "Rocket Pool's DAO weighed when raising it (dao.rocketpool.net/t/proposal-to-increase-the-deposit-pool-dp-"
+        "limit/817); 0 = no cap (the buffer unbounded)",
+        "Largest buffer of unstaked ETH that takes staker deposits: deposits beyond it are refused and never "
+        "enter the pool (operators' collateral is always taken); 0 for no cap.",
+        ge=0,
+    )
     withdrawal_rate_per_year: float = param(
         0.05,
         "1/year",

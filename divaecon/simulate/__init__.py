@@ -25,8 +25,10 @@ Day ``t`` (0-based) runs, in order (:mod:`divaecon.simulate.steps` has a functio
 4. **Rebase**: every divETH earns ``g = (stakers' rewards − their loss) / supply``; the wdivETH rate
    is ``∏ (1 + g)``. **Ejection**: operators whose collateral fell below ``1 − ejection_margin`` of the
    required level are ejected and their key shares reassigned from the queue.
-5. **Flows**: staker deposits (constant, or logistic growth towards ``target_staker_eth``),
-   operators' collateral (minted divETH, queued; its ETH joins the buffer), withdrawal requests
+5. **Flows**: staker deposits (constant, or logistic growth towards ``target_staker_eth``), taken
+   while the buffer is below its cap ``deposit_cap_eth`` and refused beyond it (they never enter
+   the pool; Rocket Pool's ``deposit.pool.maximum``, RPIP-16; 0 for no cap), operators' collateral
+   (minted divETH, queued; its ETH joins the buffer), withdrawal requests
    ``w · divETH not locked / 365.25`` (burned, owed in ETH) paid from the buffer; for the rest
    validators are asked to exit and wait in **Ethereum's exit queue** (exit churn, Electra or
    EIP-8061), then 256 epochs and the withdrawal sweep.
@@ -38,9 +40,9 @@ Day ``t`` (0-based) runs, in order (:mod:`divaecon.simulate.steps` has a functio
 7. **Activation** of the validators reaching the front of the entry queue; **exit** of those at the
    front of the exit queue (their collateral is released).
 
-ETH is conserved: at every step ``deposits + rewards = buffer + pending + active + withdrawing +
-withdrawn + fees paid out + penalties`` and ``divETH supply = buffer + pending + active +
-withdrawing − owed`` (tested).
+ETH is conserved: at every step ``deposits taken + rewards = buffer + pending + active +
+withdrawing + withdrawn + fees paid out + penalties`` (deposits refused stay outside) and
+``divETH supply = buffer + pending + active + withdrawing − owed`` (tested).
 
 Outputs: :class:`SimulationResult` with a tidy ``timeseries`` (``scenario``, ``seed``, ``day``, the
 variables of :data:`RECORDABLE` asked for) and a ``summary`` per row
@@ -51,7 +53,8 @@ References
 ----------
 Diva docs (``staking-foundation/docs``): ``docs/21-economics.md`` (buffer, 32 ETH and 16 key
 shares, the collateral queue, fees, collateral covering penalties), ``docs/40-staking-rewards.md``;
-``notes.md`` (ejection by a safety margin); docs.divastaking.net, dvt/creation (two deposits);
+``notes.md`` (ejection by a safety margin); Rocket Pool RPIP-16 and ``RocketDepositPool.sol``
+(the deposit pool's maximum); docs.divastaking.net, dvt/creation (two deposits);
 consensus-specs ``specs/altair/beacon-chain.md`` (rewards), ``specs/electra/beacon-chain.md``
 (pending deposits and exits limited by churn, slashing), ``configs/mainnet.yaml``
 (``MIN_VALIDATOR_WITHDRAWABILITY_DELAY``); EIP-8061 (exit churn, draft).

@@ -68,6 +68,8 @@ RECORDABLE: Final[dict[str, str]] = {
     "activation_wait_days": "wait to activation of the last validators created [days]",
     "entry_queue_eth": "others' ETH in Ethereum's entry queue that day [ETH]",
     "total_staked_eth": "Ethereum's total stake that day [ETH]",
+    "refused_deposits_eth": "cumulative staker deposits refused at the buffer's cap (never in the pool) [ETH]",
+    "refused_today_eth": "staker deposits refused that day, the buffer being at its cap [ETH]",
     "cash_drag": "divETH holders' ETH not earning (buffer + pending + withdrawing − owed) / supply [-]",
 }
 """Every variable a run can record (end-of-day values), with its unit; the order is the kernel's index."""
@@ -167,6 +169,10 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
         return max(inp.entry_queue_eth + inp.entry_queue_change_eth_per_day * day, 0.0)
     if k == 29:  # total_staked_eth
         return s.ethereum_stake_today_eth
+    if k == 30:  # refused_deposits_eth
+        return acc.refused_deposits_eth
+    if k == 31:  # refused_today_eth
+        return s.refused_today_eth
     # cash_drag
     idle = max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
     return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
@@ -520,6 +526,8 @@ def run(rows: RowInputs, plan: RunPlan, on_step: StepHook | None = None, progres
                         "loss_today": states["staker_loss_today_eth"].copy(),
                         "retained_rewards_today": states["retained_rewards_today_eth"].copy(),
                         "validators_created_today": states["created_today"].copy(),
+                        "deposits_today": states["deposits_today_eth"].copy(),
+                        "withdrawn_today": states["withdrawn_today_eth"].copy(),
                     }
                 )
                 on_step(day, state)

@@ -12,9 +12,14 @@ sum is the whole gap, by construction):
 3. **the collateral bottleneck and the buffer** (deposits wait in the buffer for a validator's
    worth of operators' collateral, and for a full 32 ETH): run again with collateral arriving
    ahead of need (a large initial queue at a tiny collateral per key share, so its own ETH barely
-   adds to the pool).
+   adds to the pool). With the buffer capped (``simulation.deposit_cap_eth``) this costs at most
+   what the cap lets wait unstaked; the deposits the cap refuses are what it costs the pool's
+   growth instead, and with collateral ahead of need none is refused.
 
 What remains against the quote is the granularity of whole validators and daily steps.
+
+Beside the sum, one comparison: the scenario as it is but **without the deposit cap** (the buffer
+unbounded, every deposit taken), to show what the cap does for the stakers' APY.
 """
 
 from __future__ import annotations
@@ -40,19 +45,29 @@ STEPS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ),
     (
         "and without the collateral bottleneck",
-        "collateral ahead of need (0.001 divETH per key share)",
+        "collateral ahead of need (0.001 divETH per key share): none refused",
         {"collateral_per_key_share_eth": 0.001, "initial_collateral_eth": 1_000.0},
     ),
 )
 """Each run: its name, what is switched off, and the overrides added to the previous run's."""
 
+UNCAPPED: tuple[str, str, dict[str, object]] = (
+    "simulated without the deposit cap",
+    "not in the sum: the scenario as it is, the buffer unbounded",
+    {"deposit_cap_eth": 0.0},
+)
+"""The comparison beside the sum: the scenario with no cap on its buffer."""
+
 
 def apy_decomposition(scenario: Scenario, days: int | None = None) -> pd.DataFrame:
     """The simulated staker APY, and what stake growth, the entry queue and collateral each cost.
 
-    Returns one row per run of :data:`STEPS` and the quote: ``run``, ``switched_off``,
-    ``staker_apy`` [fraction/year], ``cash_drag`` [fraction], and ``effect`` — the APY the last
-    effect switched off costs (the difference from the run before) [fraction/year].
+    Returns one row per run of :data:`STEPS`, the quote, and :data:`UNCAPPED`: ``run``,
+    ``switched_off``, ``staker_apy`` [fraction/year], ``cash_drag`` [fraction],
+    ``refused_deposits_eth`` (staker deposits the buffer's cap refused over the horizon) [ETH],
+    ``effect`` — the APY the last effect switched off costs (the difference from the run before;
+    for :data:`UNCAPPED`, from the simulated run) [fraction/year] — and ``in_sum``: the effects of
+    the rows in the sum add up to the quote's APY less the simulated one.
     """
     from divaecon.quote import quote
 
@@ -61,9 +76,11 @@ def apy_decomposition(scenario: Scenario, days: int | None = None) -> pd.DataFra
     for name, _what, more in STEPS:
         overrides.update(more)
         scenarios.append(scenario.override(**overrides, name=f"{scenario.name} — {name}"))
+    scenarios.append(scenario.override(**UNCAPPED[2], name=f"{scenario.name} — {UNCAPPED[0]}"))
     res = simulate(scenarios, days=days, record=["wdiveth_rate"], record_every_days=days or 3650)
     apy = res.summary["staker_apy"].to_numpy(dtype=float)
     drag = res.summary["cash_drag"].to_numpy(dtype=float)
+    refused = res.summary["refused_deposits_eth"].to_numpy(dtype=float)
     q = quote(scenario)
     rows = [
         {
@@ -71,7 +88,9 @@ def apy_decomposition(scenario: Scenario, days: int | None = None) -> pd.DataFra
             "switched_off": what,
             "staker_apy": apy[i],
             "cash_drag": drag[i],
+            "refused_deposits_eth": refused[i],
             "effect": apy[i] - apy[i - 1] if i else float("nan"),
+            "in_sum": True,
         }
         for i, (name, what, _more) in enumerate(STEPS)
     ]
@@ -82,7 +101,20 @@ def apy_decomposition(scenario: Scenario, days: int | None = None) -> pd.DataFra
             "switched_off": "every ETH earning, today's stake",
             "staker_apy": quoted,
             "cash_drag": 0.0,
-            "effect": quoted - apy[-1],
+            "refused_deposits_eth": 0.0,
+            "effect": quoted - apy[len(STEPS) - 1],
+            "in_sum": True,
+        }
+    )
+    rows.append(
+        {
+            "run": UNCAPPED[0],
+            "switched_off": UNCAPPED[1],
+            "staker_apy": apy[-1],
+            "cash_drag": drag[-1],
+            "refused_deposits_eth": refused[-1],
+            "effect": apy[-1] - apy[0],
+            "in_sum": False,
         }
     )
     return pd.DataFrame(rows)

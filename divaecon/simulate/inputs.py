@@ -44,6 +44,7 @@ class RowValues(Record):
     staker_deposit_eth_per_day = F("Constant staker deposits ('constant' mode; else 0) [ETH/day].")
     growth_rate_per_day = F("Logistic growth rate of staker divETH ('growth' mode; else 0) [1/day].")
     one_over_target_staker_eth = F("1 / the staker divETH the logistic growth tends to [1/ETH].")
+    deposit_cap_eth = F("Largest buffer that takes staker deposits; inf for no cap (the scenario's 0) [ETH].")
     withdrawal_rate_per_day = F("Fraction of staker divETH withdrawn per day [1/day].")
     initial_staker_eth = F("Staker ETH deposited on day 0 [ETH].")
     initial_collateral_eth = F("Operator collateral queued on day 0 [divETH].")
@@ -183,6 +184,7 @@ SCENARIO_FIELDS: Final[tuple[str, ...]] = (
     "ethereum.seconds_per_slot",
     "ethereum.withdrawal_sweep_days",
     "diva.ejection_margin",
+    "simulation.deposit_cap_eth",
 )
 """The numeric scenario fields the rows are built from (ints and bools are exact as float64)."""
 
@@ -220,6 +222,8 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["staker_deposit_eth_per_day"] = np.where(growth_mode, 0.0, col("staker_deposit_eth_per_day"))
     out["growth_rate_per_day"] = np.where(growth_mode, col("growth_rate_per_year") / DAYS_PER_YEAR, 0.0)
     out["one_over_target_staker_eth"] = 1.0 / col("target_staker_eth")
+    cap = col("deposit_cap_eth")
+    out["deposit_cap_eth"] = np.where(cap > 0, cap, np.inf)
     out["withdrawal_rate_per_day"] = col("withdrawal_rate_per_year") / DAYS_PER_YEAR
     out["initial_staker_eth"] = col("initial_staker_eth")
     out["initial_collateral_eth"] = col("initial_collateral_eth")

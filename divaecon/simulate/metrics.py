@@ -17,6 +17,8 @@ its :class:`~divaecon.simulate.state.Accumulators` and its queue-wait histogram.
   on the upper end of a bin about 3 % wide (so at most 3 % high);
 - ``cash_drag``: the divETH holders' ETH not earning — buffer, entry queue (pending), exited stake on
   its way back, less what is owed to withdrawals — over the divETH supply, averaged over days.
+- ``refused_deposits_eth``: staker deposits refused over the horizon because the buffer was at its
+  cap (``simulation.deposit_cap_eth``); that ETH never entered the pool [ETH].
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ SUMMARY_COLUMNS: Final[tuple[str, ...]] = (
     "final_active_validators",
     "final_diveth_supply",
     "wdiveth_rate",
+    "refused_deposits_eth",
 )
 """The summary's metrics, in order (after ``scenario``, ``seed``, ``days`` and any grid columns)."""
 
@@ -130,5 +133,6 @@ def summary(
             "final_active_validators": states["active_validators"].copy(),
             "final_diveth_supply": states["diveth_supply"].copy(),
             "wdiveth_rate": states["wdiveth_rate"].copy(),
+            "refused_deposits_eth": accs["refused_deposits_eth"].copy(),
         }
     return out

@@ -56,6 +56,8 @@ RECORDED = (
     "activation_wait_days",
     "entry_queue_eth",
     "total_staked_eth",
+    "refused_deposits_eth",
+    "refused_today_eth",
     "cash_drag",
 )
 
@@ -160,6 +162,7 @@ def simulate_scalar(
             "validators_created",
             "exits_requested",
             "ejected_validators",
+            "refused_deposits_eth",
         ),
         0.0,
     )
@@ -262,17 +265,24 @@ def simulate_scalar(
             totals["ejected_validators"] += validators_with_keys
             ask_to_exit(t, math.ceil((required - take) / per_validator_collateral - 1e-9))
 
-        # 5. flows
+        # 5. flows; the buffer takes staker deposits while below its cap, refuses the rest
         stakers = max(supply - queued - assigned, 0.0)
         if growth_mode:
-            room = max(1.0 - stakers / sim.target_staker_eth, 0.0)
-            deposits = sim.growth_rate_per_year / DAYS_PER_YEAR * stakers * room + sim.collateral_deposit_eth_per_day
+            headroom = max(1.0 - stakers / sim.target_staker_eth, 0.0)
+            offered = sim.growth_rate_per_year / DAYS_PER_YEAR * stakers * headroom
         else:
-            deposits = sim.staker_deposit_eth_per_day + sim.collateral_deposit_eth_per_day
+            offered = sim.staker_deposit_eth_per_day
         request = stakers * sim.withdrawal_rate_per_year / DAYS_PER_YEAR
         arrived = arriving.pop(t, 0.0)
         withdrawing -= arrived
-        buffer += rewards * kept - offline_penalties + deposits + arrived
+        buffer += rewards * kept - offline_penalties + arrived
+        if sim.deposit_cap_eth > 0:
+            taken = min(offered, max(sim.deposit_cap_eth - buffer, 0.0))
+        else:
+            taken = offered
+        refused_today = offered - taken
+        deposits = taken + sim.collateral_deposit_eth_per_day
+        buffer += deposits
         owed += request
         paid = min(owed, max(buffer, 0.0))
         buffer -= paid
@@ -314,6 +324,7 @@ def simulate_scalar(
         # 8. the supply and running sums
         supply = buffer + pending + active * stake + withdrawing - owed
         totals["deposits_eth"] += deposits
+        totals["refused_deposits_eth"] += refused_today
         totals["withdrawal_requests_eth"] += request
         totals["withdrawn_eth"] += paid
         totals["rewards_eth"] += rewards
@@ -349,6 +360,7 @@ def simulate_scalar(
                 "activation_wait_days": wait_now,
                 "entry_queue_eth": max(eth.entry_queue_eth + sim.entry_queue_change_eth_per_day * t, 0.0),
                 "total_staked_eth": total,
+                "refused_today_eth": refused_today,
                 "cash_drag": idle / supply if supply > 0 else 0.0,
                 **totals,
             }
@@ -371,5 +383,6 @@ def simulate_scalar(
         "final_active_validators": active,
         "final_diveth_supply": supply,
         "wdiveth_rate": rate,
+        "refused_deposits_eth": totals["refused_deposits_eth"],
     }
     return {"days": out_days, "timeseries": series, "summary": summary}

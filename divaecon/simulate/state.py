@@ -102,7 +102,8 @@ class NetworkState(Record):
     assigned_at_start_eth = F("Assigned collateral at the start of the day (it earns that day's fees) [divETH].")
     rebase_today = F("The day's divETH rebase g: (stakers' rewards − their loss) / supply [fraction].")
     ejected_today = F("Validators whose operators were ejected today, key shares reassigned [validators].")
-    deposits_today_eth = F("Staker deposits and operator collateral that arrived on the day [ETH].")
+    deposits_today_eth = F("Staker deposits taken and operator collateral that arrived on the day [ETH].")
+    refused_today_eth = F("Staker deposits refused on the day, the buffer being at its cap: never in the pool [ETH].")
     withdrawal_requests_today_eth = F("divETH stakers asked to withdraw on the day (burned, owed in ETH) [ETH].")
     arrived_today_eth = F("Exited validators' stake that reached the pool on the day [ETH].")
     withdrawn_today_eth = F("Withdrawals paid on the day [ETH].")
@@ -114,7 +115,8 @@ class NetworkState(Record):
 class Accumulators(Record):
     """Running sums over the days so far, from which the series and the summary metrics are computed."""
 
-    deposits_eth = F("Staker and collateral deposits, including day 0's [ETH].")
+    deposits_eth = F("Staker and collateral deposits taken into the pool, including day 0's [ETH].")
+    refused_deposits_eth = F("Staker deposits refused at the buffer's cap (they stay outside the pool) [ETH].")
     withdrawal_requests_eth = F("divETH stakers asked to withdraw [ETH].")
     withdrawn_eth = F("Withdrawals paid [ETH].")
     rewards_eth = F("Rewards earned before penalties [ETH].")

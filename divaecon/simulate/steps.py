@@ -12,7 +12,7 @@ consensus-specs' ``process_epoch(state)``::
     process_penalties          3. collateral covers penalties (and slashings); the rest is the stakers' loss
     process_rebase             4. every divETH earns the day's rebase; collateral's time-weighted returns
     process_ejections          4b. operators below the collateral level by the margin are ejected, shares reassigned
-    process_flows              5. deposits, withdrawal requests, exited stake arriving, withdrawals paid, exits
+    process_flows              5. deposits up to the buffer's cap (the rest refused), withdrawals, exited stake, exits
     process_validator_creation 6. a validator per 32 ETH *and* a validator's collateral; it joins the entry queue
     process_queue_waits        6b. the wait of each divETH of collateral served, exactly
     process_activation         7. validators reaching the front of the entry queue start earning
@@ -340,26 +340,35 @@ def process_ejections(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int
 
 @_jit
 def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int, paths: Any) -> None:
-    """5. Deposits, withdrawal requests, exited stake arriving, withdrawals paid, exits requested.
+    """5. Deposits (up to the buffer's cap), withdrawal requests, exited stake arriving, withdrawals paid, exits.
 
-    With ``S`` the divETH not locked as collateral at the start of the day: deposits are
-    ``constant + growth · S · (1 − S / target)`` (logistic growth); operators' collateral arrives
-    as minted divETH whose ETH joins the buffer and whose divETH joins the queue; withdrawal
-    requests ``withdrawal rate · S`` burn divETH and are owed in ETH. The pool pays what it owes
-    from the buffer (the day's deposits and the stake arriving from exits included); for the rest
-    it asks validators to exit: they wait in Ethereum's exit queue, earning, then their stake is
+    With ``S`` the divETH not locked as collateral at the start of the day, stakers offer
+    ``constant + growth · S · (1 − S / target)`` ETH (logistic growth). The buffer takes them up
+    to its cap: with ``b`` the buffer before the day's deposits (after the day's retained
+    rewards, offline penalties and exited stake arriving), it takes ``min(offered, max(cap − b, 0))``
+    and refuses the rest, which never enters the pool (``refused_today_eth``); with no cap
+    (``inf``) it takes everything. Operators' collateral is always taken: it arrives as minted
+    divETH whose ETH joins the buffer and whose divETH joins the queue. Withdrawal requests
+    ``withdrawal rate · S`` burn divETH and are owed in ETH. The pool pays what it owes from the
+    buffer (the day's deposits and the stake arriving from exits included); for the rest it asks
+    validators to exit: they wait in Ethereum's exit queue, earning, then their stake is
     withdrawable after 256 epochs and swept (:func:`process_exits`). Offline penalties come out of
     the buffer (the validators' balances fall below their stake); a buffer below zero is refilled
     by the next rewards and deposits before anything is staked or paid, and validators are exited
     for what the ETH already on its way back does not cover.
+
+    References
+    ----------
+    Rocket Pool ``RocketDepositPool.sol``, ``deposit()``: a deposit that would take the deposit
+    pool's balance above ``deposit.pool.maximum`` (``RocketDAOProtocolSettingsDeposit.sol``) is
+    refused; RPIP-16 (18,000 ETH). The cap of a day's deposits is that rule summed over the day.
     """
     stakers = s.diveth_supply - s.queued_collateral_eth
     stakers -= s.assigned_collateral_eth
     stakers = max(stakers, 0.0)
-    inflow = 1.0 - stakers * inp.one_over_target_staker_eth
-    inflow = max(inflow, 0.0) * stakers * inp.growth_rate_per_day
-    inflow += inp.staker_deposit_eth_per_day + inp.collateral_deposit_eth_per_day
-    s.deposits_today_eth = inflow
+    offered = 1.0 - stakers * inp.one_over_target_staker_eth
+    offered = max(offered, 0.0) * stakers * inp.growth_rate_per_day
+    offered += inp.staker_deposit_eth_per_day
     request = stakers * inp.withdrawal_rate_per_day
     s.withdrawal_requests_today_eth = request
     slot = ring_slot(rings, day)
@@ -369,6 +378,10 @@ def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int, pa
     s.withdrawing_eth -= arrived
     buf = s.buffer_eth + s.retained_rewards_today_eth
     buf -= s.penalties_today_eth - s.slashing_penalties_today_eth  # offline penalties, from the balances
+    taken = min(offered, max(inp.deposit_cap_eth - (buf + arrived), 0.0))
+    s.refused_today_eth = offered - taken
+    inflow = taken + inp.collateral_deposit_eth_per_day
+    s.deposits_today_eth = inflow
     buf += inflow + arrived
     owed = s.withdrawals_owed_eth + request
     paid = min(owed, max(buf, 0.0))
@@ -501,6 +514,7 @@ def process_accumulators(s: Any, acc: Any, inp: Any, day: int) -> None:
     acc.collateral_served_eth += s.served_today_eth
     acc.served_day_sum += day * s.served_today_eth
     acc.deposits_eth += s.deposits_today_eth
+    acc.refused_deposits_eth += s.refused_today_eth
     acc.withdrawal_requests_eth += s.withdrawal_requests_today_eth
     acc.withdrawn_eth += s.withdrawn_today_eth
     acc.rewards_eth += s.rewards_today_eth

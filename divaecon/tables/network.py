@@ -128,6 +128,17 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
             f"{shown_as('operator_apr_queued', q.operator_apr_queued)}, assigned "
             f"{shown_as('operator_apr_assigned', q.operator_apr_assigned)}"
         )
+        column = group.get("refused_deposits_eth")
+        refused = np.zeros(1) if column is None else column.to_numpy(dtype=float)
+        if np.nanmax(refused) > 0:
+            text = fmt.eth(float(np.nanmedian(refused)))
+            lo, hi = (fmt.eth(x) for x in np.nanpercentile(refused, [5, 95]))
+            if lo != hi:
+                text += f"  (P5–P95 {lo} – {hi})"
+            lines.append(
+                f"  {'Staker deposits refused':<{width}}  {text} over the horizon: the buffer at its cap of "
+                f"{fmt.eth(sc.simulation.deposit_cap_eth)}, they never entered the pool (deposit_cap_eth = 0: no cap)"
+            )
         end_stake = sc.ethereum.total_staked_eth + sc.simulation.ethereum_stake_growth_eth_per_day * (days - 1)
         lines.append(
             f"  {'Ethereum stake, start → end':<{width}}  {fmt.eth(sc.ethereum.total_staked_eth)} → "

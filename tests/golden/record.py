@@ -5,7 +5,8 @@ as it stood at commit 212bc64 (``divaecon/simulate.py`` before the sub-package),
 ``tests/test_simulate_golden.py`` can show a rewritten engine computes the same numbers (to
 1e-12). The scenarios are frozen here in full (``scenarios/*.yaml``), so a later change of a
 default does not move them; mechanisms added later are switched off in them where that keeps the
-old numbers (no entry or exit queue, one deposit, operator fees paid out). Re-record only when a
+old numbers (no entry or exit queue, one deposit, operator fees paid out, no deposit cap:
+``deposit_cap_eth: 0``). Re-record only when a
 change of the model is intended, and say which in the commit message:
 ``.venv/bin/python tests/golden/record.py [NAME ...]``.
 

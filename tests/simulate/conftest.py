@@ -30,6 +30,7 @@ class Row:
         self.values["exit_churn_cap_eth"] = 256.0
         self.values["ethereum_stake_eth"] = 36_000_000.0
         self.values["ejection_level"] = 0.75
+        self.values["deposit_cap_eth"] = np.inf  # no cap on the buffer (the scenario's 0)
         self.values["stake_path"] = -1.0  # no stake-path table: the steps compute the path (see NO_TABLE)
         self.accs["queued_growth"] = 1.0
         self.accs["assigned_growth"] = 1.0
