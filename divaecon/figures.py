@@ -115,6 +115,7 @@ SIMULATION_FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("final_active_validators", "Active validators at the end", "validators", fmt.count),
     KeyFigure("final_diveth_supply", "divETH supply at the end [divETH]", "divETH", _number(0)),
     KeyFigure("wdiveth_rate", "wdivETH rate at the end [divETH per wdivETH]", "divETH/wdivETH", _number(4)),
+    KeyFigure("refused_deposits_eth", "Staker deposits refused at the buffer's cap, in all [ETH]", "ETH", _number(0)),
 )
 """The simulation summary's metrics (one value per scenario and seed), in reading order."""
 

@@ -22,6 +22,7 @@ SIMULATION_METRICS = {
     "queue_wait_p95_days",
     "peak_collateral_locked_eth",
     "final_active_validators",
+    "refused_deposits_eth",
     "final_diveth_supply",
     "wdiveth_rate",
 }

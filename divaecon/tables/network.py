@@ -99,7 +99,10 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
         f"{days:,} days ({days / DAYS_PER_YEAR:.1f} years).",
         "",
     ]
-    shown = [f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate")]
+    # refused deposits get a line of their own below, with the cap, when there are any
+    shown = [
+        f for f in SIMULATION_FIGURES if f.key not in ("final_diveth_supply", "wdiveth_rate", "refused_deposits_eth")
+    ]
     width = max(len(f.label) for f in shown)
     groups = s.groupby("scenario", observed=True, sort=False)
     for i, (name, group) in enumerate(groups):
