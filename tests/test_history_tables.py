@@ -32,7 +32,7 @@ def test_error_table_is_a_hand_computation_of_the_out_of_sample_points(result: b
         n_in = sum(1 for s in rows["sample"] if s == "in_sample")
         row = table.loc[tables.SERIES_LABELS[name]]
         assert row["out-of-sample points"] == str(len(out))
-        assert row["in-sample points (left out)"] == str(n_in)
+        assert row["in-sample (left out)"] == str(n_in)
         assert row["bias"] == _pp(sum(out) / len(out))
         assert row["MAE"] == _pp(sum(abs(e) for e in out) / len(out), signed=False)
         worst = max(range(len(out)), key=lambda i: abs(out[i]))
@@ -66,7 +66,7 @@ def test_point_table_has_every_point_compactly(result: backtest.BacktestResult) 
     first = result.points.iloc[0]
     assert table.iloc[0]["date"] == f"{first['date']:%Y-%m-%d}"
     assert table.iloc[0]["error"] == _pp(first["error"])
-    assert set(table["sample"]) == {"out-of-sample", "in-sample (calibration)"}
+    assert set(table["sample"]) == {"out-of-sample", "in-sample"}
     assert table["source"].str.len().max() <= 40
 
 

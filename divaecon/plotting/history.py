@@ -49,7 +49,7 @@ def history_vs_model(result: BacktestResult, scenario_name: str) -> Figure:
     series = [s for s in SERIES_LABELS if s != "all" and (points["series"] == s).any()]
     summary = result.summary.set_index("series")
     source = textwrap.wrap(history_sources(result, short=True), 136, initial_indent=" " * 24)
-    height = 1.85 * max(1, len(series)) + 1.35
+    height = 1.45 * max(1, len(series)) + 1.3
     fig, axes = new_figure(
         "Staker APR: the model against published rates",
         scenario_name,

@@ -26,21 +26,23 @@ SERIES_LABELS: dict[str, str] = {
 }
 """How the backtest's series are named in tables and figures."""
 
+SERIES_SHORT: dict[str, str] = {"network": "ETH.STORE", "lido": "stETH", "rocketpool": "rETH"}
+"""The series in a word, for the point table's narrow column."""
+
 ERROR_THRESHOLD = 0.002
 """Out-of-sample mean absolute error [fraction/year] above which a series' known causes are
 stated beside its number (0.2 percentage points; issue 18)."""
 
-IN_SAMPLE_TEXT = "in-sample (calibration)"
+IN_SAMPLE_TEXT = "in-sample"
 OUT_OF_SAMPLE_TEXT = "out-of-sample"
 
 _SHORT_SOURCES: tuple[tuple[str, str], ...] = (
     ("beaconcha.in ETH.STORE", "beaconcha.in ETH.STORE"),
-    ("DefiLlama", "Lido's API via DefiLlama"),
+    ("DefiLlama", "DefiLlama (Lido's API)"),
     ("Lido, Flipside", "Lido via Flipside"),
     ("Lido API via Flipside", "Lido via Flipside"),
-    ("Web3Wagmi's Lido", "Web3Wagmi's Lido guide"),
-    ("Web3Wagmi's Rocket", "Web3Wagmi's Rocket Pool guide"),
-    ("rETH protocol rate", "rETH rate on-chain (rockettrack)"),
+    ("Web3Wagmi's", "Web3Wagmi's guide"),
+    ("rETH protocol rate", "rETH rate, on-chain"),
     ("Blockscholes", "Blockscholes (2024-02-15)"),
     ("Rated", "Rated via HashKey Cloud (2024-07-25)"),
     ("EIP-8363", "EIP-8363 (relay payments, draft)"),
@@ -112,7 +114,7 @@ def _month_span(points: pd.DataFrame) -> str:
 def history_error_table(result: backtest.BacktestResult) -> pd.DataFrame:
     """Chapter 07's error table: per series and for all, out-of-sample points only.
 
-    Columns ``series``, ``out-of-sample points``, ``in-sample points (left out)``, ``bias``,
+    Columns ``series``, ``out-of-sample points``, ``in-sample (left out)``, ``bias``,
     ``MAE`` (percentage points; bias = mean of predicted − published) and ``worst point``.
     """
     rows = []
@@ -133,17 +135,18 @@ def history_error_table(result: backtest.BacktestResult) -> pd.DataFrame:
             )
         )
     return pd.DataFrame(
-        rows, columns=["series", "out-of-sample points", "in-sample points (left out)", "bias", "MAE", "worst point"]
+        rows, columns=["series", "out-of-sample points", "in-sample (left out)", "bias", "MAE", "worst point"]
     )
 
 
 def history_points_table(result: backtest.BacktestResult) -> pd.DataFrame:
-    """Every reference point: date, series, predicted, published, error, sample, source (short)."""
+    """Every reference point: date, series, predicted, published, error, sample, source (each
+    series and source in a few words, so a row fits on one line)."""
     p = result.points
     return pd.DataFrame(
         {
             "date": [f"{d:%Y-%m-%d}" for d in p["date"]],
-            "series": [SERIES_LABELS.get(s, s) for s in p["series"]],
+            "series": [SERIES_SHORT.get(s, s) for s in p["series"]],
             "predicted": [fmt.pct(x) for x in p["predicted"]],
             "published": [fmt.pct(x) for x in p["published"]],
             "error": [fmt.pp(x) for x in p["error"]],
