@@ -128,3 +128,33 @@ def test_cluster_setups_follow_peer_parameters() -> None:
     s = SCENARIO.override(ssv_cluster_sizes=[4, 7])
     names = list(plotting.cluster_setups(s)["name"])
     assert names == ["Diva 11/16", "SSV cluster 3/4", "SSV cluster 5/7", "Obol 3/4", "solo 1/1"]
+
+
+def test_history_figure_one_dated_panel_per_series() -> None:
+    """Chapter 07's figure: a panel per backtest series, dates on the shared x axis, APR units on
+    every y axis, in-sample points marked apart and named in the legend, the sources cited."""
+    import matplotlib.dates as mdates
+
+    from divaecon import backtest, tables
+
+    result = backtest.backtest()
+    fig = plotting.history_vs_model(result, "plot-test")
+    series = list(dict.fromkeys(result.points["series"]))
+    assert len(fig.axes) == len(series) == 3
+    for ax, name in zip(fig.axes, series, strict=True):
+        assert ax.get_title(loc="left").startswith(tables.SERIES_LABELS[name])
+        assert ax.get_ylabel() == "staker APR [% a year]"
+        lo, hi = ax.get_xlim()  # matplotlib's date numbers: days since 1970
+        assert mdates.num2date(lo).year == 2023 and mdates.num2date(hi).year == 2026
+        rows = result.points[result.points["series"] == name]
+        plotted = sum(len(c.get_offsets()) for c in ax.collections)
+        assert plotted == len(rows)  # every published point, in- and out-of-sample
+    assert isinstance(fig.axes[-1].xaxis.get_major_formatter(), mdates.DateFormatter)
+    ticks = [t.get_text() for t in fig.axes[-1].get_xticklabels() if t.get_text()]
+    assert ticks and all(len(t) == 7 and t[4] == "-" for t in ticks), ticks  # ISO YYYY-MM
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "published, in-sample (calibration)" in legend
+    notes = " ".join(t.get_text() for t in fig.texts)
+    for source in ("ETH.STORE", "Blockscholes", "EIP-8363", "beaconcha.in"):
+        assert source in notes, source
+    _check_figure(fig, ["plot-test"])

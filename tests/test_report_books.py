@@ -56,6 +56,16 @@ def ideal_cl_apr_text(total_staked_eth: float) -> str:
     return f"{100 * base_reward * 82_181.25 / 1e9:.2f} %"
 
 
+def reports_history_mae(scenario: Scenario) -> str:
+    """The out-of-sample mean absolute error of the scenario's backtest, computed here from its
+    points (out-of-sample only), as the books print it."""
+    from divaecon import backtest
+
+    points = backtest.backtest(scenario=scenario).points
+    errors = [abs(e) for e, s in zip(points["error"], points["sample"], strict=True) if s == "out_of_sample"]
+    return f"{100 * sum(errors) / len(errors):.2f} pp"
+
+
 def shipped(name: str) -> Scenario:
     return reports.load_scenarios([SHIPPED / f"{name}.yaml"])[0]
 
@@ -147,8 +157,11 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
         "Operator reward per key share",
         "Collateral locked",
         "Validator availability",
+        "Model against history (out-of-sample MAE)",
     ):
         assert label in summary, label
+    mae = reports_history_mae(base)
+    assert f"mean absolute error {mae} over" in summary, "the executive summary gives the backtest's error"
     d = base.diva  # collateral locked = validators × key shares × collateral per key share
     assert (
         f"{d.network_validators * d.key_shares_per_validator * d.collateral_per_key_share_eth:,.0f} divETH" in summary
@@ -161,6 +174,10 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
         "03 · DVT fault tolerance",
         "04 · Protocol comparison",
         "05 · Network growth",
+        "06 · Collateral risk",
+        "07 · How well the model tracks history",
+        "Predicted against published over time",
+        "What the errors contain",
         "Where the APR comes from",
     ):
         assert heading in text, heading
@@ -243,6 +260,7 @@ def test_comparison_book(batch: tuple[Path, reports.BatchResult]) -> None:
         "Operator yield and fault tolerance",
         "Diva and its peers",
         "Simulated network",
+        "Model against history",
         "diva.collateral_per_key_share_eth",
     ):
         assert heading in text, heading

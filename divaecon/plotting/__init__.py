@@ -9,9 +9,10 @@ comparative report and tests can use it alike.
 The figures are cut by topic, one module per chapter: :mod:`~divaecon.plotting.apr` (01),
 :mod:`~divaecon.plotting.collateral` (02), :mod:`~divaecon.plotting.dvt` (03),
 :mod:`~divaecon.plotting.peers` (04), :mod:`~divaecon.plotting.network` (05),
-:mod:`~divaecon.plotting.risk` (06) and :mod:`~divaecon.plotting.compare` (the comparative
-report); :mod:`~divaecon.plotting._base` holds what they share (style, :func:`new_figure`,
-source lines, formatters). Every figure is re-exported here: ``plotting.apr_vs_total_staked``.
+:mod:`~divaecon.plotting.risk` (06), :mod:`~divaecon.plotting.history` (07) and
+:mod:`~divaecon.plotting.compare` (the comparative report); :mod:`~divaecon.plotting._base`
+holds what they share (style, :func:`new_figure`, source lines, formatters). Every figure is
+re-exported here: ``plotting.apr_vs_total_staked``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ from divaecon.plotting.dvt import (
     cluster_setups,
     rewards_lost,
 )
+from divaecon.plotting.history import (
+    history_vs_model,
+)
 from divaecon.plotting.network import (  # noqa: F401 (re-exported)
     GROWTH_PANELS,
     _bands,
@@ -102,6 +106,7 @@ __all__ = [
     "compare_availability",
     "compare_growth",
     "compare_operator_apr",
+    "history_vs_model",
     "literal_legend",
     "literal_text",
     "network_growth",

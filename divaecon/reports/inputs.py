@@ -29,6 +29,7 @@ REPORT_NOTEBOOKS: tuple[str, ...] = (
     "04_protocol_comparison",
     "05_network_growth",
     "06_collateral_risk",
+    "07_model_vs_history",
 )
 """The topic notebooks a scenario's book holds by default, in order (``00_explore`` is
 interactive, not a report)."""

@@ -8,7 +8,8 @@ formats of key figures from the registry :mod:`divaecon.figures`, other formats 
 The tables are cut by topic, one module per chapter: :mod:`~divaecon.tables.apr` (01),
 :mod:`~divaecon.tables.collateral` (02), :mod:`~divaecon.tables.dvt` (03),
 :mod:`~divaecon.tables.peers` (04), :mod:`~divaecon.tables.network` (05),
-:mod:`~divaecon.tables.risk` (06), :mod:`~divaecon.tables.key_figures` (a quote's key figures),
+:mod:`~divaecon.tables.risk` (06), :mod:`~divaecon.tables.history` (07, and ``divaecon
+backtest``), :mod:`~divaecon.tables.key_figures` (a quote's key figures),
 :mod:`~divaecon.tables.compare` (scenarios side by side), :mod:`~divaecon.tables.cover` (a book's
 front) and :mod:`~divaecon.tables.common` (display). Every table is re-exported here.
 """
@@ -48,7 +49,19 @@ from divaecon.tables.cover import (  # noqa: F401 (re-exported)
 from divaecon.tables.dvt import (
     availability_table,
 )
-from divaecon.tables.history import backtest_text
+from divaecon.tables.history import (
+    SERIES_LABELS,
+    backtest_text,
+    history_comparison,
+    history_comparison_markdown,
+    history_error_table,
+    history_errors_markdown,
+    history_points_table,
+    history_result,
+    history_sources_markdown,
+    history_summary_line,
+    history_summary_row,
+)
 from divaecon.tables.key_figures import (
     CLI_KEY_FIGURES,
     REPORT_KEY_FIGURES,
@@ -91,6 +104,7 @@ __all__ = [
     "REPORT_KEY_FIGURES",
     "REQUIRED_COLLATERAL_FIGURE",
     "RISK_KEY_FIGURES",
+    "SERIES_LABELS",
     "SUMMARY_FIGURES",
     "availability_table",
     "backtest_text",
@@ -101,6 +115,15 @@ __all__ = [
     "cover_markdown",
     "divaecon_version",
     "executive_summary",
+    "history_comparison",
+    "history_comparison_markdown",
+    "history_error_table",
+    "history_errors_markdown",
+    "history_points_table",
+    "history_result",
+    "history_sources_markdown",
+    "history_summary_line",
+    "history_summary_row",
     "key_figures_comparison",
     "key_figures_table",
     "like_for_like_table",

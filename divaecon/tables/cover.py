@@ -10,6 +10,7 @@ from divaecon import figures
 from divaecon import formatting as fmt
 from divaecon.params import Scenario
 from divaecon.quote import Quote, quote
+from divaecon.tables.history import history_result, history_summary_row
 from divaecon.tables.network import simulation_note
 
 # --- the front of a report book: cover and executive summary --------------------------------
@@ -213,10 +214,13 @@ def executive_summary(scenario: Scenario) -> pd.DataFrame:
 
     Columns ``figure``, ``value``, ``what it means``; rows :data:`SUMMARY_FIGURES` (labels and
     formats from :mod:`divaecon.figures`), then the risk model's required collateral
-    (:data:`REQUIRED_COLLATERAL_FIGURE`).
+    (:data:`REQUIRED_COLLATERAL_FIGURE`) and the model's out-of-sample error against history
+    (:func:`divaecon.tables.history.history_summary_row`; the backtest with the scenario's node
+    uptimes, shared with chapter 07).
     """
     q = quote(scenario)
     sentences = _summary_sentences(scenario, q)
     rows = [(f.label, f.text(getattr(q, f.key)), sentences[f.key]) for f in figures.select(SUMMARY_FIGURES)]
     rows.append(_required_collateral_row(scenario))
+    rows.append(history_summary_row(history_result(scenario)))
     return pd.DataFrame(rows, columns=["figure", "value", "what it means"])
