@@ -4,18 +4,29 @@ checked against a computation here from the backtest's points."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
-from divaecon import backtest, tables
+from divaecon import backtest, data, tables
 from divaecon.params import Scenario
 from divaecon.tables import history
 
 
 @pytest.fixture(scope="module")
-def result() -> backtest.BacktestResult:
-    return backtest.backtest()
+def result() -> Iterator[backtest.BacktestResult]:
+    """The backtest with two Lido points marked as if a default had been calibrated to them: the
+    shipped data have no such point (no compared rate calibrates a default), and the chapter's
+    handling of in-sample points must still be tested on some."""
+    rates = data.history_rates()
+    marked = rates.copy()
+    chosen = (marked["series"] == "lido") & marked["date"].isin(pd.to_datetime(["2025-06-03", "2026-05-27"]))
+    assert chosen.sum() == 2
+    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(data, "history_rates", lambda: marked)
+        yield backtest.backtest()
 
 
 def _pp(x: float, signed: bool = True) -> str:
@@ -120,3 +131,11 @@ def test_comparison_says_one_line_when_identical_and_a_table_when_not() -> None:
     mae_c = backtest.backtest(scenario=c).summary.set_index("series").loc["rocketpool", "mae"]
     assert table.loc["Rocket Pool rETH", "c-uptime"] == _pp(mae_c, signed=False)
     assert table.loc["Rocket Pool rETH", "a"] != table.loc["Rocket Pool rETH", "c-uptime"]
+
+
+def test_shipped_summary_row_says_no_point_is_in_sample() -> None:
+    """With the execution reward from relay payments no shipped point is in-sample, and the
+    executive summary says so instead of implying that some were left out."""
+    label, value, text = tables.history_summary_row(backtest.backtest())
+    assert "No default was calibrated to any of these points" in text and "left out" not in text
+    assert value.endswith(" pp") and label.startswith("Model against history")

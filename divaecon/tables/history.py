@@ -52,10 +52,10 @@ _SHORT_SOURCES: tuple[tuple[str, str], ...] = (
 # data/README.md and the notes of data/history_rates.csv and history_rules.csv)
 _CAUSES: dict[str, tuple[str, ...]] = {
     "network": (
-        "ETH.STORE's method: the rewards of the validators active all day, with their real missed "
-        "duties, over its own denominator (it leaves out validators whose balance changed that day), "
-        "where the model takes the spec's rewards at the total effective balance and one assumed "
-        "uptime for the average operator",
+        "ETH.STORE's method (github.com/gobitfly/eth.store): the rewards of validators active all day, "
+        "with their real missed duties, per ETH of their effective balance, where the model takes the "
+        "spec's rewards at one assumed uptime for the average operator; whether its execution part "
+        "counts every MEV-Boost payment to a proposer was not checked",
     ),
     "lido": (
         "Lido's deposit buffer: stETH's APR is over all pooled ETH, including the ETH waiting to be "
@@ -72,8 +72,9 @@ _CAUSES: dict[str, tuple[str, ...]] = {
 }
 _CAUSE_EL = (
     "the execution reward per block: the model interpolates between independent figures, each a mean "
-    "over a long window — Blockscholes' mean from the Merge to February 2024 (lottery blocks included) "
-    "stands for 2023, EIP-8363's MEV-Boost relay figure (an upper bound) for 2025–26"
+    "over a long window (Blockscholes' mean from the Merge to February 2024, lottery blocks included, "
+    "stands for 2023; EIP-8363's MEV-Boost relay mean for the year to July 2026 for 2025–26), while a "
+    "7- or 30-day published rate seldom holds one of the rare large blocks that lift a long mean"
 )
 
 
@@ -238,8 +239,12 @@ def history_summary_row(result: backtest.BacktestResult) -> tuple[str, str, str]
         "Model against history (out-of-sample MAE)",
         fmt.pp(s["mae"], signed=False),
         f"The model's staker APR against published rates, each predicted from that date's inputs only: "
-        f"{_summary_facts(result)}; bias {fmt.pp(s['bias'])}. Points a default was calibrated to are left "
-        "out (chapter 07).",
+        f"{_summary_facts(result)}; bias {fmt.pp(s['bias'])}. "
+        + (
+            f"{int(s['n_in_sample'])} point(s) a default was calibrated to are left out (chapter 07)."
+            if s["n_in_sample"]
+            else "No default was calibrated to any of these points (chapter 07)."
+        ),
     )
 
 
@@ -307,4 +312,9 @@ def backtest_text(result: Any) -> str:
             f"{r.series:<10}  {r.n_out_of_sample:>3}  {r.n_in_sample:>9}  {fmt.pp(r.bias):>8}  "
             f"{fmt.pp(r.mae, signed=False):>8}  {worst}"
         )
+    summary = result.summary.set_index("series")
+    above = [n for n in summary.index if n != "all" and summary.loc[n, "mae"] > ERROR_THRESHOLD]
+    for name in above:
+        lines += ["", f"{name}: MAE above {fmt.pp(ERROR_THRESHOLD, signed=False)}; what the model leaves out here:"]
+        lines += [f"  - {cause}" for cause in (*_CAUSES.get(name, ()), _CAUSE_EL)]
     return "\n".join(lines)
