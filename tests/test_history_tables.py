@@ -4,7 +4,6 @@ checked against a computation here from the backtest's points."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -15,7 +14,7 @@ from divaecon.tables import history
 
 
 @pytest.fixture(scope="module")
-def result() -> Iterator[backtest.BacktestResult]:
+def result() -> backtest.BacktestResult:
     """The backtest with two Lido points marked as if a default had been calibrated to them: the
     shipped data have no such point (no compared rate calibrates a default), and the chapter's
     handling of in-sample points must still be tested on some."""
@@ -24,9 +23,9 @@ def result() -> Iterator[backtest.BacktestResult]:
     chosen = (marked["series"] == "lido") & marked["date"].isin(pd.to_datetime(["2025-06-03", "2026-05-27"]))
     assert chosen.sum() == 2
     marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp:  # undone at once: the other tests see the shipped data
         mp.setattr(data, "history_rates", lambda: marked)
-        yield backtest.backtest()
+        return backtest.backtest()
 
 
 def _pp(x: float, signed: bool = True) -> str:
