@@ -75,25 +75,28 @@ def write_scenario(path: Path, scenario: Scenario) -> Path:
     return path
 
 
-def failing_notebook(path: Path) -> Path:
-    """A topic notebook that fails for the scenario named 'broken' only."""
+def topic_notebook(path: Path, title: str, code: str, parameters: str = 'scenario_yaml: str = ""') -> Path:
+    """A topic notebook of a heading, a ``parameters`` cell and one code cell."""
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('scenario_yaml: str = ""')
+    params = nbformat.v4.new_code_cell(parameters)
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# 09 · Fragile report"),
-        params,
-        nbformat.v4.new_code_cell(
-            "from divaecon import reports\n"
-            "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
-            "if scenario.name == 'broken':\n"
-            "    raise RuntimeError('boom: this scenario breaks the fragile report')\n"
-            "print('fine for', scenario.name)"
-        ),
-    ]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# 09 · {title}"), params, nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
+
+
+def failing_notebook(path: Path) -> Path:
+    """A topic notebook that fails for the scenario named 'broken' only."""
+    return topic_notebook(
+        path,
+        "Fragile report",
+        "from divaecon import reports\n"
+        "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
+        "if scenario.name == 'broken':\n"
+        "    raise RuntimeError('boom: this scenario breaks the fragile report')\n"
+        "print('fine for', scenario.name)",
+    )
 
 
 def squash(text: str) -> str:
@@ -395,28 +398,21 @@ def held_notebook(path: Path, gate: Path) -> Path:
     """A topic notebook that, for the scenario named 'held' only, says it is running (a file in
     ``gate``) and then holds its kernel until ``gate/release`` exists: a book that is certainly
     running in a kernel when a test acts, whatever the machine's speed."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(f'scenario_yaml: str = ""\ngate_dir: str = {str(gate)!r}')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# 09 · Held report"),
-        params,
-        nbformat.v4.new_code_cell(
-            "import pathlib, time\n"
-            "from divaecon import reports\n"
-            "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
-            "gate = pathlib.Path(gate_dir)\n"
-            "if scenario.name == 'held':\n"
-            "    (gate / 'held-is-running').write_text('')\n"
-            "    deadline = time.monotonic() + 600\n"
-            "    while not (gate / 'release').exists() and time.monotonic() < deadline:\n"
-            "        time.sleep(0.05)\n"
-            "print('done for', scenario.name)"
-        ),
-    ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
+    return topic_notebook(
+        path,
+        "Held report",
+        "import pathlib, time\n"
+        "from divaecon import reports\n"
+        "scenario = reports.scenario_for_notebook(scenario_yaml)\n"
+        "gate = pathlib.Path(gate_dir)\n"
+        "if scenario.name == 'held':\n"
+        "    (gate / 'held-is-running').write_text('')\n"
+        "    deadline = time.monotonic() + 600\n"
+        "    while not (gate / 'release').exists() and time.monotonic() < deadline:\n"
+        "        time.sleep(0.05)\n"
+        "print('done for', scenario.name)",
+        parameters=f'scenario_yaml: str = ""\ngate_dir: str = {str(gate)!r}',
+    )
 
 
 def test_sigterm_leaves_complete_files_only(tmp_path: Path) -> None:
