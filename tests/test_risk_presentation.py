@@ -92,3 +92,18 @@ def test_risk_comparison_puts_scenarios_side_by_side():
     assert t.loc[req, "base"] == t.loc[req, "low-collateral"]
     no_mc = tables.risk_comparison([Scenario()], validator_years=None)
     assert figures.label("loss_p999_eth") not in no_mc.index
+
+
+@pytest.mark.parametrize(("posted", "verdict"), [(1.0, "less than that"), (3.0, "at least that")])
+def test_summary_says_whether_the_posted_collateral_meets_the_requirement(posted: float, verdict: str) -> None:
+    """The executive summary's collateral row compares what the scenario posts with what the risk
+    model requires (about 2.2 divETH at the base scenario's rates): 1 divETH is less than that,
+    3 divETH at least that. (The sentence once read "posts 1 divETH, more than that".)"""
+    from divaecon.risk import required_collateral_per_key_share
+
+    scenario = Scenario().override(collateral_per_key_share_eth=posted)
+    required = required_collateral_per_key_share(scenario)
+    assert 1.0 < required < 3.0
+    summary = tables.executive_summary(scenario).set_index("figure")
+    text = summary.loc[figures.get(tables.REQUIRED_COLLATERAL_FIGURE).label, "what it means"]
+    assert f"the scenario posts {posted:g} divETH, {verdict}." in text

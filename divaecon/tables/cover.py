@@ -199,7 +199,7 @@ def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str]:
     value = required_collateral_per_key_share(scenario)
     posted = scenario.diva.collateral_per_key_share_eth
     target = scenario.risk.target_loss_probability_per_year
-    verdict = "more than" if value > posted else "no more than"
+    verdict = "less than" if posted < value else "at least"  # what is posted, against what is required
     return (
         f.label,
         f.text(value),
