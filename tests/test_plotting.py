@@ -130,14 +130,25 @@ def test_cluster_setups_follow_peer_parameters() -> None:
     assert names == ["Diva 11/16", "SSV cluster 3/4", "SSV cluster 5/7", "Obol 3/4", "solo 1/1"]
 
 
-def test_history_figure_one_dated_panel_per_series() -> None:
+def test_history_figure_one_dated_panel_per_series(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chapter 07's figure: a panel per backtest series, dates on the shared x axis, APR units on
-    every y axis, in-sample points marked apart and named in the legend, the sources cited."""
+    every y axis, in-sample points marked apart and named in the legend, the sources cited. The
+    shipped rates calibrate no default, so two Lido points are marked in-sample for the test."""
     import matplotlib.dates as mdates
+    import pandas as pd
 
-    from divaecon import backtest, tables
+    from divaecon import backtest, data, tables
 
+    shipped = backtest.backtest()
+    plain = plotting.history_vs_model(shipped, "plot-test")
+    assert "published, in-sample (calibration)" not in [t.get_text() for t in plain.legends[0].get_texts()]
+    plt.close(plain)
+    marked = data.history_rates().copy()
+    chosen = (marked["series"] == "lido") & marked["date"].isin(pd.to_datetime(["2025-06-03", "2026-05-27"]))
+    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    monkeypatch.setattr(data, "history_rates", lambda: marked)
     result = backtest.backtest()
+    assert (result.points["sample"] == "in_sample").sum() == 2
     fig = plotting.history_vs_model(result, "plot-test")
     series = list(dict.fromkeys(result.points["series"]))
     assert len(fig.axes) == len(series) == 3
