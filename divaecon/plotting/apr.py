@@ -57,15 +57,8 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
                 fontsize=7,
                 color="crimson",
             )
-    ax.axvline(eth_p.total_staked_eth, color="grey", ls=":", lw=1)
-    ax.annotate(
-        "scenario",
-        (eth_p.total_staked_eth, ax.get_ylim()[1]),
-        textcoords="offset points",
-        xytext=(3, -10),
-        fontsize=7,
-        color="grey",
-    )
+    # named in the legend: a label at the line's top would sit under the legend's box
+    ax.axvline(eth_p.total_staked_eth, color="grey", ls=":", lw=1, label="the scenario's ETH staked")
     ax.xaxis.set_major_formatter(ETH_FORMATTER)
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_xlabel("total ETH staked [ETH]")
