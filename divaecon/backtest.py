@@ -137,8 +137,9 @@ def _stake_rows() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
-def _el_rows() -> pd.DataFrame:
-    """The independent ``total`` execution-reward rows, by window midpoint."""
+def independent_el_rows() -> pd.DataFrame:
+    """The execution-reward rows the backtest uses: independent of every staker rate, priority
+    fees and MEV together (``total``), by window midpoint. Read once a process: the files ship."""
     df = data.history_el_reward()
     return df[df["independent"] & (df["component"] == "total")].sort_values("date")
 
@@ -166,7 +167,7 @@ def stake_at(when: Any, field: str = "date") -> float:
 def el_reward_at(when: Any, field: str = "date") -> float:
     """Execution reward per block on ``when`` [ETH]: linear between the independent figures'
     window midpoints, the nearest one outside them."""
-    rows = _el_rows()
+    rows = independent_el_rows()
     return _interpolate(_as_date(when, field), rows["date"], rows["el_reward_per_block_eth"])
 
 

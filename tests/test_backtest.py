@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 import pytest
+from calibrated import MARKED_DAYS, marked_rates  # tests/calibrated.py
 
 from divaecon import backtest as bt
 from divaecon import data
@@ -99,12 +100,7 @@ def test_execution_reward_never_comes_from_a_staker_apr():
 def fitted(monkeypatch: pytest.MonkeyPatch) -> bt.BacktestResult:
     """The backtest as if two Lido points had calibrated a default: the shipped data have none
     (tests/test_history_data.py), so the flag's handling is tested on a marked copy."""
-    rates = data.history_rates()
-    marked = rates.copy()
-    days = [pd.Timestamp("2025-06-03"), pd.Timestamp("2026-05-27")]
-    chosen = (marked["series"] == "lido") & marked["date"].isin(days)
-    assert chosen.sum() == 2
-    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    marked = marked_rates()
     monkeypatch.setattr(data, "history_rates", lambda: marked)
     return bt.backtest()
 
@@ -122,7 +118,7 @@ def test_calibration_points_are_in_sample_and_out_of_the_summary(fitted):
     calibrated = pts[pts["calibration"] != ""]
     assert len(calibrated) == 2
     assert (calibrated["sample"] == "in_sample").all()
-    for day in ("2025-06-03", "2026-05-27"):
+    for day in MARKED_DAYS:
         assert point(result, day, "lido")["sample"] == "in_sample"
     assert (pts.loc[pts["calibration"] == "", "sample"] == "out_of_sample").all()
 

@@ -7,6 +7,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from calibrated import marked_rates  # tests/calibrated.py
 
 from divaecon import backtest, data, tables
 from divaecon.params import Scenario
@@ -18,11 +19,7 @@ def result() -> backtest.BacktestResult:
     """The backtest with two Lido points marked as if a default had been calibrated to them: the
     shipped data have no such point (no compared rate calibrates a default), and the chapter's
     handling of in-sample points must still be tested on some."""
-    rates = data.history_rates()
-    marked = rates.copy()
-    chosen = (marked["series"] == "lido") & marked["date"].isin(pd.to_datetime(["2025-06-03", "2026-05-27"]))
-    assert chosen.sum() == 2
-    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    marked = marked_rates()
     with pytest.MonkeyPatch.context() as mp:  # undone at once: the other tests see the shipped data
         mp.setattr(data, "history_rates", lambda: marked)
         return backtest.backtest()

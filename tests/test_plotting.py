@@ -135,7 +135,7 @@ def test_history_figure_one_dated_panel_per_series(monkeypatch: pytest.MonkeyPat
     every y axis, in-sample points marked apart and named in the legend, the sources cited. The
     shipped rates calibrate no default, so two Lido points are marked in-sample for the test."""
     import matplotlib.dates as mdates
-    import pandas as pd
+    from calibrated import marked_rates  # tests/calibrated.py
 
     from divaecon import backtest, data, tables
 
@@ -143,9 +143,7 @@ def test_history_figure_one_dated_panel_per_series(monkeypatch: pytest.MonkeyPat
     plain = plotting.history_vs_model(shipped, "plot-test")
     assert "published, in-sample (calibration)" not in [t.get_text() for t in plain.legends[0].get_texts()]
     plt.close(plain)
-    marked = data.history_rates().copy()
-    chosen = (marked["series"] == "lido") & marked["date"].isin(pd.to_datetime(["2025-06-03", "2026-05-27"]))
-    marked.loc[chosen, "calibration"] = "ethereum.el_reward_per_block_eth"
+    marked = marked_rates()
     monkeypatch.setattr(data, "history_rates", lambda: marked)
     result = backtest.backtest()
     assert (result.points["sample"] == "in_sample").sum() == 2

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from divaecon import backtest, data
+from divaecon import backtest
 from divaecon import formatting as fmt
 from divaecon.params import PeerParams, Scenario
 
@@ -102,7 +102,7 @@ def history_result(scenario: Scenario | None = None) -> backtest.BacktestResult:
 
 
 def _out_of_sample(points: pd.DataFrame) -> pd.DataFrame:
-    return points[points["sample"] == "out_of_sample"]
+    return points[points["sample"] == backtest.OUT_OF_SAMPLE]
 
 
 def _month_span(points: pd.DataFrame) -> str:
@@ -160,8 +160,7 @@ def history_points_table(result: backtest.BacktestResult) -> pd.DataFrame:
 def history_sources(result: backtest.BacktestResult, short: bool = False) -> str:
     """The sources of the published rates and of the inputs (stake, execution reward), as one line."""
     rates = list(dict.fromkeys(result.points["source"]))
-    el = data.history_el_reward()
-    el_sources = list(dict.fromkeys(el[el["independent"] & (el["component"] == "total")]["source"]))
+    el_sources = list(dict.fromkeys(backtest.independent_el_rows()["source"]))
     name = short_source if short else (lambda s: " ".join(str(s).split()))
     rate_text = "; ".join(dict.fromkeys(name(s) for s in rates))
     el_text = "; ".join(dict.fromkeys(name(s) for s in el_sources))
@@ -171,8 +170,7 @@ def history_sources(result: backtest.BacktestResult, short: bool = False) -> str
 
 def history_sources_markdown(result: backtest.BacktestResult) -> str:
     """The full sources of the chapter, as a Markdown list (literal text)."""
-    el = data.history_el_reward()
-    el_sources = el[el["independent"] & (el["component"] == "total")]["source"]
+    el_sources = backtest.independent_el_rows()["source"]
     lines = ["Sources of the published rates:", ""]
     lines += [f"- {fmt.markdown_literal(s)}" for s in dict.fromkeys(result.points["source"])]
     lines += ["", "Sources of the execution reward per block (independent of the rates compared):", ""]
