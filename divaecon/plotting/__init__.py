@@ -9,7 +9,8 @@ comparative report and tests can use it alike.
 The figures are cut by topic, one module per chapter: :mod:`~divaecon.plotting.apr` (01),
 :mod:`~divaecon.plotting.collateral` (02), :mod:`~divaecon.plotting.dvt` (03),
 :mod:`~divaecon.plotting.peers` (04), :mod:`~divaecon.plotting.network` (05),
-:mod:`~divaecon.plotting.risk` (06), :mod:`~divaecon.plotting.history` (07) and
+:mod:`~divaecon.plotting.risk` (06), :mod:`~divaecon.plotting.history` (07),
+:mod:`~divaecon.plotting.rules` (08) and
 :mod:`~divaecon.plotting.compare` (the comparative report); :mod:`~divaecon.plotting._base`
 holds what they share (style, :func:`new_figure`, source lines, formatters). Every figure is
 re-exported here: ``plotting.apr_vs_total_staked``.
@@ -84,6 +85,11 @@ from divaecon.plotting.risk import (  # noqa: F401 (re-exported)
     risk_loss_distribution,
     risk_tornado,
 )
+from divaecon.plotting.rules import (
+    SOURCE_RULES,
+    eip8363_transition,
+    yield_vs_stake_by_curve,
+)
 
 __all__ = [
     "ETH_FORMATTER",
@@ -96,6 +102,7 @@ __all__ = [
     "SOURCE_DVT",
     "SOURCE_PEERS",
     "SOURCE_RISK",
+    "SOURCE_RULES",
     "apr_vs_total_staked",
     "availability_vs_uptime",
     "break_even",
@@ -106,6 +113,7 @@ __all__ = [
     "compare_availability",
     "compare_growth",
     "compare_operator_apr",
+    "eip8363_transition",
     "history_vs_model",
     "literal_legend",
     "literal_text",
@@ -125,4 +133,5 @@ __all__ = [
     "staked_grid",
     "uptime_effect",
     "use_style",
+    "yield_vs_stake_by_curve",
 ]

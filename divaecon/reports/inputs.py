@@ -30,6 +30,7 @@ REPORT_NOTEBOOKS: tuple[str, ...] = (
     "05_network_growth",
     "06_collateral_risk",
     "07_model_vs_history",
+    "08_next_rules",
 )
 """The topic notebooks a scenario's book holds by default, in order (``00_explore`` is
 interactive, not a report)."""

@@ -9,7 +9,8 @@ The tables are cut by topic, one module per chapter: :mod:`~divaecon.tables.apr`
 :mod:`~divaecon.tables.collateral` (02), :mod:`~divaecon.tables.dvt` (03),
 :mod:`~divaecon.tables.peers` (04), :mod:`~divaecon.tables.network` (05),
 :mod:`~divaecon.tables.risk` (06), :mod:`~divaecon.tables.history` (07, and ``divaecon
-backtest``), :mod:`~divaecon.tables.key_figures` (a quote's key figures),
+backtest``), :mod:`~divaecon.tables.rules` (08, Ethereum's next rules; the dashboard's rules
+selector and the comparison's futures), :mod:`~divaecon.tables.key_figures` (a quote's key figures),
 :mod:`~divaecon.tables.compare` (scenarios side by side), :mod:`~divaecon.tables.cover` (a book's
 front) and :mod:`~divaecon.tables.common` (display). Every table is re-exported here.
 """
@@ -98,6 +99,18 @@ from divaecon.tables.risk import (  # noqa: F401 (re-exported)
     risk_text,
     tornado_table,
 )
+from divaecon.tables.rules import (
+    collateral_rules_table,
+    diva_rules_table,
+    futures_comparison,
+    like_for_like_markdown,
+    peers_rules_table,
+    rule_set_scenario,
+    rule_sets_table,
+    rules_summary_row,
+    stake_at_alternative_table,
+    transition_table,
+)
 
 __all__ = [
     "CLI_KEY_FIGURES",
@@ -109,12 +122,15 @@ __all__ = [
     "availability_table",
     "backtest_text",
     "break_even_table",
+    "collateral_rules_table",
     "collateral_table",
     "comparison_cover_markdown",
     "comparison_simulation_note",
     "cover_markdown",
+    "diva_rules_table",
     "divaecon_version",
     "executive_summary",
+    "futures_comparison",
     "history_comparison",
     "history_comparison_markdown",
     "history_error_table",
@@ -126,6 +142,7 @@ __all__ = [
     "history_summary_row",
     "key_figures_comparison",
     "key_figures_table",
+    "like_for_like_markdown",
     "like_for_like_table",
     "node_uptime_basis",
     "parameter_differences",
@@ -133,6 +150,7 @@ __all__ = [
     "peer_notes_markdown",
     "peer_risk_table",
     "peer_table_formatted",
+    "peers_rules_table",
     "published_notes",
     "published_table",
     "quote_rows",
@@ -144,13 +162,18 @@ __all__ = [
     "risk_figures_table",
     "risk_frontier_table",
     "risk_text",
+    "rule_set_scenario",
+    "rule_sets_table",
+    "rules_summary_row",
     "scenario_header",
     "scenario_inputs_markdown",
     "show",
     "simulation_note",
     "simulation_summary_table",
     "simulation_summary_text",
+    "stake_at_alternative_table",
     "staking_data_table",
     "tornado_table",
+    "transition_table",
     "uptime_table",
 ]
