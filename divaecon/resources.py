@@ -75,6 +75,18 @@ def scenario_files() -> list[Path]:
     return sorted(scenario_dir().glob("*.yaml"), key=lambda p: (p.stem != "base", p.stem))
 
 
+FUTURES = "futures"
+"""The sub-folder of the scenario folder that holds the futures: scenario files under rules Ethereum
+has not adopted (chapter 08). The default batch makes no book of them (it reads the scenario
+folder's own ``*.yaml``); the comparison sets them side by side, and ``divaecon report --scenario
+data/scenarios/futures/<file>.yaml`` makes a book of any of them."""
+
+
+def future_scenario_files() -> list[Path]:
+    """The shipped future scenario files (``data/scenarios/futures/*.yaml``), by name."""
+    return sorted((scenario_dir() / FUTURES).glob("*.yaml"))
+
+
 def notebook_dir() -> Path:
     """The folder of the report and exploration notebooks."""
     return _package_dir(_NOTEBOOK_PACKAGE)
@@ -94,7 +106,8 @@ class Workbook:
     notebooks: tuple[Path, ...]
     """Notebooks written, relative to :attr:`folder` (``notebooks/01_staking_apr.ipynb``, ...)."""
     scenarios: tuple[Path, ...]
-    """Scenario files written, relative to :attr:`folder` (``data/scenarios/base.yaml``, ...)."""
+    """Scenario files written, relative to :attr:`folder` (``data/scenarios/base.yaml``, ...,
+    then the futures, ``data/scenarios/futures/eip8363.yaml``, ...)."""
     overwritten: tuple[Path, ...]
     """Those of the files above that existed before (only with ``force=True``)."""
 
@@ -102,8 +115,8 @@ class Workbook:
 def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Workbook:
     """Copy the shipped notebooks and scenario files into ``target``, to edit and run there.
 
-    Layout: ``target/notebooks/*.ipynb`` and ``target/data/scenarios/*.yaml``, as in the
-    repository, so ``scenario_path = "../data/scenarios/base.yaml"`` in a notebook's parameters
+    Layout: ``target/notebooks/*.ipynb``, ``target/data/scenarios/*.yaml`` and the futures in
+    ``target/data/scenarios/futures/*.yaml``, as in the repository, so ``scenario_path = "../data/scenarios/base.yaml"`` in a notebook's parameters
     cell (run from its folder, as Jupyter and papermill do) reads the copy. ``target`` is created
     if missing. Files already there are never overwritten unless ``force``; other files in
     ``target`` are left alone. The copies are byte for byte the shipped files.
@@ -116,6 +129,7 @@ def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Wor
     folder = Path(target).expanduser().absolute()
     plan = [(nb, Path(WORKBOOK_NOTEBOOKS) / nb.name) for nb in notebook_files()]
     plan += [(sc, Path(WORKBOOK_SCENARIOS) / sc.name) for sc in scenario_files()]
+    plan += [(sc, Path(WORKBOOK_SCENARIOS) / FUTURES / sc.name) for sc in future_scenario_files()]
     if not plan:  # a broken installation
         raise DivaeconError("init: this installation of divaecon ships no notebooks or scenarios")
 

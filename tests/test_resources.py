@@ -110,13 +110,18 @@ def test_init_copies_notebooks_and_scenarios_laid_out_as_in_the_repository(
     code, out, err = _run(capsys, "init", str(target))
     assert code == 0 and err == ""
     notebooks = sorted((target / "notebooks").iterdir())
-    scenarios = sorted((target / "data" / "scenarios").iterdir())
+    scenarios = sorted(p for p in (target / "data" / "scenarios").rglob("*") if p.is_file())
     assert [p.name for p in notebooks] == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-    assert [p.name for p in scenarios] == sorted(p.name for p in (ROOT / "data" / "scenarios").glob("*.yaml"))
+    shipped_scenarios = sorted((ROOT / "data" / "scenarios").rglob("*.yaml"))  # the futures/ too
+    assert any(p.parent.name == "futures" for p in shipped_scenarios)
+    assert [p.relative_to(target / "data" / "scenarios") for p in scenarios] == [
+        p.relative_to(ROOT / "data" / "scenarios") for p in shipped_scenarios
+    ]
     for p in notebooks:
         assert p.read_bytes() == (ROOT / "notebooks" / p.name).read_bytes()
     for p in scenarios:
-        assert p.read_bytes() == (ROOT / "data" / "scenarios" / p.name).read_bytes()
+        rel = p.relative_to(target / "data" / "scenarios")
+        assert p.read_bytes() == (ROOT / "data" / "scenarios" / rel).read_bytes()
     # the report notebooks take a scenario_path, and the repository's relative path to a scenario
     # (from notebooks/ to data/scenarios/) reaches the copy in the new folder
     parameters = {p.name: _scenario_path_parameter(p) for p in notebooks}
@@ -127,7 +132,7 @@ def test_init_copies_notebooks_and_scenarios_laid_out_as_in_the_repository(
     for p in notebooks:
         assert f"  notebooks/{p.name}\n" in out
     for p in scenarios:
-        assert f"  data/scenarios/{p.name}\n" in out
+        assert f"  {p.relative_to(target).as_posix()}\n" in out
     assert f"cd '{target}'" in out and "jupyter lab" in out
     assert "divaecon report --scenario data/scenarios/base.yaml --notebook notebooks/01_staking_apr.ipynb" in out
     assert not list(target.rglob(".*")), "temporary or probe files left behind"
@@ -141,7 +146,9 @@ def test_init_keeps_existing_files_unless_forced(tmp_path: Path, capsys: pytest.
     own = target / "notebooks" / "99_my_analysis.ipynb"
     own.write_text("{}")
     capsys.readouterr()
-    shipped = len(resources.notebook_files()) + len(resources.scenario_files())  # every file init writes, counted here
+    shipped = (  # every file init writes, counted here
+        len(resources.notebook_files()) + len(resources.scenario_files()) + len(resources.future_scenario_files())
+    )
 
     code, out, err = _run(capsys, "init", str(target))
     assert code == 2 and out == ""

@@ -337,3 +337,71 @@ def test_notebook_runs() -> None:
     outputs = nb.cells[-1].outputs
     assert len(outputs) == 1 and outputs[0].output_type == "execute_result"
     assert "application/vnd.jupyter.widget-view+json" in outputs[0].data
+
+
+# --- the rules selector (chapter 08's rule sets) -------------------------------------------------
+
+
+def test_rules_selector_sits_above_the_sliders(fresh: Dashboard) -> None:
+    from divaecon import rules
+
+    controls, _tabs = fresh.widget.children[1].children
+    assert isinstance(fresh.rules, W.Dropdown)
+    assert list(fresh.rules.options) == list(rules.RULE_SETS)
+    assert fresh.rules.value == "today" and fresh.rules.description == "Ethereum's rules"
+    items = list(controls.children)
+    assert items.index(fresh.rules) < items.index(fresh.sliders["collateral_per_key_share_eth"])
+    assert "Ethereum as it runs" in fresh.rules_note.value
+
+
+@pytest.mark.parametrize("label", ["EIP-8363", "tempered", "capped", "8 s slots", "eMBER", "EIP-8363 + eMBER"])
+def test_rules_selector_reaches_the_model(fresh: Dashboard, label: str) -> None:
+    from divaecon import rules
+
+    fresh.rules.value = label
+    scenario = Scenario().override(**rules.RULE_SETS[label])
+    assert fresh.scenario == scenario
+    assert fresh.figures == quote(scenario)
+    assert shown(fresh) == expected(scenario)
+    pd.testing.assert_frame_equal(fresh.peers, peer_table(scenario))
+    # the sliders still move the model under the chosen rules
+    fresh.sliders["collateral_per_key_share_eth"].value = 0.5
+    assert shown(fresh) == expected(scenario.override(collateral_per_key_share_eth=0.5))
+
+
+def test_rules_selector_updates_figures_and_risk_in_place(fresh: Dashboard) -> None:
+    from divaecon import figures, rules
+    from divaecon.risk import closed_form, risk_model
+
+    images = dict(fresh.images)
+    children = fresh.widget.children
+    before = _all_images(fresh)
+    fresh.select("risk")
+    fresh.rules.value = "EIP-8363 + eMBER"
+    assert fresh.images == images and fresh.widget.children == children  # same widgets, in place
+    scenario = Scenario().override(**rules.RULE_SETS["EIP-8363 + eMBER"])
+    model = risk_model(scenario)
+    loss = closed_form.required_collateral(model, target_loss_probability=scenario.risk.target_loss_probability_per_year)
+    got = _risk_shown(fresh)
+    assert got["required_collateral_loss_probability_eth"].startswith(
+        figures.text("required_collateral_loss_probability_eth", loss)
+    )
+    after = _all_images(fresh)
+    for name in ("collateral", "peers", "risk"):  # the rewards fall: each of these figures moves
+        assert after[name] != before[name], name
+    fresh.reset()
+    assert fresh.rules.value == "today" and fresh.scenario == Scenario()
+
+
+def test_dashboard_of_a_future_starts_at_its_rules() -> None:
+    future = ROOT / "data" / "scenarios" / "futures" / "eip8363.yaml"
+    dash = dashboard(future)
+    assert dash.rules.value == "EIP-8363"
+    assert "EIP-8363 Tapered Issuance Burn" in dash.rules_note.value
+    dash.rules.value = "today"  # today's rules on the same scenario: the base's numbers
+    from divaecon.params import load_scenario
+
+    assert shown(dash) == expected(load_scenario(ROOT / "data" / "scenarios" / "base.yaml"))
+    own = Scenario().override(**{"ethereum.issuance_curve": "tempered", "ethereum.execution_burn": "eip8375"})
+    dash = Dashboard(own)
+    assert dash.rules.value == "this scenario's rules" and dash.scenario == own

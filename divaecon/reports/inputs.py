@@ -285,6 +285,19 @@ def files_to_yaml(inputs: Sequence[ScenarioInput]) -> str:
     return yaml.safe_dump([[item.source, item.sha256] for item in inputs])
 
 
+def futures_for_notebook(futures_files: str = "") -> list[Scenario]:
+    """The future scenarios the comparison sets beside today's: the files of the YAML list
+    ``futures_files``, else the shipped futures (``data/scenarios/futures/*.yaml``)."""
+    import yaml
+
+    if futures_files.strip():
+        data = yaml.safe_load(futures_files) or []
+        if not isinstance(data, list):
+            raise DivaeconError(f"futures_files: a YAML list of scenario files is allowed, got {type(data).__name__}")
+        return [load_scenario(str(p)) for p in data]
+    return [load_scenario(p) for p in resources.future_scenario_files()]
+
+
 def scenario_for_notebook(scenario_yaml: str = "", scenario_path: str = "") -> Scenario:
     """The scenario a notebook runs: the YAML text papermill passed, else a file, else the
     shipped base scenario."""

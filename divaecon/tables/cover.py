@@ -12,6 +12,7 @@ from divaecon.params import Scenario
 from divaecon.quote import Quote, quote
 from divaecon.tables.history import history_result, history_summary_row
 from divaecon.tables.network import simulation_note
+from divaecon.tables.rules import rules_summary_row
 
 # --- the front of a report book: cover and executive summary --------------------------------
 
@@ -214,7 +215,9 @@ def executive_summary(scenario: Scenario) -> pd.DataFrame:
 
     Columns ``figure``, ``value``, ``what it means``; rows :data:`SUMMARY_FIGURES` (labels and
     formats from :mod:`divaecon.figures`), then the risk model's required collateral
-    (:data:`REQUIRED_COLLATERAL_FIGURE`) and the model's out-of-sample error against history
+    (:data:`REQUIRED_COLLATERAL_FIGURE`), the staker APR under EIP-8363
+    (:func:`divaecon.tables.rules.rules_summary_row`, chapter 08) and the model's out-of-sample
+    error against history
     (:func:`divaecon.tables.history.history_summary_row`; the backtest with the scenario's node
     uptimes, shared with chapter 07).
     """
@@ -222,5 +225,6 @@ def executive_summary(scenario: Scenario) -> pd.DataFrame:
     sentences = _summary_sentences(scenario, q)
     rows = [(f.label, f.text(getattr(q, f.key)), sentences[f.key]) for f in figures.select(SUMMARY_FIGURES)]
     rows.append(_required_collateral_row(scenario))
+    rows.append(rules_summary_row(scenario))
     rows.append(history_summary_row(history_result(scenario)))
     return pd.DataFrame(rows, columns=["figure", "value", "what it means"])

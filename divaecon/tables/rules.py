@@ -446,25 +446,34 @@ def rules_summary_row(scenario: Scenario) -> tuple[str, str, str]:
 
 
 def futures_comparison(scenarios: Sequence[Scenario], base: Scenario | None = None) -> pd.DataFrame:
-    """Diva's key figures in each future scenario (columns, after ``base``: today's rules), rows
-    the figures; cheap (quotes and the closed-form collateral solve, no simulation)."""
-    columns = ([base] if base is not None else []) + list(scenarios)
-    out: dict[str, list[str]] = {}
+    """Diva's key figures in each future scenario (columns, after ``base`` under today's rules,
+    the futures in the order of their rule sets in :data:`divaecon.rules.RULE_SETS`), a row per
+    figure and last the rule set each runs; cheap: quotes and the closed-form collateral solve,
+    no simulation or Monte Carlo."""
+    order = list(rules.RULE_SETS)
+
+    def rank(s: Scenario) -> tuple[int, str]:
+        label = scenario_rule_set(s)
+        return (order.index(label) if label in order else len(order), s.name)
+
+    columns = ([rule_set_scenario(base, TODAY)] if base is not None else []) + sorted(scenarios, key=rank)
     keys = ("gross_apr", "staker_apr", "operator_apr_assigned", "operator_reward_per_key_share_eth_per_year")
-    labels = [figures.get(k).label for k in keys] + [
-        figures.get("break_even_key_shares").label,
-        figures.get("required_collateral_loss_probability_eth").label,
-        figures.get("required_collateral_shortfall_apr_eth").label,
-        "Ethereum's rules",
-    ]
+    extra = (
+        "break_even_key_shares",
+        "required_collateral_loss_probability_eth",
+        "required_collateral_shortfall_apr_eth",
+    )
+    labels = [figures.get(k).label for k in (*keys, *extra)] + ["Ethereum's rules (chapter 08's rule set)"]
+    out: dict[str, list[str]] = {}
     for s in columns:
         q, _ = _quoted(s)
         loss, short = _required(s)
-        out[s.name] = [
-            *(figures.get(k).text(getattr(q, k)) for k in keys),
-            figures.get("break_even_key_shares").text(q.break_even_key_shares),
-            figures.get("required_collateral_loss_probability_eth").text(loss),
-            figures.get("required_collateral_shortfall_apr_eth").text(short),
-            scenario_rule_set(s) or "(own)",
+        values = [figures.get(k).text(getattr(q, k)) for k in keys]
+        values += [
+            figures.get(extra[0]).text(q.break_even_key_shares),
+            figures.get(extra[1]).text(loss),
+            figures.get(extra[2]).text(short),
+            scenario_rule_set(s) or OWN_RULES,
         ]
+        out[s.name] = values
     return pd.DataFrame(out, index=labels)

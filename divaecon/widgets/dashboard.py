@@ -16,6 +16,7 @@ from divaecon.errors import DivaeconError
 from divaecon.palette import FAILED_RED
 from divaecon.params import DivaParams, Scenario, load_scenario
 from divaecon.quote import Quote, peer_table, quote
+from divaecon.tables.rules import OWN_RULES, rule_set_labels, rule_set_scenario, rule_sets_table, scenario_rule_set
 from divaecon.widgets.network import NetworkPanel
 from divaecon.widgets.overview import CollateralPanel, key_figures_html
 from divaecon.widgets.peers import PeersPanel, peer_notes_html
@@ -56,6 +57,12 @@ class Dashboard:
     ----------
     sliders : dict[str, ipywidgets.FloatSlider | ipywidgets.FloatLogSlider]
         One slider per :data:`SLIDERS` entry, keyed by the scenario field it drives.
+    rules : ipywidgets.Dropdown
+        Ethereum's rules: a rule set of :data:`divaecon.rules.RULE_SETS` (chapter 08's), applied
+        to the scenario's ``ethereum`` section (:func:`divaecon.tables.rules.rule_set_scenario`);
+        it starts at the scenario's own (or "this scenario's rules" when they are none of them).
+    rules_note : ipywidgets.HTML
+        What the chosen rule set is: its EIP, status and date.
     tabs : ipywidgets.Tab
         The tabs of :data:`TABS`.
     figures_table : ipywidgets.HTML
@@ -76,6 +83,19 @@ class Dashboard:
         self.sliders: dict[str, W.FloatSlider | W.FloatLogSlider] = {
             spec.field: _make_slider(spec, _scenario_value(self.base, spec.field)) for spec in SLIDERS
         }
+        self.rules_start = scenario_rule_set(self.base) or OWN_RULES
+        self.rules = W.Dropdown(
+            options=rule_set_labels(self.base),
+            value=self.rules_start,
+            description="Ethereum's rules",
+            description_allow_html=False,
+            tooltip="A rule set under debate (chapter 08): issuance curve, execution burn, slot time, exits, penalties",
+            style={"description_width": "250px"},
+            layout=W.Layout(width="560px"),
+        )
+        self.rules.add_class("divaecon-rules")
+        self.rules_note = W.HTML(layout=W.Layout(width="560px", margin="0 0 6px 0"))
+        self.rules_note.add_class("divaecon-rules-note")
         self.figures_table = W.HTML(layout=W.Layout(margin="0 0 6px 0"))
         self.figures_table.add_class("divaecon-key-figures")
         self.risk_table = W.HTML(layout=W.Layout(margin="0 0 6px 0"))
@@ -132,14 +152,20 @@ class Dashboard:
         self.updates = 0
 
         title = W.HTML(
-            "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys): the "
-            "tab in view follows. Scenario "
+            "<div style='color:#555'>Drag a slider (or focus its handle and use the arrow keys), or pick "
+            "Ethereum's rules: the tab in view follows. Scenario "
             f"<b>{html.escape(self.base.name)}</b>"
             + (f" — {html.escape(self.base.description.rstrip('.'))}" if self.base.description else "")
             + ".</div>"
         )
         controls = W.VBox(
-            [*self.sliders.values(), self.same_uptime, W.HBox([self.reset_button, self.status])],
+            [
+                self.rules,
+                self.rules_note,
+                *self.sliders.values(),
+                self.same_uptime,
+                W.HBox([self.reset_button, self.status]),
+            ],
             layout=W.Layout(flex="0 0 auto"),
         )
         contents = {
@@ -162,6 +188,7 @@ class Dashboard:
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
         self.same_uptime.observe(self._on_change, names="value")
+        self.rules.observe(self._on_change, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
         self.update(every_tab=True)
 
@@ -172,8 +199,10 @@ class Dashboard:
         return {f: SLIDER_BY_FIELD[f].to_scenario(s.value) for f, s in self.sliders.items()}
 
     def scenario_from_sliders(self) -> Scenario:
-        """The base scenario with the sliders' values (and the like-for-like box), validated."""
-        return self.base.override(**self.slider_values(), same_node_uptime_for_all=bool(self.same_uptime.value))
+        """The base scenario with the sliders' values, the like-for-like box and Ethereum's rules
+        (:attr:`rules`), validated."""
+        s = self.base.override(**self.slider_values(), same_node_uptime_for_all=bool(self.same_uptime.value))
+        return s if self.rules.value == OWN_RULES else rule_set_scenario(s, str(self.rules.value))
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -198,6 +227,7 @@ class Dashboard:
                 slider = self.sliders[spec.field]
                 slider.value = spec.to_slider(_scenario_value(self.base, spec.field))
             self.same_uptime.value = self.base.peers.same_node_uptime_for_all
+            self.rules.value = self.rules_start
 
     def update(self, every_tab: bool = False) -> None:
         """Recompute the scenario's figures; redraw what changed in the tab in view (or in
@@ -212,6 +242,7 @@ class Dashboard:
         table = peer_table(scenario, q)
         self.scenario, self.figures, self.peers = scenario, q, table
         self.figures_table.value = key_figures_html(q)
+        self.rules_note.value = self._rules_note(str(self.rules.value))
 
         d = scenario.diva
         c = d.collateral_per_key_share_eth
@@ -260,6 +291,12 @@ class Dashboard:
             f"<span style='color:#777;font-size:12px'>updated in {1e3 * self.last_update_s:.0f} ms</span>"
         )
 
+    @staticmethod
+    def _rules_note(label: str) -> str:
+        notes = dict(zip(rule_sets_table()["rule set"], rule_sets_table()["what it is"], strict=True))
+        text = notes.get(label, "the scenario's own settings of Ethereum's rules")
+        return f"<div style='color:#555;font-size:12px;line-height:1.3'>{html.escape(text)}</div>"
+
     def _risk_state(self, scenario: Scenario, q: Quote) -> dict[str, Any]:
         """What the collateral-risk tab shows: the curves over the panel's grid and the collateral
         each target needs (both independent of the collateral chosen, so kept while only the
@@ -274,7 +311,7 @@ class Dashboard:
         # the collateral the targets need depends on the events only; the curves on the rewards too
         model_key = (
             r,
-            scenario.ethereum.total_staked_eth,
+            scenario.ethereum,  # the stake, and the rules: leak per day, penalties, what a theft takes
             d.key_shares_per_validator,
             d.threshold,
             d.validator_stake_eth,
