@@ -116,8 +116,9 @@ def init_workbook(target: str | os.PathLike[str], *, force: bool = False) -> Wor
     """Copy the shipped notebooks and scenario files into ``target``, to edit and run there.
 
     Layout: ``target/notebooks/*.ipynb``, ``target/data/scenarios/*.yaml`` and the futures in
-    ``target/data/scenarios/futures/*.yaml``, as in the repository, so ``scenario_path = "../data/scenarios/base.yaml"`` in a notebook's parameters
-    cell (run from its folder, as Jupyter and papermill do) reads the copy. ``target`` is created
+    ``target/data/scenarios/futures/*.yaml``, as in the repository, so
+    ``scenario_path = "../data/scenarios/base.yaml"`` in a notebook's parameters cell (run from
+    its folder, as Jupyter and papermill do) reads the copy. ``target`` is created
     if missing. Files already there are never overwritten unless ``force``; other files in
     ``target`` are left alone. The copies are byte for byte the shipped files.
 

@@ -189,7 +189,7 @@ def test_stake_at_alternative_rate_todays_curve_by_hand() -> None:
     x = (-CF + math.sqrt(CF**2 + 4 * eb * r)) / (2 * eb)
     d = 1 / x**2
     table = tables.stake_at_alternative_table(base)
-    col = [c for c in table.columns if c.startswith("stake where it pays")][0]
+    col = next(c for c in table.columns if c.startswith("stake where it pays"))
     assert table[col].iloc[0] == f"{d / 1e6:,.1f}M ETH"
     assert abs(float(rules.stake_at_yield(r, base.ethereum)) - d) / d < 2e-3  # the floored base reward aside
 

@@ -381,7 +381,8 @@ def test_rules_selector_updates_figures_and_risk_in_place(fresh: Dashboard) -> N
     assert fresh.images == images and fresh.widget.children == children  # same widgets, in place
     scenario = Scenario().override(**rules.RULE_SETS["EIP-8363 + eMBER"])
     model = risk_model(scenario)
-    loss = closed_form.required_collateral(model, target_loss_probability=scenario.risk.target_loss_probability_per_year)
+    target = scenario.risk.target_loss_probability_per_year
+    loss = closed_form.required_collateral(model, target_loss_probability=target)
     got = _risk_shown(fresh)
     assert got["required_collateral_loss_probability_eth"].startswith(
         figures.text("required_collateral_loss_probability_eth", loss)
