@@ -325,3 +325,33 @@ def test_scenario_with_rules():
     assert rules.scenario_with_rules(hegota, "Today's rules").ethereum == Scenario().ethereum
     with pytest.raises(ParameterError, match="rule set"):
         rules.scenario_with_rules(base, "no such rules")
+
+
+# --- a validator's rates under a rule set ---------------------------------------------------------
+@pytest.mark.parametrize("uptime", [0.0, 0.5, 0.996, 1.0])
+@pytest.mark.parametrize("participation", [2 / 3, 0.95, 1.0])
+def test_rates_under_todays_rules_are_ethereums_exactly(uptime, participation):
+    d, el = 39.2e6, TODAY.el_reward_per_block_eth
+    assert rules.consensus_apr(d, uptime, participation, TODAY) == ethereum.consensus_apr(d, uptime, participation)
+    assert rules.execution_apr(d, uptime, TODAY) == ethereum.execution_apr(el, d, uptime)
+    assert rules.gross_apr(d, uptime, participation, TODAY) == ethereum.gross_apr(d, el, uptime, participation)
+    assert rules.offline_penalty_apr(d, participation, TODAY) == ethereum.offline_penalty_apr(d, participation)
+
+
+def test_eip8363_burn_is_charged_online_or_not():
+    # EIP-8363, Security Considerations, "Cost of downtime": "an offline validator pays it alongside
+    # the usual penalties"; "the balance difference between performing a duty and missing it is
+    # exactly what it is today": gross(u=1) - gross(u=0) is unchanged, both are lower by b · y.
+    d = 39.2e6
+    today_gap = ethereum.consensus_apr(d, 1.0) - ethereum.consensus_apr(d, 0.0)
+    gap = rules.consensus_apr(d, 1.0, 1.0, EIP8363) - rules.consensus_apr(d, 0.0, 1.0, EIP8363)
+    assert gap == pytest.approx(today_gap, rel=1e-12)
+    b_y = float(rules.burn_fraction(d)) * float(ethereum.ideal_consensus_apr(d))
+    assert rules.consensus_apr(d, 0.0, 1.0, EIP8363) == pytest.approx(float(ethereum.consensus_apr(d, 0.0)) - b_y)
+    # "at 99 % uptime a validator retains 96 % of a flawless validator's net yield under this proposal,
+    # against 98 % today" (at f ≈ 33 %, D ≈ 40M ETH)
+    d = 40e6
+    today_share = ethereum.consensus_apr(d, 0.99) / ethereum.consensus_apr(d, 1.0)
+    eip_share = rules.consensus_apr(d, 0.99, 1.0, EIP8363) / rules.consensus_apr(d, 1.0, 1.0, EIP8363)
+    assert today_share == pytest.approx(0.98, abs=0.006)
+    assert eip_share == pytest.approx(0.96, abs=0.006)
