@@ -522,6 +522,9 @@ def inactivity_leak_loss_eth(
     *,
     offline_after_leak: bool = False,
     exit_delay_epochs: int = 1 + MAX_SEED_LOOKAHEAD,
+    inactivity_penalty_quotient: int = INACTIVITY_PENALTY_QUOTIENT_BELLATRIX,
+    penalty_numerator: int = 1,
+    penalty_denominator: int = 1,
 ) -> Any:
     """ETH an offline validator loses to inactivity penalties in a leak, walked epoch by epoch.
 
@@ -545,7 +548,10 @@ def inactivity_leak_loss_eth(
     penalties (40/64 of a base reward each epoch) come on top; attestation rewards are zero
     during a leak. Integer gwei arithmetic throughout, vectorised over validators (the loop is
     over epochs). :func:`inactivity_leak_loss_closed_form_eth` is the fixed-balance
-    approximation, which overstates long leaks.
+    approximation, which overstates long leaks. Another slot time's leak
+    (:func:`divaecon.rules.inactivity_leak_loss_eth`) passes its ``inactivity_penalty_quotient``
+    (EIP-8198: 37,748,736 at 8 s) or the ratio rule's ``r²`` as ``penalty_numerator /
+    penalty_denominator`` (EIPs PR #12217: ``eb · score · num // (4 · quotient · den)``).
 
     References
     ----------
@@ -570,7 +576,8 @@ def inactivity_leak_loss_eth(
     balance = start.copy()
     score = np.zeros_like(eb)
     eject_epoch = np.full_like(eb, -1)
-    denominator = INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT_BELLATRIX
+    denominator = INACTIVITY_SCORE_BIAS * int(inactivity_penalty_quotient) * int(penalty_denominator)
+    numerator = int(penalty_numerator)
     downward = EFFECTIVE_BALANCE_INCREMENT // HYSTERESIS_QUOTIENT * HYSTERESIS_DOWNWARD_MULTIPLIER
     epoch = 0
     while True:
@@ -582,7 +589,7 @@ def inactivity_leak_loss_eth(
             break
         score = np.where(paying, score + INACTIVITY_SCORE_BIAS, score)
         score = np.where(recovering, score - np.minimum(INACTIVITY_SCORE_RECOVERY_RATE, score), score)
-        balance = np.where(paying, np.maximum(balance - eb * score // denominator, 0), balance)
+        balance = np.where(paying, np.maximum(balance - eb * score * numerator // denominator, 0), balance)
         eject_now = paying & (eject_epoch < 0) & (eb <= EJECTION_BALANCE)
         eject_epoch = np.where(eject_now, epoch, eject_epoch)
         drop = balance + downward < eb

@@ -49,11 +49,17 @@ class EthereumParams(_Params):
     seconds_per_slot: float = param(
         12.0,
         "s",
-        "consensus-specs configs/mainnet.yaml SECONDS_PER_SLOT; EIP-8198 (draft) proposes 8 s, "
-        "keeping issuance per unit of time, so rewards per year stay and only the queues move",
-        "Slot time: sets epochs per day, hence how much ETH the churn lets in or out per day.",
-        ge=1,
-        le=60,
+        "consensus-specs configs/mainnet.yaml SLOT_DURATION_MS = 12000 (today). 8 s: EIP-8198 "
+        "'Quick Slots' (Draft, created 2026-03-17), Parameters: BASE_REWARD_FACTOR 42, "
+        "INACTIVITY_PENALTY_QUOTIENT_BELLATRIX 37,748,736, CHURN_LIMIT_QUOTIENT 98,304, churn "
+        "minimum 85.33 and activation/exit cap 170.67 ETH/epoch. Any other slot time: EIPs PR "
+        "#12217 (open, 2026-08-20, retargets EIP-8198 to 10 s): r = slot_ms / 12,000, base reward "
+        "x r, inactivity penalty x r^2, churn x r (divaecon.rules.slot_rules). Range: 2 s (the "
+        "shortest preset a client ships for EIP-8198) to 24 s",
+        "Slot time; rewards per epoch, the inactivity leak and the churn rescale with it as the "
+        "spec says, so rewards per year stay (about) today's while epochs per day change.",
+        ge=2,
+        le=24,
     )
     entry_queue_eth: float = param(
         4_080_985.0,
@@ -75,9 +81,84 @@ class EthereumParams(_Params):
     exit_churn_rule: Literal["electra", "eip8061"] = param(
         "electra",
         "-",
-        "consensus-specs specs/electra/beacon-chain.md get_activation_exit_churn_limit "
-        "(≤ 256 ETH/epoch); EIP-8061 (Glamsterdam draft): max(128, total / 32,768) ETH/epoch, uncapped",
-        "Which rule limits the ETH that may exit per epoch.",
+        "electra: consensus-specs specs/electra/beacon-chain.md get_activation_exit_churn_limit "
+        "(deposits and exits share min(256, max(128, total / 65,536)) ETH/epoch). eip8061: EIP-8061 "
+        "(Glamsterdam, in the Gloas draft specs: specs/gloas/beacon-chain.md get_exit_churn_limit "
+        "and get_activation_churn_limit, configs/mainnet.yaml CHURN_LIMIT_QUOTIENT_GLOAS = 32,768, "
+        "MAX_PER_EPOCH_ACTIVATION_CHURN_LIMIT_GLOAS = 256 ETH; read 2026-08-07): exits "
+        "max(128, total / 32,768) ETH/epoch uncapped, deposits min(256, max(128, total / 32,768))",
+        "Which fork's rule limits the ETH that may enter and exit per epoch.",
+    )
+    issuance_curve: Literal["current", "eip8363", "tempered", "capped"] = param(
+        "current",
+        "-",
+        "current: consensus-specs specs/altair/beacon-chain.md get_base_reward_per_increment. "
+        "eip8363: EIPS/eip-8363.md 'Tapered Issuance Burn' (Draft, created 2026-07-14; proposed "
+        "for Hegota), Specification. tempered: Elowsson, ethresear.ch t/19171 (2024-04-01), "
+        "y = cF / (sqrt(D) (1 + D / k)) (research, not an EIP). capped: Elowsson, "
+        "notes.ethereum.org/@anderselowsson/Reward-curve-with-capped-issuance: today's curve up "
+        "to D_c, constant total issuance above (research, not an EIP)",
+        "Which consensus reward curve pays the validators (formulas in divaecon.rules).",
+    )
+    issuance_fork_date: float = param(
+        0.0,
+        "days after the simulation's start",
+        "a scenario choice: Hegota (the fork EIP-8363 and EIP-8375 are proposed for, EIP-8081 "
+        "meta) has no date; 0 = the rules hold from the first day. Negative: the fork lies before "
+        "the start (-548 days or earlier: EIP-8363's 123,300-epoch transition is over)",
+        "When the issuance curve and the execution burn take effect, in days from the "
+        "simulation's start; EIP-8363's transition runs from this day. The quote always shows "
+        "the steady state (after the transition).",
+        ge=-3_652.5,
+        le=36_525,
+    )
+    issuance_tempering_k_eth: float = param(
+        2.0**25,
+        "ETH",
+        "Elowsson, ethresear.ch t/18448 section 5.5 and t/19171 (2024-04-01): k = 2^25 ETH "
+        "(33,554,432), where issuance is half of today's",
+        "Tempering constant k of the tempered curve (used only with issuance_curve = tempered).",
+        gt=0,
+        le=2e8,
+    )
+    issuance_cap_stake_eth: float = param(
+        2.0**24,
+        "ETH",
+        "Elowsson, notes.ethereum.org/@anderselowsson/Reward-curve-with-capped-issuance: "
+        "D_c = 2^24 ETH (16,777,216) proposed",
+        "Stake D_c above which total issuance stays constant (used only with issuance_curve = capped).",
+        gt=0,
+        le=2e8,
+    )
+    execution_burn: Literal["none", "eip8375"] = param(
+        "none",
+        "-",
+        "eip8375: EIP-8375 'eMBER', ePBS Mandatory Burn of Execution Rewards (EIPs PR #12130, "
+        "open, 2026-08-07; proposed for Hegota 2026-08-13): burns floor(T/3) of each payload's "
+        "priority fees T and a third of an external builder's bid",
+        "Whether part of the execution-layer rewards (priority fees + MEV) is burned.",
+    )
+    correlated_penalties: Literal["none", "eip7716"] = param(
+        "none",
+        "-",
+        "eip7716: EIPS/eip-7716.md 'Anti-correlation attestation penalties' (Stagnant, created "
+        "2024-05-25; a Hegota candidate), Specification: penalty_factor = min(non_attesting "
+        "x 4096 // (NET_EXCESS_PENALTIES x total + 1), 4) per slot",
+        "Whether missed attestations cost more when many validators miss in the same slot.",
+    )
+    staking_alternative_rate: float = param(
+        0.02,
+        "fraction/year",
+        "an assumption, not an observation: the return a holder asks of staked ETH over "
+        "holding it (EIP-8363, Motivation: stake flows in while the yield exceeds the premium "
+        "the marginal staker demands). No dated primary figure for an ETH lending rate was "
+        "found in the sources read (Aave V3 Ethereum's wstETH supply APR was 0.00-0.02 % "
+        "through Jan-Mar 2026, aavescan.com, a rate on staked ETH, not an alternative to it); "
+        "2 % sits between the 1.5 % yield floor EIP-8363 names and today's ~2.9 % staking yield",
+        "Rate a holder could earn instead of staking: the chapter shows the stake at which the "
+        "staking yield equals it under each curve (divaecon.rules.stake_at_yield).",
+        ge=0,
+        le=0.2,
     )
     withdrawal_sweep_days: float = param(
         4.2,
