@@ -20,13 +20,14 @@ FUTURES = ROOT / "data" / "scenarios" / "futures"
 
 # What each shipped future changes against the base scenario, written out here: the file's
 # ethereum section and nothing else (the rule sets of chapter 08, whose labels they run).
-INTENDED: dict[str, tuple[dict[str, object], str]] = {
-    "eip8363.yaml": ({"issuance_curve": "eip8363"}, "EIP-8363"),
-    "eip8363-ember.yaml": ({"issuance_curve": "eip8363", "execution_burn": "eip8375"}, "EIP-8363 + eMBER"),
-    "slots-8s.yaml": ({"seconds_per_slot": 8.0}, "8 s slots"),
-    "glamsterdam-exits.yaml": ({"exit_churn_rule": "eip8061"}, "EIP-8061 exits"),
-    "eip7716.yaml": ({"correlated_penalties": "eip7716"}, "EIP-7716"),
+INTENDED: dict[str, dict[str, object]] = {
+    "eip8363.yaml": {"issuance_curve": "eip8363"},
+    "eip8363-ember.yaml": {"issuance_curve": "eip8363", "execution_burn": "eip8375"},
+    "slots-8s.yaml": {"seconds_per_slot": 8.0},
+    "glamsterdam-exits.yaml": {"exit_churn_rule": "eip8061"},
+    "eip7716.yaml": {"correlated_penalties": "eip7716"},
 }
+BURN = {"issuance_curve": "eip8363"}
 
 # Ideal consensus yield of today's curve, per ETH a year: the base reward per increment
 # 64 · 1e9 / √(D · 1e9) gwei (consensus-specs altair get_base_reward_per_increment, unfloored)
@@ -54,7 +55,8 @@ def test_futures_are_shipped_where_the_default_batch_does_not_run_them() -> None
 @pytest.mark.parametrize("name", sorted(INTENDED))
 def test_each_future_differs_from_base_in_its_rules_only(name: str) -> None:
     base, future = shipped_base(), load_scenario(FUTURES / name)
-    changes, label = INTENDED[name]
+    changes = INTENDED[name]
+    label = trules.label_of(changes)
     flat_base, flat_future = tables._flatten(base), tables._flatten(future)
     differ = {k for k in flat_base if flat_base[k] != flat_future[k]}
     assert differ == {f"ethereum.{k}" for k in changes}, differ
@@ -72,8 +74,8 @@ def test_futures_in_the_comparison() -> None:
     assert list(table.columns) == ["base", "eip8363", "slots-8s", "eip8363-ember", "glamsterdam-exits", "eip7716"]
     rules_row = table.loc["Ethereum's rules (chapter 08's rule set)"]
     assert rules_row["base"] == trules.TODAY
-    for name, (_changes, label) in INTENDED.items():
-        assert rules_row[load_scenario(FUTURES / name).name] == label
+    for name, changes in INTENDED.items():
+        assert rules_row[load_scenario(FUTURES / name).name] == trules.label_of(changes)
     staker = table.loc["divETH staker APR"]
     for s in futures:
         assert staker[s.name] == fmt.pct(quote(s).staker_apr)
@@ -118,7 +120,7 @@ def test_rule_set_scenario_changes_only_its_fields() -> None:
 def test_unknown_rule_set_is_refused() -> None:
     from divaecon.errors import DivaeconError
 
-    with pytest.raises(DivaeconError, match=r"rule set 'EIP-9999': unknown; allowed: today"):
+    with pytest.raises(DivaeconError, match=r"rule set 'EIP-9999': unknown; allowed: Today's rules, "):
         trules.rule_set_scenario(Scenario(), "EIP-9999")
 
 
@@ -154,9 +156,9 @@ def test_peer_tables_today_and_changes() -> None:
     today = peer_table(base)
     assert staker["set-up"].tolist() == today["name"].tolist()
     assert staker.iloc[:, 1].tolist() == [fmt.pct(x) for x in today["staker_apr"]]
-    burn = peer_table(base.override(**rules.RULE_SETS["EIP-8363"]))
+    burn = peer_table(base.override(**BURN))
     changes = [f"{100 * (b - a):+.2f}" for a, b in zip(today["staker_apr"], burn["staker_apr"], strict=True)]
-    assert staker["EIP-8363 [pp]"].tolist() == changes
+    assert staker[f"{trules.label_of(BURN)} [pp]"].tolist() == changes
     operator = tables.peers_rules_table(base, "operator_apr")
     own_capital = today[today["operator_apr"].notna()]
     assert operator["set-up"].tolist() == own_capital["name"].tolist()  # no row for set-ups without capital
@@ -182,16 +184,28 @@ def test_transition_by_hand() -> None:
 
 def test_stake_at_alternative_rate_todays_curve_by_hand() -> None:
     """Today's curve: cF/√D + e·B/D = r, with x = 1/√D: e·B·x² + cF·x − r = 0 (e ETH a block,
-    B blocks a year), x = (−cF + √(cF² + 4·e·B·r)) / (2·e·B)."""
+    B blocks a year), x = (−cF + √(cF² + 4·e·B·r)) / (2·e·B); the spec floors the base reward
+    to whole gwei (64e9 // isqrt(D · 1e9), consensus-specs altair), which this bisection on the
+    floored yield keeps."""
     base = shipped_base()
     r = base.ethereum.staking_alternative_rate
-    eb = base.ethereum.el_reward_per_block_eth * SLOTS_PER_YEAR
+    e = base.ethereum.el_reward_per_block_eth
+    eb = e * SLOTS_PER_YEAR
     x = (-CF + math.sqrt(CF**2 + 4 * eb * r)) / (2 * eb)
-    d = 1 / x**2
+    smooth = 1 / x**2
+
+    def floored_yield(d: float) -> float:
+        return (64 * 10**9 // math.isqrt(int(d * 1e9))) * 82_181.25 / 1e9 + eb / d
+
+    lo, hi = 0.5 * smooth, 2.0 * smooth
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if floored_yield(mid) > r else (lo, mid)
+    assert abs(lo - smooth) / smooth < 0.01  # the floor moves it by well under 1 %
     table = tables.stake_at_alternative_table(base)
     col = next(c for c in table.columns if c.startswith("stake where it pays"))
-    assert table[col].iloc[0] == f"{d / 1e6:,.1f}M ETH"
-    assert abs(float(rules.stake_at_yield(r, base.ethereum)) - d) / d < 2e-3  # the floored base reward aside
+    assert table[col].iloc[0] == f"{lo / 1e6:,.1f}M ETH"
+    assert float(rules.stake_at_yield(r, base.ethereum)) == pytest.approx(lo, rel=1e-4)
 
 
 def test_yield_curves_by_hand() -> None:
@@ -240,6 +254,6 @@ def test_chapter_08_is_in_every_book() -> None:
 def test_executive_summary_has_the_rules_line() -> None:
     base = shipped_base()
     summary = tables.executive_summary(base)
-    row = summary[summary["figure"] == "divETH staker APR under EIP-8363"]
+    row = summary[summary["figure"] == f"divETH staker APR under {trules.label_of(BURN)}"]
     assert len(row) == 1
-    assert row["value"].iloc[0] == fmt.pct(quote(base.override(**rules.RULE_SETS["EIP-8363"])).staker_apr)
+    assert row["value"].iloc[0] == fmt.pct(quote(base.override(**BURN)).staker_apr)

@@ -348,18 +348,29 @@ def test_rules_selector_sits_above_the_sliders(fresh: Dashboard) -> None:
     controls, _tabs = fresh.widget.children[1].children
     assert isinstance(fresh.rules, W.Dropdown)
     assert list(fresh.rules.options) == list(rules.RULE_SETS)
-    assert fresh.rules.value == "today" and fresh.rules.description == "Ethereum's rules"
+    assert fresh.rules.value == "Today's rules" and fresh.rules.description == "Ethereum's rules"
     items = list(controls.children)
     assert items.index(fresh.rules) < items.index(fresh.sliders["collateral_per_key_share_eth"])
     assert "Ethereum as it runs" in fresh.rules_note.value
 
 
-@pytest.mark.parametrize("label", ["EIP-8363", "tempered", "capped", "8 s slots", "eMBER", "EIP-8363 + eMBER"])
-def test_rules_selector_reaches_the_model(fresh: Dashboard, label: str) -> None:
-    from divaecon import rules
+RULE_OVERRIDES = [
+    {"issuance_curve": "eip8363"},
+    {"issuance_curve": "tempered"},
+    {"issuance_curve": "capped"},
+    {"seconds_per_slot": 8.0},
+    {"execution_burn": "eip8375"},
+    {"issuance_curve": "eip8363", "execution_burn": "eip8375"},
+    {"correlated_penalties": "eip7716"},
+]
 
-    fresh.rules.value = label
-    scenario = Scenario().override(**rules.RULE_SETS[label])
+
+@pytest.mark.parametrize("overrides", RULE_OVERRIDES, ids=lambda o: "+".join(map(str, o.values())))
+def test_rules_selector_reaches_the_model(fresh: Dashboard, overrides: dict[str, object]) -> None:
+    from divaecon.tables.rules import label_of
+
+    fresh.rules.value = label_of(overrides)
+    scenario = Scenario().override(**overrides)
     assert fresh.scenario == scenario
     assert fresh.figures == quote(scenario)
     assert shown(fresh) == expected(scenario)
@@ -370,16 +381,18 @@ def test_rules_selector_reaches_the_model(fresh: Dashboard, label: str) -> None:
 
 
 def test_rules_selector_updates_figures_and_risk_in_place(fresh: Dashboard) -> None:
-    from divaecon import figures, rules
+    from divaecon import figures
     from divaecon.risk import closed_form, risk_model
+    from divaecon.tables.rules import label_of
 
     images = dict(fresh.images)
     children = fresh.widget.children
     before = _all_images(fresh)
     fresh.select("risk")
-    fresh.rules.value = "EIP-8363 + eMBER"
+    both = {"issuance_curve": "eip8363", "execution_burn": "eip8375"}
+    fresh.rules.value = label_of(both)
     assert fresh.images == images and fresh.widget.children == children  # same widgets, in place
-    scenario = Scenario().override(**rules.RULE_SETS["EIP-8363 + eMBER"])
+    scenario = Scenario().override(**both)
     model = risk_model(scenario)
     target = scenario.risk.target_loss_probability_per_year
     loss = closed_form.required_collateral(model, target_loss_probability=target)
@@ -391,15 +404,15 @@ def test_rules_selector_updates_figures_and_risk_in_place(fresh: Dashboard) -> N
     for name in ("collateral", "peers", "risk"):  # the rewards fall: each of these figures moves
         assert after[name] != before[name], name
     fresh.reset()
-    assert fresh.rules.value == "today" and fresh.scenario == Scenario()
+    assert fresh.rules.value == "Today's rules" and fresh.scenario == Scenario()
 
 
 def test_dashboard_of_a_future_starts_at_its_rules() -> None:
     future = ROOT / "data" / "scenarios" / "futures" / "eip8363.yaml"
     dash = dashboard(future)
-    assert dash.rules.value == "EIP-8363"
+    assert dash.rules.value == "EIP-8363 tapered burn"
     assert "EIP-8363 Tapered Issuance Burn" in dash.rules_note.value
-    dash.rules.value = "today"  # today's rules on the same scenario: the base's numbers
+    dash.rules.value = "Today's rules"  # today's rules on the same scenario: the base's numbers
     from divaecon.params import load_scenario
 
     assert shown(dash) == expected(load_scenario(ROOT / "data" / "scenarios" / "base.yaml"))

@@ -3,9 +3,9 @@ the path through EIP-8363's transition."""
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
 
 from divaecon import rules
 from divaecon.palette import COLORS, NOTE_GREY
@@ -31,16 +31,19 @@ def yield_vs_stake_by_curve(scenario: Scenario, points: int = 200) -> Figure:
     (``ethereum.staking_alternative_rate``) with the stake at which each curve pays it
     (:func:`divaecon.rules.stake_at_yield`)."""
     e = scenario.ethereum
-    hi = max(80e6, 1.6 * e.total_staked_eth)
+    hi = max(100e6, 1.6 * e.total_staked_eth)
     d = np.linspace(2e6, hi, points)
     rate = e.staking_alternative_rate
     fig, (left, right) = new_figure(
         "Staking yield and issuance against total ETH staked, by issuance curve",
         scenario.name,
-        SOURCE_RULES + f"; execution {e.el_reward_per_block_eth:g} ETH/block before burn",
+        SOURCE_RULES + f";\nexecution reward {e.el_reward_per_block_eth:g} ETH a block before any burn",
         ncols=2,
         figsize=(7.2, 3.7),
     )
+    engine = fig.get_layout_engine()
+    if engine is not None:  # room for the source's two lines under the axes
+        engine.set(rect=(0.0, 0.085, 1.0, 0.915))
     for curve in CURVES:
         eth = curve_scenario(scenario, curve).ethereum
         color, ls = _CURVE_STYLE[curve]
@@ -57,10 +60,10 @@ def yield_vs_stake_by_curve(scenario: Scenario, points: int = 200) -> Figure:
         ax.set_xlabel("total ETH staked [ETH]")
         ax.set_ylim(bottom=0)
     left.axhline(rate, color=NOTE_GREY, ls="--", lw=0.8, label=f"alternative rate, {100 * rate:.2f} % (dots)")
-    left.set_ylim(0, min(0.08, 2.2 * rate))
+    left.set_ylim(0, min(0.08, max(0.06, 2.5 * rate)))  # the legend above the curves
     left.yaxis.set_major_formatter(_PCT)
     left.set_ylabel("staking yield, ideal validator [%/year]\n(consensus net of burn + execution)")
-    right.set_ylabel("consensus issuance, net of burn [M ETH/year]")
+    right.set_ylabel("consensus issuance, net of burn\n[million ETH/year]")
     right.annotate(
         f"the scenario's stake, {e.total_staked_eth / 1e6:,.1f}M ETH",
         (e.total_staked_eth, right.get_ylim()[1]),
@@ -71,7 +74,7 @@ def yield_vs_stake_by_curve(scenario: Scenario, points: int = 200) -> Figure:
         fontsize=6.8,
         color=NOTE_GREY,
     )
-    left.legend(loc="upper right", fontsize=7)
+    left.legend(loc="upper right", fontsize=6.8)
     return fig
 
 
@@ -89,10 +92,10 @@ def eip8363_transition(scenario: Scenario) -> Figure:
         f"{scenario.ethereum.total_staked_eth / 1e6:,.1f}M ETH staked",
         figsize=(7.2, 3.3),
     )
-    dates = np.array(path["date"].tolist(), dtype="datetime64[D]")
-    ax.step(dates, path["staking_yield"], where="post", color=COLORS["diva"], lw=1.8, label="staking yield")
+    months = path["month"].to_numpy(dtype=float)
+    ax.step(months, path["staking_yield"], where="post", color=COLORS["diva"], lw=1.8, label="staking yield")
     ax.step(
-        dates,
+        months,
         path["consensus_yield"],
         where="post",
         color=COLORS["diva"],
@@ -104,11 +107,11 @@ def eip8363_transition(scenario: Scenario) -> Figure:
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_ylabel("yield, ideal validator [%/year]")
     ax.set_ylim(bottom=0)
-    ax.set_xlabel(f"month (fork on {scenario.ethereum.issuance_fork_date}) [YYYY-MM]")
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set_xlabel("months since the fork [months of 365.25 / 12 days]")
+    ax.set_xlim(0, months[-1])
+    ax.xaxis.set_major_locator(MultipleLocator(3))
     twin = ax.twinx()
-    twin.step(dates, path["base_reward_factor"], where="post", color=NOTE_GREY, lw=1, label="base reward factor")
+    twin.step(months, path["base_reward_factor"], where="post", color=NOTE_GREY, lw=1, label="base reward factor")
     twin.set_ylabel("base reward factor (right)")
     twin.set_ylim(0, 140)
     twin.grid(False)

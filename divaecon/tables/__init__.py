@@ -100,6 +100,7 @@ from divaecon.tables.risk import (  # noqa: F401 (re-exported)
     tornado_table,
 )
 from divaecon.tables.rules import (
+    alternative_rate_markdown,
     collateral_rules_table,
     diva_rules_table,
     futures_comparison,
@@ -119,6 +120,7 @@ __all__ = [
     "RISK_KEY_FIGURES",
     "SERIES_LABELS",
     "SUMMARY_FIGURES",
+    "alternative_rate_markdown",
     "availability_table",
     "backtest_text",
     "break_even_table",

@@ -11,7 +11,6 @@ of :mod:`divaecon.rules`; this module only lays them out.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -32,13 +31,24 @@ TODAY = next(iter(rules.RULE_SETS))
 CURVES: tuple[str, ...] = ("current", "eip8363", "tempered", "capped")
 """The issuance curves, in the order of :data:`divaecon.rules.RULE_SETS`."""
 
+
+def label_of(overrides: dict[str, Any]) -> str:
+    """The label of the rule set of :data:`divaecon.rules.RULE_SETS` that sets exactly ``overrides``."""
+    from divaecon.errors import DivaeconError
+
+    for label, over in rules.RULE_SETS.items():
+        if dict(over) == dict(overrides):
+            return label
+    raise DivaeconError(f"no rule set sets exactly {overrides!r}")
+
+
 CURVE_LABELS: dict[str, str] = {
-    "current": "today's curve (cF / √D)",
-    "eip8363": "EIP-8363, tapered burn",
-    "tempered": "tempered (k = 2²⁵ ETH)",
-    "capped": "capped (D_c = 2²⁴ ETH)",
+    "current": "Today's curve (cF / √D)",
+    "eip8363": "EIP-8363 tapered burn",
+    "tempered": "Tempered issuance (k = 2^25 ETH)",
+    "capped": "Capped issuance (D_c = 2^24 ETH)",
 }
-"""How the issuance curves are named in figures and tables."""
+"""How the issuance curves are named in figures and tables (as their rule sets are, with units)."""
 
 # What each value of a rule field is, with its status and date as the parameters' sources and
 # ASSUMPTIONS.md give them (EIPs repository: EIPS/eip-8363.md, eip-7773.md, eip-7716.md;
@@ -116,11 +126,12 @@ def rule_set_overrides(label: str) -> dict[str, Any]:
 
 
 def rule_set_scenario(scenario: Scenario, label: str) -> Scenario:
-    """``scenario`` under the rule set ``label``; every field no rule set touches is kept."""
+    """``scenario`` under the rule set ``label`` (:func:`divaecon.rules.scenario_with_rules`: the
+    other rule fields back to today's); every field no rule set touches is kept."""
     over = rule_set_overrides(label)
     if _rule_values(scenario.ethereum) == over:
         return scenario
-    return scenario.override(**{f"ethereum.{k}": v for k, v in over.items()})
+    return rules.scenario_with_rules(scenario, label)
 
 
 def scenario_rule_set(scenario: Scenario) -> str | None:
@@ -360,23 +371,35 @@ def _m_eth(x: float) -> str:
     return f"{x / 1e6:,.1f}M ETH"
 
 
-def staking_yield(total_staked_eth: Any, eth: EthereumParams, epochs_since_fork: Any = None) -> Any:
-    """What an ideal validator earns per ETH a year [fraction/year]: the consensus yield net of any
-    burn (:func:`divaecon.rules.consensus_yield`) plus the execution reward per block it keeps
-    (:func:`divaecon.rules.execution_share`) times blocks a year over the stake."""
-    from divaecon import ethereum
+def alternative_rate_markdown(scenario: Scenario) -> str:
+    """The paragraph beside :func:`stake_at_alternative_table`: the rate and its source, as the
+    parameter states it (``ethereum.staking_alternative_rate``, ASSUMPTIONS.md)."""
+    field = EthereumParams.model_fields["staking_alternative_rate"]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    rate = scenario.ethereum.staking_alternative_rate
+    default = field.default
+    whose = "the default" if rate == default else f"this scenario's (the default is {fmt.pct(float(default))})"
+    text = (
+        f"The alternative rate is {fmt.pct(rate)}, {whose}; its source: {extra.get('source', '–')}. "
+        "The stake found is where the yield and the rate meet on each curve, not a forecast of when it gets there."
+    )
+    return fmt.markdown_literal(text)
 
-    d = np.asarray(total_staked_eth, dtype=float)
-    cl = rules.consensus_yield(d, eth, epochs_since_fork)
-    el = ethereum.execution_apr(eth.el_reward_per_block_eth * rules.execution_share(eth), d)
-    return cl + el
+
+def staking_yield(total_staked_eth: Any, eth: EthereumParams) -> Any:
+    """What an ideal validator earns per ETH a year, steady state [fraction/year]:
+    :func:`divaecon.rules.staking_yield` (consensus net of any burn, plus the execution reward it
+    keeps)."""
+    return rules.staking_yield(total_staked_eth, eth)
 
 
 def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFrame:
     """EIP-8363's transition month by month at the scenario's stake (the other rules as the
-    scenario's): ``month`` (since the fork), ``date``, ``epochs_since_fork``, ``base_reward_factor``
-    (:func:`divaecon.rules.base_reward_factor_at`), ``consensus_yield`` (ideal, net of the burn)
-    and ``staking_yield`` (plus execution); ``months`` defaults to the transition and six more."""
+    scenario's): ``month`` (since the fork), ``epochs_since_fork``, ``base_reward_factor``
+    (:func:`divaecon.rules.base_reward_factor_at`), ``consensus_yield`` (ideal, net of the burn,
+    :func:`divaecon.rules.consensus_yield`) and ``staking_yield`` (plus the execution yield,
+    :func:`divaecon.rules.execution_yield`); ``months`` defaults to the transition and six more.
+    A month is 365.25 / 12 days of the scenario's slot time."""
     from divaecon import ethereum
 
     eth = curve_scenario(scenario, "eip8363").ethereum
@@ -385,24 +408,18 @@ def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFra
     n = int(np.ceil(duration / per_month)) + 6 if months is None else int(months)
     m = np.arange(n + 1)
     epochs = np.floor(m * per_month).astype(np.int64)
-    fork = dt.date.fromisoformat(str(eth.issuance_fork_date))
-    dates = [_add_months(fork, int(k)) for k in m]
     d = eth.total_staked_eth
+    cl = np.asarray(rules.consensus_yield(d, eth, epochs), dtype=float)
+    el = float(rules.execution_yield(d, eth))
     return pd.DataFrame(
         {
             "month": m,
-            "date": dates,
             "epochs_since_fork": epochs,
             "base_reward_factor": np.asarray(rules.base_reward_factor_at(epochs), dtype=float),
-            "consensus_yield": np.asarray(rules.consensus_yield(d, eth, epochs), dtype=float),
-            "staking_yield": np.asarray(staking_yield(d, eth, epochs), dtype=float),
+            "consensus_yield": cl,
+            "staking_yield": cl + el,
         }
     )
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return dt.date(day.year + y, m + 1, min(day.day, 28))
 
 
 def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
@@ -412,8 +429,8 @@ def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
     rows = path[(path["month"] % every == 0) | (path["month"] == path["month"].max())]
     return pd.DataFrame(
         {
-            "month": rows["month"].map(str),
-            "date": [f"{x:%Y-%m}" for x in rows["date"]],
+            "month since the fork": rows["month"].map(str),
+            "epochs since the fork": rows["epochs_since_fork"].map(fmt.count),
             "base reward factor": rows["base_reward_factor"].map(lambda x: f"{x:g}"),
             "consensus, net of burn": rows["consensus_yield"].map(fmt.pct),
             "staking yield": rows["staking_yield"].map(fmt.pct),
@@ -424,14 +441,15 @@ def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
 
 # --- one line for the executive summary; the futures for the comparison ---------------------
 
-SUMMARY_RULE_SET = "EIP-8363"
-"""The rule set the executive summary's line is about (Hegotá's proposed issuance burn)."""
+SUMMARY_RULES: dict[str, Any] = {"issuance_curve": "eip8363"}
+"""What the rule set the executive summary's line is about sets: EIP-8363, Hegotá's proposed
+issuance burn."""
 
 
 def rules_summary_row(scenario: Scenario) -> tuple[str, str, str]:
     """The executive summary's line on Ethereum's next rules: the divETH staker APR under
-    :data:`SUMMARY_RULE_SET` (steady state) against today's rules."""
-    label = SUMMARY_RULE_SET if SUMMARY_RULE_SET in rules.RULE_SETS else list(rules.RULE_SETS)[1]
+    :data:`SUMMARY_RULES` (steady state) against today's rules."""
+    label = label_of(SUMMARY_RULES)
     now, _ = _quoted(rule_set_scenario(scenario, TODAY))
     then, _ = _quoted(rule_set_scenario(scenario, label))
     f = figures.get("staker_apr")
