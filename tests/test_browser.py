@@ -248,6 +248,64 @@ def test_risk_tab_shows_both_sides_of_the_collateral_slider(app_url: str) -> Non
         page.screenshot(path=str(ARTIFACTS / "dashboard-risk.png"), full_page=True)
 
 
+RULES_SELECT = ".divaecon-rules select"
+RULES_NOTE = ".divaecon-rules-note"
+
+
+def test_rules_selector_moves_the_figures_in_place(app_url: str) -> None:
+    """Ethereum's rules, picked beside the sliders: the key figures become the package's under
+    that rule set, the overview's figure is the same image element redrawn, the note says what
+    the rule is; and the sliders still move the model under the new rules."""
+    from divaecon.tables.rules import label_of
+
+    both = {"issuance_curve": "eip8363", "execution_burn": "eip8375"}
+    label = label_of(both)
+    with _chromium_page(1440, 1420) as page:
+        page.goto(app_url, wait_until="domcontentloaded", timeout=120_000)
+        apr = page.locator(OPERATOR_APR)
+        apr.wait_for(state="visible", timeout=120_000)
+        select = page.locator(RULES_SELECT)
+        select.wait_for(state="visible")
+        base = Scenario()
+        before = apr.inner_text().strip()
+        assert before == fmt.pct(quote(base).operator_apr_assigned)
+        # the selector sits in the controls' column, above the collateral slider and beside the tabs
+        box_select, box_slider = select.bounding_box(), page.locator(COLLATERAL_HANDLE).bounding_box()
+        box_figure = page.locator(".divaecon-figure-collateral").bounding_box()
+        assert box_select is not None and box_slider is not None and box_figure is not None
+        assert box_select["y"] < box_slider["y"] and box_figure["x"] > box_select["x"]
+        figure = page.locator(".divaecon-figure-collateral")
+        src_before = figure.get_attribute("src")
+        figure.evaluate("e => { e.dataset.divaeconMark = 'before'; }")  # to find the same element again
+
+        select.select_option(label=label)
+        _wait_until_apr_differs(page, before)
+        under = base.override(**both)
+        assert apr.inner_text().strip() == fmt.pct(quote(under).operator_apr_assigned)
+        assert page.locator("[data-key=staker_apr]").inner_text().strip() == fmt.pct(quote(under).staker_apr)
+        assert "eMBER" in page.locator(RULES_NOTE).inner_text()
+        # the same image element, redrawn (no new output piled up)
+        page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel).getAttribute('src') !== old",
+            arg=[".divaecon-figure-collateral", src_before],
+            timeout=60_000,
+        )
+        assert page.locator(".divaecon-figure-collateral").count() == 1
+        assert figure.evaluate("e => e.dataset.divaeconMark") == "before"
+        # a slider under the new rules
+        shown = apr.inner_text().strip()
+        handle = page.locator(COLLATERAL_HANDLE)
+        handle.focus()
+        handle.press("ArrowLeft")  # 1.00 → 0.95 divETH per key share
+        _wait_until_apr_differs(page, shown)
+        value = _readout_value(page)
+        assert apr.inner_text().strip() == fmt.pct(
+            quote(under.override(collateral_per_key_share_eth=value)).operator_apr_assigned
+        )
+        _painted(page)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-rules.png"), full_page=True)
+
+
 @pytest.fixture
 def lab_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """JupyterLab on a free port, serving a copy of ``notebooks/00_explore.ipynb`` (or of the

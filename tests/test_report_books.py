@@ -179,6 +179,8 @@ def test_cover_summary_contents_and_chapters(batch: tuple[Path, reports.BatchRes
         "05 · Network growth",
         "06 · Collateral risk",
         "07 · How well the model tracks history",
+        "08 · What Ethereum's next rules would do",
+        "The way through EIP-8363's transition",
         "Predicted against published over time",
         "What the errors contain",
         "Where the APR comes from",
@@ -265,6 +267,8 @@ def test_comparison_book(batch: tuple[Path, reports.BatchResult]) -> None:
         "Simulated network",
         "Model against history",
         "diva.collateral_per_key_share_eth",
+        "Ethereum's next rules: the futures",
+        "glamsterdam-exits",
     ):
         assert heading in text, heading
     assert "base" in text and "low-collateral" in text
