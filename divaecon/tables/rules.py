@@ -50,19 +50,20 @@ CURVE_LABELS: dict[str, str] = {
 }
 """How the issuance curves are named in figures and tables (as their rule sets are, with units)."""
 
-# What each value of a rule field is, with its status and date as the parameters' sources and
-# ASSUMPTIONS.md give them (EIPs repository: EIPS/eip-8363.md, eip-7773.md, eip-7716.md;
-# EIPs PRs #12130 (EIP-8375) and #12217 (slots); ethresear.ch t/18448 and Elowsson's capped
-# curve note). Keyed by field and value, so any rule set is described from what it sets.
+# What each value of a rule field is, with its status and date as the parameters' sources
+# (divaecon/params/ethereum.py, hence ASSUMPTIONS.md) give them: EIPS/eip-8363.md, eip-7716.md,
+# eip-7773.md, EIP-8198; EIPs PRs #12130 (EIP-8375) and #12217 (slots); ethresear.ch t/18448,
+# t/19171 and Elowsson's capped-curve note. Keyed by field and value, so any rule set is
+# described from what it sets.
 _RULE_NOTES: dict[tuple[str, Any], str] = {
     ("issuance_curve", "current"): "today's issuance: ideal yield cF/√D (consensus-specs altair)",
     ("issuance_curve", "eip8363"): (
-        "EIP-8363 Tapered Issuance Burn (Draft, merged 2026-08-11; proposed for Hegotá): burns "
+        "EIP-8363 Tapered Issuance Burn (Draft, created 2026-07-14; proposed for Hegotá): burns "
         "min(1, (D / 60.25M ETH)^1.5) of consensus rewards, after an 18-month transition in which the "
         "base reward factor falls from 128 to 64"
     ),
     ("issuance_curve", "tempered"): (
-        "Elowsson's tempered issuance (ethresear.ch t/18448, research, not an EIP): "
+        "Elowsson's tempered issuance (ethresear.ch t/18448 §5.5, t/19171 of 2024-04-01; research, not an EIP): "
         "yield cF / (√D (1 + D/k)), k = 2²⁵ ETH"
     ),
     ("issuance_curve", "capped"): (
@@ -71,18 +72,18 @@ _RULE_NOTES: dict[tuple[str, Any], str] = {
     ),
     ("execution_burn", "none"): "execution rewards paid in full to the proposer",
     ("execution_burn", "eip8375"): (
-        "EIP-8375 eMBER (open EIPs PR #12130, proposed for Hegotá 2026-08-13): a third of priority "
+        "EIP-8375 eMBER (EIPs PR #12130, open, 2026-08-07; proposed for Hegotá 2026-08-13): a third of priority "
         "fees and of builder payments burned"
     ),
     ("correlated_penalties", "none"): "attestation penalties as today",
     ("correlated_penalties", "eip7716"): (
-        "EIP-7716 anti-correlation attestation penalties (Stagnant; a Hegotá candidate): a missed "
+        "EIP-7716 anti-correlation attestation penalties (Stagnant, created 2024-05-25; a Hegotá candidate): a missed "
         "attestation costs up to 4 × more when many miss together"
     ),
     ("exit_churn_rule", "electra"): "exit churn as today (Electra: ≤ 256 ETH an epoch)",
     ("exit_churn_rule", "eip8061"): (
-        "EIP-8061 exit churn (in Glamsterdam, mainnet scheduled Q4 2026): max(128 ETH, total / 32,768) "
-        "an epoch, uncapped"
+        "EIP-8061 exit churn (Glamsterdam, EIPS/eip-7773.md, mainnet Q4 2026 with no date; in the Gloas "
+        "draft specs): max(128 ETH, total / 32,768) an epoch, uncapped"
     ),
 }
 _SLOT_NOTES: dict[float, str] = {
