@@ -180,6 +180,11 @@ def test_transition_by_hand() -> None:
         assert row["base_reward_factor"] == brf(month), month
     assert path["base_reward_factor"].is_monotonic_decreasing
     assert path["month"].max() >= 19  # the whole transition (18.0 months) and after
+    # after the transition, Diva's staker APR is the quote's steady state under EIP-8363
+    steady = quote(shipped_base().override(**BURN)).staker_apr
+    assert path["diva_staker_apr"].iloc[-1] == pytest.approx(steady, rel=1e-12)
+    # at the fork the base reward factor is doubled: more is paid than at the steady state
+    assert path["diva_staker_apr"].iloc[0] > steady
 
 
 def test_stake_at_alternative_rate_todays_curve_by_hand() -> None:

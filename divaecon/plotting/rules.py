@@ -79,9 +79,9 @@ def yield_vs_stake_by_curve(scenario: Scenario, points: int = 200) -> Figure:
 
 
 def eip8363_transition(scenario: Scenario) -> Figure:
-    """EIP-8363's transition month by month at the scenario's stake: the staking yield and the
-    consensus yield net of the burn (left axis), the base reward factor (right axis), today's
-    staking yield for reference."""
+    """EIP-8363's transition month by month at the scenario's stake: an ideal validator's staking
+    yield and consensus yield net of the burn, Diva's staker APR (left axis), the base reward
+    factor (right axis), today's staking yield for reference."""
     path = transition_path(scenario)
     today_eth = curve_scenario(scenario, "current").ethereum
     today = float(staking_yield(scenario.ethereum.total_staked_eth, today_eth))
@@ -93,19 +93,20 @@ def eip8363_transition(scenario: Scenario) -> Figure:
         figsize=(7.2, 3.3),
     )
     months = path["month"].to_numpy(dtype=float)
-    ax.step(months, path["staking_yield"], where="post", color=COLORS["diva"], lw=1.8, label="staking yield")
+    ax.step(months, path["staking_yield"], where="post", color="black", lw=1.5, label="staking yield, ideal validator")
     ax.step(
         months,
         path["consensus_yield"],
         where="post",
-        color=COLORS["diva"],
-        lw=1.2,
+        color="black",
+        lw=1.0,
         ls="--",
         label="of which consensus, net of burn",
     )
-    ax.axhline(today, color="black", ls=":", lw=1, label=f"staking yield under today's rules, {100 * today:.2f} %")
+    ax.step(months, path["diva_staker_apr"], where="post", color=COLORS["diva"], lw=1.8, label="divETH staker APR")
+    ax.axhline(today, color=NOTE_GREY, ls=":", lw=1, label=f"staking yield under today's rules, {100 * today:.2f} %")
     ax.yaxis.set_major_formatter(_PCT)
-    ax.set_ylabel("yield, ideal validator [%/year]")
+    ax.set_ylabel("yield, APR [%/year]")
     ax.set_ylim(bottom=0)
     ax.set_xlabel("months since the fork [months of 365.25 / 12 days]")
     ax.set_xlim(0, months[-1])

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from divaecon import figures, rules
+from divaecon import dvt, figures, protocol, rules
 from divaecon import formatting as fmt
 from divaecon.params import EthereumParams, Scenario
 from divaecon.quote import Quote, peer_table, quote
@@ -399,7 +399,9 @@ def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFra
     scenario's): ``month`` (since the fork), ``epochs_since_fork``, ``base_reward_factor``
     (:func:`divaecon.rules.base_reward_factor_at`), ``consensus_yield`` (ideal, net of the burn,
     :func:`divaecon.rules.consensus_yield`) and ``staking_yield`` (plus the execution yield,
-    :func:`divaecon.rules.execution_yield`); ``months`` defaults to the transition and six more.
+    :func:`divaecon.rules.execution_yield`) of an ideal validator, and ``diva_staker_apr`` (a Diva
+    validator at its availability, less the fees: :func:`divaecon.rules.consensus_apr`,
+    :func:`divaecon.protocol.staker_apr`); ``months`` defaults to the transition and six more.
     A month is 365.25 / 12 days of the scenario's slot time."""
     from divaecon import ethereum
 
@@ -412,6 +414,13 @@ def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFra
     d = eth.total_staked_eth
     cl = np.asarray(rules.consensus_yield(d, eth, epochs), dtype=float)
     el = float(rules.execution_yield(d, eth))
+    # Diva's validator at each epoch: the quote's composition (divaecon.quote.quote) with the
+    # consensus APR of that epoch of the transition
+    dv = scenario.diva
+    avail = dvt.availability(dv.key_shares_per_validator, dv.threshold, dv.operator_uptime, dv.failure_correlation)
+    gross = np.asarray(rules.consensus_apr(d, avail, eth.network_participation, eth, epochs), dtype=float)
+    gross = gross + float(rules.execution_apr(d, avail, eth))
+    staker = protocol.staker_apr(gross, dv.operator_fee, dv.treasury_fee, dv.insurance_fee, dv.buffered_fraction)
     return pd.DataFrame(
         {
             "month": m,
@@ -419,14 +428,17 @@ def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFra
             "base_reward_factor": np.asarray(rules.base_reward_factor_at(epochs), dtype=float),
             "consensus_yield": cl,
             "staking_yield": cl + el,
+            "diva_staker_apr": np.asarray(staker, dtype=float),
         }
     )
 
 
 def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
-    """:func:`transition_path` every ``every`` months, formatted, with today's rules beside it."""
+    """:func:`transition_path` every ``every`` months (and its last), formatted: the ideal
+    validator's yields and Diva's staker APR, each against today's rules."""
     path = transition_path(scenario)
     today = float(staking_yield(scenario.ethereum.total_staked_eth, rule_set_scenario(scenario, TODAY).ethereum))
+    diva_today, _ = _quoted(rule_set_scenario(scenario, TODAY))
     rows = path[(path["month"] % every == 0) | (path["month"] == path["month"].max())]
     return pd.DataFrame(
         {
@@ -435,7 +447,9 @@ def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
             "base reward factor": rows["base_reward_factor"].map(lambda x: f"{x:g}"),
             "consensus, net of burn": rows["consensus_yield"].map(fmt.pct),
             "staking yield": rows["staking_yield"].map(fmt.pct),
-            "against today's rules": [fmt.pp(x - today) for x in rows["staking_yield"]],
+            "staking yield against today's": [fmt.pp(x - today) for x in rows["staking_yield"]],
+            "divETH staker APR": rows["diva_staker_apr"].map(fmt.pct),
+            "staker APR against today's": [fmt.pp(x - diva_today.staker_apr) for x in rows["diva_staker_apr"]],
         }
     )
 
