@@ -656,21 +656,24 @@ def activation_churn_eth_per_epoch(total_staked_eth: ArrayLike) -> Any:
 
 def churn_limit_eth(
     total_staked_eth: float,
-    quotient: int = CHURN_LIMIT_QUOTIENT,
+    quotient: float = CHURN_LIMIT_QUOTIENT,
     cap_eth: float = MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH,
+    min_eth: float = MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA / GWEI_PER_ETH,
 ) -> float:
     """Churn limit for one total stake, a plain scalar [ETH/epoch] (what the compiled simulation calls).
 
-    ``min(cap, max(128, total // quotient))`` in whole ETH: the Electra deposit and exit limit with
-    ``quotient = 2**16, cap = 256`` (:func:`activation_churn_eth_per_epoch`), EIP-8061's exit churn
-    with ``quotient = 2**15`` and no cap (``cap_eth = inf``) (:func:`exit_churn_eth_per_epoch`).
+    ``min(cap, floor(max(min, total / quotient)))`` in whole ETH: the Electra deposit and exit limit
+    with ``quotient = 2**16, cap = 256, min = 128`` (:func:`activation_churn_eth_per_epoch`),
+    EIP-8061's exit churn with ``quotient = 2**15`` and no cap (``cap_eth = inf``)
+    (:func:`exit_churn_eth_per_epoch`); another slot time's constants
+    (:func:`divaecon.rules.slot_rules`: e.g. 98,304, 170.67 and 85.33 ETH at 8 s) likewise.
 
     References
     ----------
     consensus-specs ``specs/electra/beacon-chain.md``, ``get_balance_churn_limit``,
     ``get_activation_exit_churn_limit``; EIP-8061.
     """
-    churn = max(MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA / GWEI_PER_ETH, float(math.floor(total_staked_eth / quotient)))
+    churn = float(math.floor(max(min_eth, total_staked_eth / quotient)))
     return min(cap_eth, churn)
 
 

@@ -49,9 +49,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from divaecon import dvt, ethereum
+from divaecon import dvt, ethereum, rules
 from divaecon import formatting as fmt
-from divaecon.params import PeerParams
+from divaecon.params import EthereumParams, PeerParams
 
 COLUMNS = [
     "name",
@@ -306,13 +306,16 @@ def setup_table(
     node_uptime: float | None = None,
     failure_correlation: float = 0.0,
     network_participation: float = 1.0,
+    rules_eth: EthereumParams | None = None,
 ) -> pd.DataFrame:
     """Staker APR, operator APR, capital, faults tolerated and availability of each set-up.
 
     ``node_uptime`` None runs each set-up on its own nodes' uptime (:attr:`Setup.node_uptime`);
     a number runs all of them on that uptime (like for like). Vectorised over the set-ups;
     rates are fractions per year. The ``vs_published`` column is left empty here (see
-    :func:`published_note`).
+    :func:`published_note`). ``rules_eth`` runs every set-up under that ``ethereum`` section's
+    rules (curve, burns, slot time: :func:`divaecon.rules.gross_apr`; its stake, execution
+    reward and participation are the arguments'); None: today's rules.
 
     References
     ----------
@@ -332,10 +335,14 @@ def setup_table(
     uptime = np.array([s.node_uptime if node_uptime is None else node_uptime for s in setups], dtype=float)
 
     avail = np.asarray(dvt.availability(n, t, uptime, failure_correlation), dtype=float)
-    r = np.asarray(
-        ethereum.gross_apr(total_staked_eth, el_reward_per_block_eth, avail, network_participation),
-        dtype=float,
-    )
+    if rules_eth is None:
+        r = np.asarray(
+            ethereum.gross_apr(total_staked_eth, el_reward_per_block_eth, avail, network_participation),
+            dtype=float,
+        )
+    else:
+        eth = rules_eth.model_copy(update={"el_reward_per_block_eth": float(el_reward_per_block_eth)})
+        r = np.asarray(rules.gross_apr(total_staked_eth, avail, network_participation, eth), dtype=float)
     index = {s.name: i for i, s in enumerate(setups)}
     pool = np.array([index.get(s.pooled_with, i) if s.pooled_with else i for i, s in enumerate(setups)])
     r = r[pool]  # pooled set-ups earn their pool's rate

@@ -143,6 +143,7 @@ def collateral_penalty_eth_per_year(
     threshold: ArrayLike = 11,
     validator_stake_eth: ArrayLike = 32.0,
     failure_correlation: ArrayLike = 0.0,
+    penalty_scale: ArrayLike = 1.0,
 ) -> Any:
     """Expected penalties charged to one key share's collateral per year [ETH/year].
 
@@ -151,7 +152,9 @@ def collateral_penalty_eth_per_year(
     collateral of the operators that were down, in equal parts. With everyone at the same
     uptime (``others_uptime`` None) the expected share is ``(1 − availability) / n`` (correlation
     allowed); an operator at a different uptime from the others uses the independent,
-    exact attribution of :func:`divaecon.dvt.share_of_downtime_penalty`.
+    exact attribution of :func:`divaecon.dvt.share_of_downtime_penalty`. ``penalty_scale``
+    multiplies the offline penalty under another rule set's base reward
+    (:func:`divaecon.rules.reward_scale`: 1 today).
 
     References
     ----------
@@ -160,6 +163,7 @@ def collateral_penalty_eth_per_year(
     guarantee"); Diva publishes no formula, so the pro-rata rule is this model's assumption.
     """
     rate = as_float_array(ethereum.offline_penalty_apr(total_staked_eth)) * as_float_array(validator_stake_eth)
+    rate = rate * as_float_array(penalty_scale)
     if others_uptime is None:
         avail = as_float_array(
             dvt.availability(key_shares_per_validator, threshold, operator_uptime, failure_correlation)

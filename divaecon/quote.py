@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from divaecon import dvt, ethereum, peers, protocol
+from divaecon import dvt, ethereum, peers, protocol, rules
 from divaecon.params import Scenario
 
 DIVA_NAME = "Diva (11/16)"
@@ -41,8 +41,9 @@ class Quote:
 
     ideal_consensus_apr: float
     """Consensus APR of a perfect validator in a perfect network, with the spec's floored base
-    reward (≈ 166.3 / √(ETH staked)) [fraction/year] (consensus-specs
-    ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``)."""
+    reward (≈ 166.3 / √(ETH staked) under today's rules) [fraction/year] (consensus-specs
+    ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``); under another rule set
+    the steady state of its curve net of any burn (:func:`divaecon.rules.consensus_yield`)."""
 
     consensus_apr: float
     """Consensus APR of a Diva validator, whose uptime is its availability [fraction/year]."""
@@ -122,8 +123,9 @@ def quote(scenario: Scenario) -> Quote:
     avail = dvt.availability(
         diva.key_shares_per_validator, diva.threshold, diva.operator_uptime, diva.failure_correlation
     )
-    cl = ethereum.consensus_apr(eth.total_staked_eth, avail, eth.network_participation)
-    el = ethereum.execution_apr(eth.el_reward_per_block_eth, eth.total_staked_eth, avail)
+    # the scenario's Ethereum rules, at the steady state of any transition (divaecon.rules)
+    cl = rules.consensus_apr(eth.total_staked_eth, avail, eth.network_participation, eth)
+    el = rules.execution_apr(eth.total_staked_eth, avail, eth)
     gross = cl + el
     staker = protocol.staker_apr(
         gross, diva.operator_fee, diva.treasury_fee, diva.insurance_fee, diva.buffered_fraction
@@ -138,6 +140,7 @@ def quote(scenario: Scenario) -> Quote:
         threshold=diva.threshold,
         validator_stake_eth=diva.validator_stake_eth,
         failure_correlation=diva.failure_correlation,
+        penalty_scale=rules.reward_scale(eth.total_staked_eth, eth),
     )
     cost = protocol.operator_cost_usd_per_year(
         costs.hardware_cost_usd, costs.hardware_lifetime_years, costs.running_cost_usd_per_month
@@ -145,13 +148,13 @@ def quote(scenario: Scenario) -> Quote:
     net = reward - penalty  # what a key share leaves its operator once penalties are covered
     sim = scenario.simulation
     entry_wait = ethereum.queue_wait_days(
-        eth.entry_queue_eth, ethereum.activation_churn_eth_per_epoch(eth.total_staked_eth), eth.seconds_per_slot
+        eth.entry_queue_eth, rules.activation_churn_eth_per_epoch(eth.total_staked_eth, eth), eth.seconds_per_slot
     )
     activation_wait = protocol.activation_wait_days(entry_wait, diva.two_step_deposit, sim.activation_delay_days)
     exit_wait = (
         ethereum.queue_wait_days(
             eth.exit_queue_eth,
-            ethereum.exit_churn_eth_per_epoch(eth.total_staked_eth, eth.exit_churn_rule),
+            rules.exit_churn_eth_per_epoch(eth.total_staked_eth, eth),
             eth.seconds_per_slot,
         )
         + ethereum.withdrawability_delay_days(eth.seconds_per_slot)
@@ -160,7 +163,7 @@ def quote(scenario: Scenario) -> Quote:
     return Quote(
         scenario_name=scenario.name,
         total_staked_eth=float(eth.total_staked_eth),
-        ideal_consensus_apr=float(ethereum.ideal_consensus_apr(eth.total_staked_eth)),
+        ideal_consensus_apr=float(rules.consensus_yield(eth.total_staked_eth, eth)),
         consensus_apr=float(cl),
         execution_apr=float(el),
         gross_apr=float(gross),
@@ -281,6 +284,7 @@ def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
         common,
         diva.failure_correlation,
         eth.network_participation,
+        rules_eth=eth,
     )
     published = published_figures()
     others["vs_published"] = [
@@ -295,6 +299,10 @@ def peer_table(scenario: Scenario, q: Quote | None = None) -> pd.DataFrame:
         )
         for s, apr, up in zip(setups, others["staker_apr"], others["node_uptime"], strict=True)
     ]
+    if not rules.is_today(eth):  # published figures were earned under today's rules
+        others["vs_published"] = [
+            f"{note}; modelled under {rules.describe_rules(eth)}" for note in others["vs_published"]
+        ]
     return pd.concat([pd.DataFrame([diva_row], columns=peers.COLUMNS), others], ignore_index=True)
 
 

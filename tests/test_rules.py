@@ -355,3 +355,33 @@ def test_eip8363_burn_is_charged_online_or_not():
     eip_share = rules.consensus_apr(d, 0.99, 1.0, EIP8363) / rules.consensus_apr(d, 1.0, 1.0, EIP8363)
     assert today_share == pytest.approx(0.98, abs=0.006)
     assert eip_share == pytest.approx(0.96, abs=0.006)
+
+
+# --- the quote and the peers follow the rules ------------------------------------------------------
+def test_quote_and_peers_under_a_rule_set():
+    from divaecon import dvt
+    from divaecon.params import Scenario
+    from divaecon.quote import peer_table, quote
+
+    base = Scenario()
+    hegota = rules.scenario_with_rules(base, "EIP-8363 + eMBER (Hegotá)")
+    q0, q1 = quote(base), quote(hegota)
+    e, d = hegota.ethereum, hegota.diva
+    avail = dvt.availability(d.key_shares_per_validator, d.threshold, d.operator_uptime, d.failure_correlation)
+    # by the rules' own pieces: consensus net of b · y, execution x 2/3
+    b_y = float(rules.burn_fraction(e.total_staked_eth)) * float(ethereum.ideal_consensus_apr(e.total_staked_eth))
+    assert q1.consensus_apr == pytest.approx(float(ethereum.consensus_apr(e.total_staked_eth, avail)) - b_y)
+    assert q1.execution_apr == pytest.approx(q0.execution_apr * 2 / 3)
+    assert q1.ideal_consensus_apr == pytest.approx(float(rules.consensus_yield(e.total_staked_eth, e)))
+    assert q1.staker_apr < q0.staker_apr
+    # the penalties a key share's collateral covers are today's (EIP-8363 scales no penalty)
+    assert q1.collateral_penalty_per_key_share_eth_per_year == q0.collateral_penalty_per_key_share_eth_per_year
+    t0, t1 = peer_table(base), peer_table(hegota)
+    assert (t1["staker_apr"].to_numpy() < t0["staker_apr"].to_numpy()).all()
+    assert all("modelled under EIP-8363 burn" in note for note in t1["vs_published"].iloc[1:])
+    # 8 s slots: the penalties scale with the base reward (x 0.984), the queues by the churn per day
+    quick = quote(rules.scenario_with_rules(base, "8 s slots (EIP-8198)"))
+    assert quick.collateral_penalty_per_key_share_eth_per_year == pytest.approx(
+        q0.collateral_penalty_per_key_share_eth_per_year * 212 * 1.5 / 323, rel=1e-12
+    )
+    assert quick.entry_queue_wait_days == pytest.approx(q0.entry_queue_wait_days, rel=1e-6)

@@ -80,7 +80,11 @@ def scenario_strategy() -> st.SearchStrategy[Scenario]:
             "exit_queue_eth": st.sampled_from([0.0, 32_581.0, 1_000_000.0]),
             "exit_queue_change_eth_per_day": st.sampled_from([0.0, -10_000.0]),
             "exit_churn_rule": st.sampled_from(["electra", "eip8061"]),
-            "seconds_per_slot": st.sampled_from([12.0, 8.0]),
+            "seconds_per_slot": st.sampled_from([12.0, 8.0, 10.0]),
+            # Ethereum's next rules (divaecon.rules): the curves, eMBER, a fork before, at or inside the horizon
+            "issuance_curve": st.sampled_from(["current", "eip8363", "tempered", "capped"]),
+            "execution_burn": st.sampled_from(["none", "eip8375"]),
+            "issuance_fork_date": st.sampled_from([0.0, -600.0, -100.0, 30.0, 250.0]),
             "withdrawal_sweep_days": st.floats(0.0, 10.0),
             "two_step_deposit": st.booleans(),
             "operator_rewards": st.sampled_from(["minted", "paid_out"]),
@@ -271,7 +275,8 @@ def conservation_hook(errors: list[str], stake: float = 32.0, caps: Any = None) 
 
     def hook(t: int, s: Any) -> None:
         refused = s["refused_deposits_eth"]
-        inflow = s["deposits_eth"] + refused + s["rewards_eth"]  # all ETH offered to the pool, and earned
+        # all ETH offered to the pool, and earned: rewards net of EIP-8363's burn plus the ETH burned
+        inflow = s["deposits_eth"] + refused + s["rewards_eth"] + s["burned_eth"]
         accounted = (
             refused  # outside the pool
             + s["buffer_eth"]
@@ -281,6 +286,7 @@ def conservation_hook(errors: list[str], stake: float = 32.0, caps: Any = None) 
             + s["withdrawn_eth"]
             + s["paid_out_eth"]
             + s["penalties_eth"]
+            + s["burned_eth"]  # destroyed by the protocol: accounted as burned
         )
         if not close(inflow, accounted, rel=REL, abs_=1e-9 * max(1.0, float(np.max(inflow)))):
             errors.append(f"day {t}: ETH in {inflow} != accounted {accounted}")

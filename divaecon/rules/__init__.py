@@ -34,6 +34,7 @@ EIPs PR #12217 (EIP-8198 at 10 s), PR #12130 (EIP-8375); consensus-specs ``specs
 from __future__ import annotations
 
 from divaecon.rules.issuance import (
+    CURVE_CODES,
     CURVES,
     EXECUTION_BURN_DENOMINATOR,
     EXECUTION_BURNS,
@@ -54,6 +55,8 @@ from divaecon.rules.issuance import (
     ideal_consensus_apr,
     issuance_burn_gwei,
     issuance_eth_per_year,
+    reward_factor_constants,
+    reward_factors_of,
     reward_scale,
     stake_at_yield,
     staking_yield,
@@ -92,6 +95,7 @@ from divaecon.rules.slots import SlotRules, slot_rules
 
 __all__ = [
     "CURVES",
+    "CURVE_CODES",
     "EXECUTION_BURNS",
     "EXECUTION_BURN_DENOMINATOR",
     "MAX_PENALTY_FACTOR",
@@ -132,6 +136,8 @@ __all__ = [
     "issuance_eth_per_year",
     "leak_epochs_for_days",
     "offline_penalty_apr",
+    "reward_factor_constants",
+    "reward_factors_of",
     "reward_scale",
     "rewards_lost_eth_per_year",
     "scenario_with_rules",

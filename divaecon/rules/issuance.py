@@ -18,6 +18,7 @@ from divaecon.rules.slots import SlotRules, slot_rules
 SATURATION_BALANCE: Final[int] = 60_250_000 * 10**9  # gwei
 TRANSITION_BASE_REWARD_FACTOR: Final[int] = 128
 TRANSITION_DURATION_EPOCHS: Final[int] = 123_300  # 548 days x 225 epochs
+SQRT_SATURATION_BALANCE: Final[int] = math.isqrt(SATURATION_BALANCE)  # 245,458,754 (process_issuance_burn)
 # --- EIP-8375 (PR #12130): a third of execution rewards burned -----------------------------------
 EXECUTION_BURN_DENOMINATOR: Final[int] = 3
 
@@ -335,3 +336,91 @@ def epochs_since_fork_at_day(day: ArrayLike, eth: EthereumParams) -> Any:
 def transition_days(eth: EthereumParams) -> float:
     """Length of EIP-8363's transition in days at ``eth``'s slot time (548 days at 12 s)."""
     return TRANSITION_DURATION_EPOCHS / slot_rules(eth.seconds_per_slot).epochs_per_day
+
+
+# ================================================================================================
+# One day of a simulation: the factors a rule set puts on today's rates (scalar, compiled by numba)
+# ================================================================================================
+CURVE_CODES: Final[dict[str, int]] = {"current": 0, "eip8363": 1, "tempered": 2, "capped": 3}
+"""``issuance_curve`` as the integer the compiled simulation reads."""
+
+
+def reward_factors_of(
+    total_staked_eth: float,
+    day: float,
+    curve: int,
+    fork_day: float,
+    epochs_per_day: float,
+    slot_base_reward_factor: int,
+    reward_num: int,
+    reward_den: int,
+    tempering_k_eth: float,
+    cap_stake_eth: float,
+    execution_share_after_fork: float,
+) -> tuple[float, float, float]:
+    """``(reward scale, burn fraction, execution share)`` on simulation day ``day``, plain scalar arithmetic.
+
+    What a day of the simulation multiplies today's rates by (:mod:`divaecon.simulate.steps`):
+
+    - reward scale: :func:`reward_scale` of the day's rules: the slot time's base reward
+      (``EBI · BRF · slot_brf // 64 · num // den // isqrt(D)`` against today's
+      ``EBI · 64 // isqrt(D)``) times its epochs per year (``epochs_per_day / 225``); from the fork
+      day on (``day ≥ fork_day``) EIP-8363's factor of the day's epoch
+      (:func:`base_reward_factor_at` of ``floor((day − fork_day) · epochs_per_day)``) or the
+      tempered/capped :func:`curve_factor`;
+    - burn fraction: EIP-8363's ``(min(isqrt(D), isqrt(D_sat)) / isqrt(D_sat))^3`` from the fork on,
+      else 0 (:func:`burn_fraction`);
+    - execution share: ``execution_share_after_fork`` from the fork on, else 1 (:func:`execution_share`).
+
+    Written with ``math`` and integers only, like :func:`divaecon.ethereum.base_reward_per_increment_of`,
+    so that the compiled simulation runs this very function; the array functions above are its
+    twin (tests compare them). ``curve`` is :data:`CURVE_CODES`' integer.
+    """
+    total_gwei = int(np.rint(total_staked_eth * 1e9))
+    root = int(math.sqrt(float(total_gwei)))
+    if root * root > total_gwei:
+        root -= 1
+    if (root + 1) * (root + 1) <= total_gwei:
+        root += 1
+    forked = day >= fork_day
+    factor = 64
+    if forked and curve == 1:
+        elapsed = int(np.floor((day - fork_day) * epochs_per_day))
+        if elapsed <= 0:
+            factor = TRANSITION_BASE_REWARD_FACTOR
+        elif elapsed < TRANSITION_DURATION_EPOCHS:
+            remaining = TRANSITION_DURATION_EPOCHS - elapsed
+            boost = TRANSITION_BASE_REWARD_FACTOR - 64
+            factor = 64 + (boost * remaining + TRANSITION_DURATION_EPOCHS // 2) // TRANSITION_DURATION_EPOCHS
+    factor = factor * slot_base_reward_factor // 64
+    ruled = 1_000_000_000 * factor * reward_num // reward_den // root
+    today = 1_000_000_000 * 64 // root
+    scale = float(ruled) / float(today) * (epochs_per_day / 225.0)
+    burn = 0.0
+    share = 1.0
+    if forked:
+        share = execution_share_after_fork
+        if curve == 2:
+            scale *= 1.0 / (1.0 + total_staked_eth / tempering_k_eth)
+        elif curve == 3:
+            scale *= min(1.0, math.sqrt(cap_stake_eth / total_staked_eth))
+        elif curve == 1:
+            sa = min(root, SQRT_SATURATION_BALANCE)
+            burn = (float(sa) / float(SQRT_SATURATION_BALANCE)) ** 3
+    return scale, burn, share
+
+
+def reward_factor_constants(eth: EthereumParams) -> dict[str, float]:
+    """The row constants :func:`reward_factors_of` reads, from ``eth`` (what the simulation's rows hold)."""
+    slot = slot_rules(eth.seconds_per_slot)
+    return {
+        "curve": float(CURVE_CODES[eth.issuance_curve]),
+        "fork_day": float(eth.issuance_fork_date),
+        "epochs_per_day": slot.epochs_per_day,
+        "slot_base_reward_factor": float(slot.base_reward_factor),
+        "reward_num": float(slot.reward_num),
+        "reward_den": float(slot.reward_den),
+        "tempering_k_eth": float(eth.issuance_tempering_k_eth),
+        "cap_stake_eth": float(eth.issuance_cap_stake_eth),
+        "execution_share_after_fork": execution_share(eth),
+    }

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from divaecon import ethereum
+from divaecon import ethereum, rules
 from divaecon.simulate import metrics
 from divaecon.simulate.draws import DayDraws, MonteCarlo
 from divaecon.simulate.inputs import RowInputs
@@ -71,6 +71,7 @@ RECORDABLE: Final[dict[str, str]] = {
     "refused_deposits_eth": "cumulative staker deposits refused at the buffer's cap (never in the pool) [ETH]",
     "refused_today_eth": "staker deposits refused that day, the buffer being at its cap [ETH]",
     "cash_drag": "divETH holders' ETH not earning (buffer + pending + withdrawing − owed) / supply [-]",
+    "burned_eth": "cumulative ETH burned by EIP-8363's issuance burn (gross rewards = rewards + burned) [ETH]",
 }
 """Every variable a run can record (end-of-day values), with its unit; the order is the kernel's index."""
 
@@ -173,9 +174,11 @@ def recordable_value(k: int, s: Any, acc: Any, inp: Any, day: int) -> float:
         return acc.refused_deposits_eth
     if k == 31:  # refused_today_eth
         return s.refused_today_eth
-    # cash_drag
-    idle = max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
-    return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
+    if k == 32:  # cash_drag
+        idle = max(s.buffer_eth + s.pending_eth + s.withdrawing_eth - s.withdrawals_owed_eth, 0.0)
+        return idle / s.diveth_supply if s.diveth_supply > 0.0 else 0.0
+    # burned_eth
+    return acc.burned_eth
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -365,39 +368,70 @@ MAX_PATH_TABLE_ENTRIES: Final[int] = 4_000_000
 def stake_paths(values: np.ndarray, days: int) -> tuple[NDArray[np.int64], FloatArray]:
     """Ethereum's stake path of each row and what depends on it, computed once per distinct path.
 
-    A path is a distinct (start, growth, slot time, exit rule). Returns ``(path_of_row, paths)`` with
-    ``paths[path, day]`` = (``S_t``, ``S_0 / S_t``, ``b(S_t) / b(S_0)``, entry days per ETH, exit days
-    per ETH), the columns :data:`~divaecon.simulate.steps.TOTAL` … ``EXIT``: ``S_t = S_0 + growth · t``,
-    ``b`` the spec's floored base reward per increment (:func:`divaecon.ethereum.base_reward_per_increment`),
-    a queue's days per ETH ``1 / (churn limit · epochs a day)`` (:func:`divaecon.ethereum.churn_limit_eth`).
+    A path is a distinct start, growth, slot time, churn rule and rule set (:data:`_PATH_KEYS`).
+    Returns ``(path_of_row, paths)`` with ``paths[path, day]`` = (``S_t``, ``S_0 / S_t``,
+    ``b(S_t) / b(S_0)`` × the rules' reward scale, entry days per ETH, exit days per ETH, burn
+    fraction, execution share), the columns :data:`~divaecon.simulate.steps.TOTAL` …
+    ``EXECUTION_SHARE``: ``S_t = S_0 + growth · t``, ``b`` the spec's floored base reward per
+    increment (:func:`divaecon.ethereum.base_reward_per_increment`), a queue's days per ETH
+    ``1 / (churn limit · epochs a day)`` (:func:`divaecon.ethereum.churn_limit_eth`), the rules'
+    factors of the day (:func:`divaecon.rules.reward_factors_of`; 1, 0, 1 under today's rules,
+    not computed then).
     When the table would exceed :data:`MAX_PATH_TABLE_ENTRIES`, every row gets −1 and computes its
     own (:mod:`divaecon.simulate.steps`).
     """
-    keys = np.stack(
-        [
-            values["ethereum_stake_eth"],
-            values["ethereum_stake_growth_eth_per_day"],
-            values["epochs_per_day"],
-            values["exit_churn_quotient"],
-            values["exit_churn_cap_eth"],
-        ],
-        axis=1,
-    )
+    keys = np.stack([values[name] for name in _PATH_KEYS], axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     if len(uniq) * days > MAX_PATH_TABLE_ENTRIES:
-        return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 5))
+        return np.full(len(values), -1, dtype=np.int64), np.zeros((1, 1, 7))
+    k = {name: uniq[:, i : i + 1] for i, name in enumerate(_PATH_KEYS)}
     t = np.arange(days, dtype=float)
-    start, growth, epochs = uniq[:, 0:1], uniq[:, 1:2], uniq[:, 2:3]
+    start, growth, epochs = k["ethereum_stake_eth"], k["ethereum_stake_growth_eth_per_day"], k["epochs_per_day"]
     total = growth * t + start
     ratio = start / total
     scale = np.asarray(ethereum.base_reward_per_increment(total), dtype=float) / np.asarray(
         ethereum.base_reward_per_increment(start), dtype=float
     )
     churn = np.vectorize(ethereum.churn_limit_eth, otypes=[float])
-    entry = 1.0 / (churn(total) * epochs)
-    leave = 1.0 / (churn(total, uniq[:, 3:4].astype(np.int64), uniq[:, 4:5]) * epochs)
-    paths = np.stack([total, ratio, scale, entry, leave], axis=2)
+    entry = 1.0 / (churn(total, k["entry_churn_quotient"], k["entry_churn_cap_eth"], k["churn_min_eth"]) * epochs)
+    leave = 1.0 / (churn(total, k["exit_churn_quotient"], k["exit_churn_cap_eth"], k["churn_min_eth"]) * epochs)
+    burn = np.zeros_like(total)
+    share = np.ones_like(total)
+    factors = np.vectorize(rules.reward_factors_of, otypes=[float, float, float])
+    for i in range(len(uniq)):  # the rules' factors, only for paths whose rules are not today's
+        c = {name: float(col[i, 0]) for name, col in k.items()}
+        today = c["rules_curve"] == 0 and c["execution_share_after_fork"] == 1.0 and c["reward_num"] == c["reward_den"]
+        if today and c["slot_base_reward_factor"] == ethereum.BASE_REWARD_FACTOR and c["epochs_per_day"] == 225.0:
+            continue
+        f_scale, burn[i], share[i] = factors(
+            total[i], t, int(c["rules_curve"]), c["rules_fork_day"], c["epochs_per_day"],
+            int(c["slot_base_reward_factor"]), int(c["reward_num"]), int(c["reward_den"]),
+            c["tempering_k_eth"], c["cap_stake_eth"], c["execution_share_after_fork"],
+        )  # fmt: skip
+        scale[i] = scale[i] * f_scale
+    paths = np.stack([total, ratio, scale, entry, leave, burn, share], axis=2)
     return inverse.reshape(-1).astype(np.int64), np.ascontiguousarray(paths)
+
+
+_PATH_KEYS: Final[tuple[str, ...]] = (
+    "ethereum_stake_eth",
+    "ethereum_stake_growth_eth_per_day",
+    "epochs_per_day",
+    "exit_churn_quotient",
+    "exit_churn_cap_eth",
+    "entry_churn_quotient",
+    "entry_churn_cap_eth",
+    "churn_min_eth",
+    "rules_curve",
+    "rules_fork_day",
+    "slot_base_reward_factor",
+    "reward_num",
+    "reward_den",
+    "tempering_k_eth",
+    "cap_stake_eth",
+    "execution_share_after_fork",
+)
+"""What makes a stake path distinct: the stake's start and growth, the churn's and the rules' constants."""
 
 
 def ring_length(values: np.ndarray, days: int) -> int:
@@ -430,11 +464,21 @@ def ring_length(values: np.ndarray, days: int) -> int:
     pool = pool * np.exp(np.minimum(rate * years, 50.0))
     last_stake = v["ethereum_stake_eth"] + v["ethereum_stake_growth_eth_per_day"] * days
     lowest_stake = np.maximum(np.minimum(v["ethereum_stake_eth"], last_stake), 1.0)
-    smallest_churn = np.array([ethereum.churn_limit_eth(x) for x in lowest_stake]) * v["epochs_per_day"]
+    smallest_churn = np.array(
+        [
+            ethereum.churn_limit_eth(x, q, c, m)
+            for x, q, c, m in zip(
+                lowest_stake, v["entry_churn_quotient"], v["entry_churn_cap_eth"], v["churn_min_eth"], strict=True
+            )
+        ]
+    )
+    smallest_churn = smallest_churn * v["epochs_per_day"]
     smallest_exit = np.array(
         [
-            ethereum.churn_limit_eth(x, q, c)
-            for x, q, c in zip(lowest_stake, v["exit_churn_quotient"], v["exit_churn_cap_eth"], strict=True)
+            ethereum.churn_limit_eth(x, q, c, m)
+            for x, q, c, m in zip(
+                lowest_stake, v["exit_churn_quotient"], v["exit_churn_cap_eth"], v["churn_min_eth"], strict=True
+            )
         ]
     )
     smallest_exit = smallest_exit * v["epochs_per_day"]

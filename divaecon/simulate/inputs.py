@@ -16,11 +16,11 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from divaecon import dvt, ethereum, protocol
+from divaecon import dvt, ethereum, protocol, rules
 from divaecon.errors import ParameterError
 from divaecon.params import Scenario
 from divaecon.simulate.state import F, Record
-from divaecon.units import DAYS_PER_YEAR, GWEI_PER_ETH
+from divaecon.units import DAYS_PER_YEAR
 
 FloatArray = NDArray[np.float64]
 
@@ -58,8 +58,17 @@ class RowValues(Record):
     entry_queue_change_eth_per_day = F("Daily change of the others' entry queue (never below 0) [ETH/day].")
     exit_queue_eth = F("Others' ETH in Ethereum's exit queue on day 0 [ETH].")
     exit_queue_change_eth_per_day = F("Daily change of the others' exit queue (never below 0) [ETH/day].")
-    exit_churn_quotient = F("Exit churn = max(128, stake / this) ETH/epoch: 65,536 (Electra) or 32,768 (EIP-8061) [-].")
-    exit_churn_cap_eth = F("Cap of the exit churn: 256 (Electra) or inf (EIP-8061) [ETH/epoch].")
+    exit_churn_quotient = F(
+        "Exit churn = max(min, stake / this) ETH/epoch: 65,536 (Electra) or 32,768 (EIP-8061) at 12 s [-]."
+    )
+    exit_churn_cap_eth = F("Cap of the exit churn: 256 (Electra) or inf (EIP-8061) at 12 s [ETH/epoch].")
+    entry_churn_quotient = F(
+        "Deposit churn = max(min, stake / this) ETH/epoch: 65,536 (Electra), 32,768 (Gloas) at 12 s [-]."
+    )
+    entry_churn_cap_eth = F("Cap of the deposit churn: 256 ETH/epoch at 12 s [ETH/epoch].")
+    churn_min_eth = F(
+        "Smallest churn per epoch: 128 ETH at 12 s, 85.33 at 8 s (divaecon.rules.slot_rules) [ETH/epoch]."
+    )
     epochs_per_day = F("Epochs in a day at the scenario's slot time [epochs/day].")
     exit_to_arrival_days = F("Days from a validator's exit to its stake in the pool: withdrawability + sweep [days].")
     slashed_to_arrival_days = F("Days from a slashing to the rest of the stake in the pool [days].")
@@ -80,6 +89,17 @@ class RowValues(Record):
     outage_probability_per_day = F("Probability a key share's node has a whole-day outage (Monte Carlo) [1/day].")
     slashing_rate_per_validator_per_day = F("Rate of slashings per validator (Monte Carlo) [1/day].")
     proposer_luck = F("1 to draw block proposals as Poisson events (Monte Carlo), else 0 [-].")
+    burn_basis_apr = F("EIP-8363's burn basis at day 0: ideal consensus APR x participation, today's rules [1/year].")
+    rules_curve = F("issuance_curve as divaecon.rules.CURVE_CODES: 0 current, 1 eip8363, 2 tempered, 3 capped [-].")
+    rules_fork_day = F("Day the curve and the execution burn take effect (ethereum.issuance_fork_date) [day].")
+    slot_base_reward_factor = F("BASE_REWARD_FACTOR at the slot time for 64 today: 64, or 42 at 8 s (EIP-8198) [-].")
+    reward_num = F("Numerator of the base reward's slot ratio (PR #12217; 1 otherwise) [-].")
+    reward_den = F("Its denominator [-].")
+    tempering_k_eth = F("Tempered curve's k (ethereum.issuance_tempering_k_eth) [ETH].")
+    cap_stake_eth = F("Capped curve's D_c (ethereum.issuance_cap_stake_eth) [ETH].")
+    execution_share_after_fork = F(
+        "Share of execution rewards the proposer keeps from the fork on: 1, or 2/3 (EIP-8375) [fraction]."
+    )
 
 
 @dataclass(frozen=True)
@@ -149,6 +169,47 @@ def reward_coefficients(
         "el": _linear_in_availability(lambda a: ethereum.execution_apr(el_reward_per_block_eth, total_staked_eth, a)),
         "pen": _linear_in_availability(lambda a: pen_full * (1.0 - a)),
     }
+
+
+def _rules_table(scenarios: Sequence[Scenario]) -> dict[str, FloatArray]:
+    """Per scenario, the constants of its Ethereum rules the day loop reads (:mod:`divaecon.rules`).
+
+    Churn (Electra, or Gloas' EIP-8061 quotient 2^15 for deposits and exits, exits uncapped) at the
+    slot time's constants (:func:`divaecon.rules.slot_rules`); the reward factors' constants
+    (:func:`divaecon.rules.reward_factor_constants`). Distinct rule sets are few: each is worked
+    out once.
+    """
+    cache: dict[Any, dict[str, float]] = {}
+    rows = []
+    for sc in scenarios:
+        e = sc.ethereum
+        key = (*(getattr(e, f) for f in rules.RULE_FIELDS), e.network_participation)
+        if key not in cache:
+            slot = rules.slot_rules(e.seconds_per_slot)
+            gloas = e.exit_churn_rule == "eip8061"
+            quotient = slot.churn_quotient / (2.0 if gloas else 1.0)
+            consts = {
+                "exit_churn_quotient": quotient,
+                "exit_churn_cap_eth": np.inf if gloas else slot.churn_cap_eth,
+                "entry_churn_quotient": quotient,
+                "entry_churn_cap_eth": slot.churn_cap_eth,
+                "churn_min_eth": slot.churn_min_eth,
+            }
+            f = rules.reward_factor_constants(e)
+            consts.update(
+                rules_curve=f["curve"],
+                rules_fork_day=f["fork_day"],
+                slot_base_reward_factor=f["slot_base_reward_factor"],
+                reward_num=f["reward_num"],
+                reward_den=f["reward_den"],
+                tempering_k_eth=f["tempering_k_eth"],
+                cap_stake_eth=f["cap_stake_eth"],
+                execution_share_after_fork=f["execution_share_after_fork"],
+            )
+            cache[key] = consts
+        rows.append(cache[key])
+    names = list(rows[0]) if rows else []
+    return {name: np.array([r[name] for r in rows], dtype=float) for name in names}
 
 
 SCENARIO_FIELDS: Final[tuple[str, ...]] = (
@@ -240,11 +301,10 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["entry_queue_change_eth_per_day"] = col("entry_queue_change_eth_per_day")
     out["exit_queue_eth"] = col("exit_queue_eth")
     out["exit_queue_change_eth_per_day"] = col("exit_queue_change_eth_per_day")
-    eip8061 = np.asarray([s.ethereum.exit_churn_rule == "eip8061" for s in scenarios], dtype=bool)[idx]
-    out["exit_churn_quotient"] = np.where(eip8061, ethereum.CHURN_LIMIT_QUOTIENT_GLOAS, ethereum.CHURN_LIMIT_QUOTIENT)
-    out["exit_churn_cap_eth"] = np.where(
-        eip8061, np.inf, ethereum.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT / GWEI_PER_ETH
-    )
+    # churn and reward constants of each scenario's rules (slot time, EIP-8061, curve, burns): divaecon.rules
+    per_rules = _rules_table(scenarios)
+    for name, column in per_rules.items():
+        out[name] = column[idx]
     slot_time = col("seconds_per_slot")
     out["epochs_per_day"] = ethereum.epochs_per_day(slot_time)
     sweep = col("withdrawal_sweep_days")
@@ -276,6 +336,9 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
     out["outage_probability_per_day"] = np.minimum(col("outage_rate_per_operator_per_year") / DAYS_PER_YEAR, 1.0)
     out["slashing_rate_per_validator_per_day"] = col("slashing_rate_per_validator_per_year") / DAYS_PER_YEAR
     out["proposer_luck"] = col("proposer_luck")
+    out["burn_basis_apr"] = np.asarray(ethereum.ideal_consensus_apr(col("total_staked_eth")), dtype=float) * col(
+        "network_participation"
+    )
     names = [scenarios[i].name for i in idx.tolist()]
     seed_of_row = np.tile(np.arange(seeds, dtype=np.int64), n_s)
     return RowInputs(names, seed_of_row, idx, out, first_row)

@@ -3,7 +3,9 @@
 The independent twin the compiled engine is tested against (STYLE.md §8). It follows the model of
 :mod:`divaecon.simulate` step by step with no numpy in the day loop and shares no code with the
 engine: it calls only the maths layer (:mod:`divaecon.ethereum`, :mod:`divaecon.dvt`,
-:mod:`divaecon.protocol`), computing the day's reward rates at the day's Ethereum stake, the
+:mod:`divaecon.protocol`, :mod:`divaecon.rules` for the scenario's Ethereum rules: the rates of the
+day's rule set, the fork on ``issuance_fork_date`` and EIP-8363's transition by the day's epoch),
+computing the day's reward rates at the day's Ethereum stake, the
 availability under an outage exactly (the engine interpolates a table), the queues' waits with
 :func:`divaecon.ethereum.queue_wait_days`, and the collateral queue's waits exactly: it keeps every
 day's collateral arrival as a lot, first in first out, and records the wait of every divETH served.
@@ -19,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from divaecon import dvt, ethereum, protocol
+from divaecon import dvt, ethereum, protocol, rules
 from divaecon.params import Scenario
 from divaecon.units import DAYS_PER_YEAR, SLOTS_PER_YEAR
 
@@ -59,6 +61,7 @@ RECORDED = (
     "refused_deposits_eth",
     "refused_today_eth",
     "cash_drag",
+    "burned_eth",
 )
 
 
@@ -127,13 +130,17 @@ def simulate_scalar(
 
     def entry_wait(t: float, pending: float) -> float:
         others = max(eth.entry_queue_eth + sim.entry_queue_change_eth_per_day * t, 0.0)
-        churn = float(ethereum.activation_churn_eth_per_epoch(stake_on(t)))
+        churn = float(rules.activation_churn_eth_per_epoch(stake_on(t), eth))
         return float(ethereum.queue_wait_days(others + pending, churn, slot))
 
     def exit_wait(t: float, exiting: float) -> float:
         others = max(eth.exit_queue_eth + sim.exit_queue_change_eth_per_day * t, 0.0)
-        churn = float(ethereum.exit_churn_eth_per_epoch(stake_on(t), eth.exit_churn_rule))
+        churn = float(rules.exit_churn_eth_per_epoch(stake_on(t), eth))
         return float(ethereum.queue_wait_days(others + exiting * stake, churn, slot))
+
+    # the rules before the fork: the slot time's (and churn's) only; from the fork on: all of them
+    eth_before = eth.model_copy(update={"issuance_curve": "current", "execution_burn": "none"})
+    epochs_a_day = rules.slot_rules(eth.seconds_per_slot).epochs_per_day
 
     buffer = sim.initial_staker_eth + sim.initial_collateral_eth
     pending = 0.0
@@ -163,6 +170,7 @@ def simulate_scalar(
             "exits_requested",
             "ejected_validators",
             "refused_deposits_eth",
+            "burned_eth",
         ),
         0.0,
     )
@@ -211,12 +219,21 @@ def simulate_scalar(
             expected_blocks = active * stake * (SLOTS_PER_YEAR / DAYS_PER_YEAR) / total
             luck = d["blocks"] / expected_blocks if expected_blocks > 0 else 1.0
         participation = eth.network_participation
-        penalty_rate = float(ethereum.offline_penalty_apr(total, participation)) * (1.0 - availability)
-        consensus_gross = float(ethereum.consensus_apr(total, availability, participation)) + penalty_rate
-        proposer = float(ethereum.consensus_apr_by_duty(total, availability, participation)["proposer"])
-        execution = float(ethereum.execution_apr(eth.el_reward_per_block_eth, total, availability))
+        ruled = eth if t >= eth.issuance_fork_date else eth_before
+        epochs = math.floor((t - eth.issuance_fork_date) * epochs_a_day)
+        penalty_rate = float(rules.offline_penalty_apr(total, participation, ruled, epochs)) * (1.0 - availability)
+        burn_rate = float(rules.burn_apr(total, ruled, epochs)) * participation  # charged online or not
+        consensus_net = float(rules.consensus_apr(total, availability, participation, ruled, epochs))
+        consensus_gross = consensus_net + burn_rate + penalty_rate
+        proposer = float(rules.consensus_apr_by_duty(total, availability, participation, ruled, epochs)["proposer"])
+        execution = float(rules.execution_apr(total, availability, ruled))
+        burned = active * stake / DAYS_PER_YEAR * burn_rate
         rewards = active * stake / DAYS_PER_YEAR * (consensus_gross - proposer + (proposer + execution) * luck)
         penalties = active * stake / DAYS_PER_YEAR * penalty_rate
+        rewards -= burned
+        if rewards < 0:  # the burn above the day's rewards (missed duties): charged as a penalty
+            penalties -= rewards
+            rewards = 0.0
         offline_penalties = penalties
 
         # 2. fee split: stakers' part stays; operators' stays too when minted
@@ -328,6 +345,7 @@ def simulate_scalar(
         totals["withdrawal_requests_eth"] += request
         totals["withdrawn_eth"] += paid
         totals["rewards_eth"] += rewards
+        totals["burned_eth"] += burned
         totals["penalties_eth"] += penalties
         totals["penalties_covered_eth"] += covered
         totals["staker_loss_eth"] += loss

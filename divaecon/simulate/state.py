@@ -92,7 +92,8 @@ class NetworkState(Record):
     activation_wait_days = F("Wait to activation of the validators created on the last creation day [days].")
     # --- the day's flows (written by the steps in order, read by later steps and metrics) -----
     ethereum_stake_today_eth = F("Ethereum's total stake on the day [ETH].")
-    rewards_today_eth = F("Rewards the active validators earned on the day, before penalties [ETH].")
+    rewards_today_eth = F("Rewards the active validators earned on the day, before penalties, net of any burn [ETH].")
+    burned_today_eth = F("EIP-8363's burn charged to the active validators on the day (destroyed ETH) [ETH].")
     staker_rewards_today_eth = F("The divETH holders' part of the day's rewards (after fees) [ETH].")
     retained_rewards_today_eth = F("Rewards that stay in the pool: stakers' part, and operators' if minted [ETH].")
     penalties_today_eth = F("Penalties of the day: offline penalties and slashings [ETH].")
@@ -119,7 +120,8 @@ class Accumulators(Record):
     refused_deposits_eth = F("Staker deposits refused at the buffer's cap (they stay outside the pool) [ETH].")
     withdrawal_requests_eth = F("divETH stakers asked to withdraw [ETH].")
     withdrawn_eth = F("Withdrawals paid [ETH].")
-    rewards_eth = F("Rewards earned before penalties [ETH].")
+    rewards_eth = F("Rewards earned before penalties, net of any burn [ETH].")
+    burned_eth = F("ETH burned by EIP-8363's issuance burn: gross rewards = rewards + burned [ETH].")
     penalties_covered_eth = F("Penalties covered by collateral [ETH].")
     staker_loss_eth = F("Penalties left to divETH holders [ETH].")
     validators_created = F("Validators created [validators].")
@@ -147,5 +149,8 @@ class DayInputs(Record):
     consensus_eth_per_validator_day = F("Consensus rewards of one validator per day, before penalties [ETH/day].")
     execution_eth_per_validator_day = F("Execution-layer rewards (fees + MEV) of one validator per day [ETH/day].")
     penalty_eth_per_validator_day = F("Offline penalties of one validator per day [ETH/day].")
+    burn_basis_eth_per_validator_day = F(
+        "EIP-8363's burn basis: ideal consensus reward x participation per day [ETH/day]."
+    )
     slashed_validators = F("Validators slashed today (Monte Carlo) [validators].")
     slashing_penalty_each_eth = F("Penalty of each slashed validator, Electra rules, capped at its stake [ETH].")

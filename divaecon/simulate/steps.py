@@ -46,7 +46,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from divaecon import ethereum
+from divaecon import ethereum, rules
 from divaecon.simulate.state import DayInputs
 
 TINY_SUPPLY = 1e-300
@@ -55,8 +55,9 @@ TINY_SUPPLY = 1e-300
 ACTIVATING, EXITING, ARRIVING = 0, 1, 2
 """Kinds of ring: validators activating, validators leaving the active set, stake reaching the pool."""
 
-TOTAL, RATIO, CONSENSUS_SCALE, ENTRY, EXIT = 0, 1, 2, 3, 4
-"""Columns of the stake-path table: S_t, S_0 / S_t, b(S_t) / b(S_0), entry and exit days per ETH."""
+TOTAL, RATIO, CONSENSUS_SCALE, ENTRY, EXIT, BURN_FRACTION, EXECUTION_SHARE = 0, 1, 2, 3, 4, 5, 6
+"""Columns of the stake-path table: S_t, S_0 / S_t, b(S_t) / b(S_0) × the rules' reward scale, entry and
+exit days per ETH, EIP-8363's burn fraction and the execution share of the day (:mod:`divaecon.rules`)."""
 
 _jit = njit(cache=True, nogil=True, error_model="numpy", inline="always")
 """Steps compile inline into the day loop (no call per row and day), with IEEE arithmetic."""
@@ -66,6 +67,9 @@ churn_limit_eth = njit(cache=True, nogil=True, error_model="numpy")(ethereum.chu
 
 base_reward_per_increment_of = njit(cache=True, nogil=True, error_model="numpy")(ethereum.base_reward_per_increment_of)
 """The spec's floored base reward of :func:`divaecon.ethereum.base_reward_per_increment_of`, compiled."""
+
+reward_factors_of = njit(cache=True, nogil=True, error_model="numpy")(rules.reward_factors_of)
+"""The day's reward scale, burn fraction and execution share of :func:`divaecon.rules.reward_factors_of`, compiled."""
 
 
 def day_inputs(
@@ -94,28 +98,56 @@ def day_inputs(
     out["consensus_eth_per_validator_day"] = (att + prop * luck) * daily
     out["execution_eth_per_validator_day"] = el * luck * daily
     out["penalty_eth_per_validator_day"] = pen * daily
+    out["burn_basis_eth_per_validator_day"] = v["burn_basis_apr"] * daily
     out["slashed_validators"] = slashed
     out["slashing_penalty_each_eth"] = np.minimum(slashing_penalty_each_eth, v["validator_stake_eth"])
     return out
 
 
 @_jit
-def ethereum_stake(inp: Any, day: int, paths: Any) -> tuple[float, float, float]:
-    """Ethereum's stake on ``day`` and how rewards scale with it: ``(S_t, S_0 / S_t, b(S_t) / b(S_0))``.
+def row_reward_factors(inp: Any, total: float, day: float) -> tuple[float, float, float]:
+    """The row's rules on ``day`` at stake ``total``: (reward scale, burn fraction, execution share).
+
+    :func:`divaecon.rules.reward_factors_of` with the row's constants: 1, 0, 1 under today's rules.
+    """
+    return reward_factors_of(
+        total,
+        day,
+        int(inp.rules_curve),
+        inp.rules_fork_day,
+        inp.epochs_per_day,
+        int(inp.slot_base_reward_factor),
+        int(inp.reward_num),
+        int(inp.reward_den),
+        inp.tempering_k_eth,
+        inp.cap_stake_eth,
+        inp.execution_share_after_fork,
+    )
+
+
+@_jit
+def ethereum_stake(inp: Any, day: int, paths: Any) -> tuple[float, float, float, float, float]:
+    """Ethereum's stake on ``day`` and how rewards scale with it: ``(S_t, S_0 / S_t, scale, burn, share)``.
 
     ``S_t = S_0 + growth · t``; execution rewards per validator scale as ``S_0 / S_t`` (a block's
-    reward shared among more stake), consensus rewards and penalties as the spec's floored base
-    reward per increment ``b`` (∝ 1/sqrt(S), floored to whole gwei). Rows sharing a stake path read
-    it from ``paths[inp.stake_path, day]`` (computed once per path with the array function,
-    :func:`divaecon.simulate.engine.stake_paths`); a row with ``stake_path < 0`` computes it with
-    the scalar one (:func:`divaecon.ethereum.base_reward_per_increment_of`), the same integer steps.
+    reward shared among more stake) times the day's execution share (EIP-8375 from the fork on),
+    consensus rewards and penalties as the spec's floored base reward per increment ``b``
+    (∝ 1/sqrt(S), floored to whole gwei) times the rules' reward scale of the day (slot time,
+    curve, EIP-8363's transition: :func:`divaecon.rules.reward_factors_of`); ``burn`` is EIP-8363's
+    burn fraction of the day. Rows sharing a stake path read it from ``paths[inp.stake_path, day]``
+    (computed once per path, :func:`divaecon.simulate.engine.stake_paths`); a row with
+    ``stake_path < 0`` computes it with the scalar functions
+    (:func:`divaecon.ethereum.base_reward_per_increment_of`), the same integer steps.
     """
     path = int(inp.stake_path)
     if path >= 0:
-        return paths[path, day, 0], paths[path, day, 1], paths[path, day, 2]
+        p = paths[path, day]
+        return p[TOTAL], p[RATIO], p[CONSENSUS_SCALE], p[BURN_FRACTION], p[EXECUTION_SHARE]
     total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
     ratio = inp.ethereum_stake_eth / total
-    return total, ratio, base_reward_per_increment_of(total) / base_reward_per_increment_of(inp.ethereum_stake_eth)
+    scale = base_reward_per_increment_of(total) / base_reward_per_increment_of(inp.ethereum_stake_eth)
+    rules_scale, burn, share = row_reward_factors(inp, total, float(day))
+    return total, ratio, scale * rules_scale, burn, share
 
 
 @_jit
@@ -136,9 +168,9 @@ def queue_days_per_eth(inp: Any, day: float, paths: Any, column: int) -> float:
             return here
     total = inp.ethereum_stake_growth_eth_per_day * day + inp.ethereum_stake_eth
     if column == ENTRY:
-        churn = churn_limit_eth(total)
+        churn = churn_limit_eth(total, inp.entry_churn_quotient, inp.entry_churn_cap_eth, inp.churn_min_eth)
     else:
-        churn = churn_limit_eth(total, inp.exit_churn_quotient, inp.exit_churn_cap_eth)
+        churn = churn_limit_eth(total, inp.exit_churn_quotient, inp.exit_churn_cap_eth, inp.churn_min_eth)
     return 1.0 / (churn * inp.epochs_per_day)
 
 
@@ -196,26 +228,40 @@ def request_exits(s: Any, acc: Any, inp: Any, day: int, n: float, rings: Any, ro
 
 
 @_jit
-def process_rewards(s: Any, d: Any, total: float, ratio: float, consensus_scale: float) -> None:
+def process_rewards(
+    s: Any, d: Any, total: float, ratio: float, consensus_scale: float, burn: float = 0.0, share: float = 1.0
+) -> None:
     """1. Rewards and offline penalties of the validators active at the start of the day [ETH].
 
     From the day's rates at Ethereum's day-0 stake ``d`` (:func:`day_inputs`): consensus rewards
     and penalties scale with Ethereum's stake as the spec's base reward does (``consensus_scale``
-    = b(S_t) / b(S_0), b ∝ 1/sqrt(total active balance) floored to whole gwei), execution rewards
-    as ``S_0 / S_t`` (each block's reward goes to one proposer, drawn in proportion to stake).
-    Exiting validators earn until they leave.
+    = b(S_t) / b(S_0), b ∝ 1/sqrt(total active balance) floored to whole gwei, times the rules'
+    reward scale), execution rewards as ``S_0 / S_t`` (each block's reward goes to one proposer,
+    drawn in proportion to stake) times the execution share kept (EIP-8375). EIP-8363's burn,
+    ``burn`` × the ideal reward at the network's participation, is charged to every active
+    validator whether it did its duties or not: it is destroyed (``burned_today_eth``) and the
+    rewards are net of it; where missed duties leave it above the day's rewards, the excess is
+    charged with the offline penalties. Exiting validators earn until they leave.
 
     References
     ----------
     consensus-specs ``specs/altair/beacon-chain.md``, ``get_base_reward_per_increment``;
-    :func:`divaecon.ethereum.execution_apr`.
+    :func:`divaecon.ethereum.execution_apr`; ``EIPS/eip-8363.md``, ``process_issuance_burn``.
     """
     v = s.active_validators
     s.ethereum_stake_today_eth = total
-    s.rewards_today_eth = v * (
-        d.consensus_eth_per_validator_day * consensus_scale + d.execution_eth_per_validator_day * ratio
+    burned = v * (d.burn_basis_eth_per_validator_day * consensus_scale * burn)
+    s.burned_today_eth = burned
+    net = (
+        v * (d.consensus_eth_per_validator_day * consensus_scale + d.execution_eth_per_validator_day * ratio * share)
+        - burned
     )
-    s.penalties_today_eth = v * (d.penalty_eth_per_validator_day * consensus_scale)
+    penalties = v * (d.penalty_eth_per_validator_day * consensus_scale)
+    # a validator doing its duties keeps (1 − b) of its reward (EIP-8363, Security Considerations); only
+    # missed duties can leave the burn above the day's rewards: that excess is a loss of downtime,
+    # charged like the offline penalties (collateral first)
+    s.rewards_today_eth = max(net, 0.0)
+    s.penalties_today_eth = penalties + max(-net, 0.0)
 
 
 @_jit
@@ -518,6 +564,7 @@ def process_accumulators(s: Any, acc: Any, inp: Any, day: int) -> None:
     acc.withdrawal_requests_eth += s.withdrawal_requests_today_eth
     acc.withdrawn_eth += s.withdrawn_today_eth
     acc.rewards_eth += s.rewards_today_eth
+    acc.burned_eth += s.burned_today_eth
     acc.penalties_covered_eth += s.covered_today_eth
     acc.staker_loss_eth += s.staker_loss_today_eth
     acc.supply_sum_eth += supply
@@ -543,8 +590,8 @@ def run_day(
 ) -> None:
     """One day of one row: the steps above, in order."""
     start_day(s)
-    total, ratio, consensus_scale = ethereum_stake(inp, day, paths)
-    process_rewards(s, d, total, ratio, consensus_scale)
+    total, ratio, consensus_scale, burn, share = ethereum_stake(inp, day, paths)
+    process_rewards(s, d, total, ratio, consensus_scale, burn, share)
     process_fee_split(s, inp)
     process_penalties(s, inp, d, day, rings, row)
     process_rebase(s, acc, inp)
@@ -579,5 +626,6 @@ __all__ = [
     "process_validator_creation",
     "queue_days_per_eth",
     "request_exits",
+    "row_reward_factors",
     "run_day",
 ]

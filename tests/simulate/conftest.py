@@ -28,6 +28,16 @@ class Row:
         self.values["epochs_per_day"] = 225.0
         self.values["exit_churn_quotient"] = 2.0**16
         self.values["exit_churn_cap_eth"] = 256.0
+        # today's rules (divaecon.rules): Electra's deposit churn, 12 s constants, the current curve
+        self.values["entry_churn_quotient"] = 2.0**16
+        self.values["entry_churn_cap_eth"] = 256.0
+        self.values["churn_min_eth"] = 128.0
+        self.values["slot_base_reward_factor"] = 64.0
+        self.values["reward_num"] = 1.0
+        self.values["reward_den"] = 1.0
+        self.values["tempering_k_eth"] = 2.0**25
+        self.values["cap_stake_eth"] = 2.0**24
+        self.values["execution_share_after_fork"] = 1.0
         self.values["ethereum_stake_eth"] = 36_000_000.0
         self.values["ejection_level"] = 0.75
         self.values["deposit_cap_eth"] = np.inf  # no cap on the buffer (the scenario's 0)

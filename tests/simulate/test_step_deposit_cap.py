@@ -12,7 +12,7 @@ import pytest
 
 from divaecon.simulate.steps import ARRIVING, process_accumulators, process_flows, process_validator_creation
 
-NO_PATHS = np.zeros((1, 1, 5))
+NO_PATHS = np.zeros((1, 1, 7))
 
 
 def test_deposits_fill_the_buffer_to_its_cap_and_the_rest_is_refused(row, rings) -> None:

@@ -25,7 +25,7 @@ def test_logistic_deposits_and_withdrawals_by_hand(row, rings) -> None:
         collateral_deposit_eth_per_day=2.0,
         withdrawal_rate_per_day=0.001,
     )
-    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 5)))
+    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 7)))
     assert row["deposits_today_eth"] == pytest.approx(3.5 + 2.0)
     assert row["withdrawal_requests_today_eth"] == pytest.approx(0.7)
     assert row["withdrawn_today_eth"] == pytest.approx(0.7) and row["withdrawals_owed_eth"] == 0.0
@@ -40,7 +40,7 @@ def test_past_the_target_only_constant_deposits_arrive(row, rings) -> None:
         one_over_target_staker_eth=1 / 1_400,
         staker_deposit_eth_per_day=7.0,
     )
-    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 5)))
+    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 7)))
     assert row["deposits_today_eth"] == 7.0
 
 
@@ -57,8 +57,8 @@ def test_a_short_buffer_asks_validators_to_exit_through_the_exit_queue(row, ring
         exit_queue_eth=32_581.0,
     )
     r = rings(16)
-    assert exit_queue_wait_days(row.s, row.inp, 0.0, np.zeros((1, 1, 5))) == pytest.approx(32_581 / 57_600)
-    process_flows(row.s, row.acc, row.inp, 0, r, 0, np.zeros((1, 1, 5)))
+    assert exit_queue_wait_days(row.s, row.inp, 0.0, np.zeros((1, 1, 7))) == pytest.approx(32_581 / 57_600)
+    process_flows(row.s, row.acc, row.inp, 0, r, 0, np.zeros((1, 1, 7)))
     assert row["withdrawn_today_eth"] == pytest.approx(10.0) and row["withdrawals_owed_eth"] == pytest.approx(100.0)
     assert row["exiting_validators"] == 3.0 and row["exits_requested_today"] == 3.0
     assert r[EXITING, 1, 0] == 3.0
@@ -69,7 +69,7 @@ def test_stake_arriving_pays_what_is_owed(row, rings) -> None:
     row.set(withdrawing_eth=64.0, withdrawals_owed_eth=50.0)
     r = rings(8)
     r[ARRIVING, 3, 0] = 64.0
-    process_flows(row.s, row.acc, row.inp, 3, r, 0, np.zeros((1, 1, 5)))
+    process_flows(row.s, row.acc, row.inp, 3, r, 0, np.zeros((1, 1, 7)))
     assert row["arrived_today_eth"] == 64.0 and row["withdrawing_eth"] == 0.0
     assert row["withdrawn_today_eth"] == 50.0 and row["buffer_eth"] == 14.0
     assert math.isclose(row["withdrawals_owed_eth"], 0.0)
@@ -79,5 +79,5 @@ def test_a_buffer_below_zero_is_covered_by_exits(row, rings) -> None:
     # Offline penalties of 40 ETH on an empty buffer: the validators' balances are 40 ETH short,
     # so 2 validators (64 ETH) are asked to exit.
     row.set(active_validators=4.0, penalties_today_eth=40.0)
-    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 5)))
+    process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 7)))
     assert row["buffer_eth"] == -40.0 and row["exiting_validators"] == 2.0
