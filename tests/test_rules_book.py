@@ -36,6 +36,13 @@ CF = 64 * 82_181.25 / math.sqrt(1e9)
 SLOTS_PER_YEAR = 365.25 * 86_400 / 12  # one block a slot at 12 s
 
 
+def pp(x: float, unit: bool = True) -> str:
+    """A change as the chapter prints it: percentage points, two decimals, 0.00 when it rounds to 0."""
+    v = round(100 * x, 2)
+    text = "0.00" if v == 0 else f"{v:+.2f}"
+    return text + (" pp" if unit else "")
+
+
 def shipped_base() -> Scenario:
     return load_scenario(ROOT / "data" / "scenarios" / "base.yaml")
 
@@ -146,7 +153,7 @@ def test_diva_table_is_the_quote_under_each_rule_set() -> None:
         q = quote(base.override(**over))
         assert row["divETH staker APR"] == fmt.pct(q.staker_apr)
         assert row["operator APR, assigned"] == fmt.pct(q.operator_apr_assigned)
-        assert row["against today"] == fmt.pp(q.staker_apr - today), label
+        assert row["against today"] == pp(q.staker_apr - today), label
         assert row["break-even key shares per node"] == fmt.count(q.break_even_key_shares)
 
 
@@ -157,7 +164,8 @@ def test_peer_tables_today_and_changes() -> None:
     assert staker["set-up"].tolist() == today["name"].tolist()
     assert staker.iloc[:, 1].tolist() == [fmt.pct(x) for x in today["staker_apr"]]
     burn = peer_table(base.override(**BURN))
-    changes = [f"{100 * (b - a):+.2f}" for a, b in zip(today["staker_apr"], burn["staker_apr"], strict=True)]
+    changes = [pp(b - a, unit=False) for a, b in zip(today["staker_apr"], burn["staker_apr"], strict=True)]
+    assert all(c.startswith("-") for c in changes)  # the burn takes from every set-up
     assert staker[f"{trules.label_of(BURN)} [pp]"].tolist() == changes
     operator = tables.peers_rules_table(base, "operator_apr")
     own_capital = today[today["operator_apr"].notna()]
@@ -262,3 +270,25 @@ def test_executive_summary_has_the_rules_line() -> None:
     row = summary[summary["figure"] == f"divETH staker APR under {trules.label_of(BURN)}"]
     assert len(row) == 1
     assert row["value"].iloc[0] == fmt.pct(quote(base.override(**BURN)).staker_apr)
+
+
+def test_diva_under_eip8363_and_ember_by_hand() -> None:
+    """Diva's staker APR in chapter 08's table, computed here from the EIPs and the specs: 11 of
+    16 nodes at 95 % (a = P(Bin(16, 0.95) ≥ 11)); ideal consensus y = (64e9 // isqrt(39.2e6 · 1e9))
+    · 82,181.25 / 1e9 (consensus-specs altair), a validator at availability a earning
+    y (106 a − 42) / 64; EIP-8363 burns b · y whether or not the duties were done, b =
+    (39.2M / 60.25M)^1.5 (EIPS/eip-8363.md); execution 0.029 ETH a block × 2,629,800 blocks a
+    year × a / 39.2M, of which eMBER leaves 2/3 (EIP-8375); stakers keep 90 % (Diva docs)."""
+    a = sum(math.comb(16, k) * 0.95**k * 0.05 ** (16 - k) for k in range(11, 17))
+    y = (64 * 10**9 // math.isqrt(39_200_000 * 10**9)) * 82_181.25 / 1e9
+    b = (39.2 / 60.25) ** 1.5
+    cl = y * (106 * a - 42) / 64
+    el = 0.029 * 2_629_800 * a / 39.2e6
+    burn = 0.9 * (cl - b * y + el)
+    both = 0.9 * (cl - b * y + el * 2 / 3)
+    ember = 0.9 * (cl + el * 2 / 3)
+    assert f"{100 * burn:.2f} %" == "1.31 %" and f"{100 * ember:.2f} %" == "2.51 %"
+    table = tables.diva_rules_table(shipped_base()).set_index("rule set")["divETH staker APR"]
+    assert table[trules.label_of(BURN)] == f"{100 * burn:.2f} %"
+    assert table[trules.label_of({**BURN, "execution_burn": "eip8375"})] == f"{100 * both:.2f} %"
+    assert table[trules.label_of({"execution_burn": "eip8375"})] == f"{100 * ember:.2f} %"

@@ -156,6 +156,16 @@ def _scenario_under(scenario: Scenario, label: str) -> Scenario:
     return scenario if label == OWN_RULES else rule_set_scenario(scenario, label)
 
 
+def _pp(x: float, unit: bool = True) -> str:
+    """A change in percentage points, two decimals; one that rounds to zero is shown as 0.00
+    (never '-0.00')."""
+    if fmt.missing(x):
+        return "–"
+    v = round(100.0 * float(x), 2)
+    text = "0.00" if v == 0 else f"{v:+.2f}"
+    return f"{text} pp" if unit else text
+
+
 def _fmt_value(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
@@ -274,7 +284,7 @@ def diva_rules_table(scenario: Scenario) -> pd.DataFrame:
             "rule set": [_header(x, scenario) for x in r["rule_set"]],
             "gross APR": r["gross_apr"].map(fmt.pct),
             "divETH staker APR": r["staker_apr"].map(fmt.pct),
-            "against today": [fmt.pp(x - today) for x in r["staker_apr"]],
+            "against today": [_pp(x - today) for x in r["staker_apr"]],
             "operator APR, queued": r["operator_apr_queued"].map(fmt.pct),
             "operator APR, assigned": r["operator_apr_assigned"].map(fmt.pct),
             "reward per key share [ETH/year]": r["operator_reward_per_key_share_eth_per_year"].map(
@@ -332,7 +342,7 @@ def peers_rules_table(scenario: Scenario, column: str = "staker_apr") -> pd.Data
         if label == TODAY:
             cols[head] = v[keep].map(fmt.pct)
         else:
-            cols[head + " [pp]"] = (v[keep] - today[keep]).map(lambda x: "–" if fmt.missing(x) else f"{100 * x:+.2f}")
+            cols[head + " [pp]"] = (v[keep] - today[keep]).map(lambda x: _pp(x, unit=False))
     return pd.DataFrame(cols).rename_axis("set-up").reset_index()
 
 
@@ -447,9 +457,9 @@ def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
             "base reward factor": rows["base_reward_factor"].map(lambda x: f"{x:g}"),
             "consensus, net of burn": rows["consensus_yield"].map(fmt.pct),
             "staking yield": rows["staking_yield"].map(fmt.pct),
-            "staking yield against today's": [fmt.pp(x - today) for x in rows["staking_yield"]],
+            "staking yield against today's": [_pp(x - today) for x in rows["staking_yield"]],
             "divETH staker APR": rows["diva_staker_apr"].map(fmt.pct),
-            "staker APR against today's": [fmt.pp(x - diva_today.staker_apr) for x in rows["diva_staker_apr"]],
+            "staker APR against today's": [_pp(x - diva_today.staker_apr) for x in rows["diva_staker_apr"]],
         }
     )
 
@@ -472,9 +482,9 @@ def rules_summary_row(scenario: Scenario) -> tuple[str, str, str]:
         f"divETH staker APR under {label}",
         f.text(then.staker_apr),
         f"Under {label} (steady state, at today's {_m_eth(scenario.ethereum.total_staked_eth)} "
-        f"staked) against {f.text(now.staker_apr)} under today's rules ({fmt.pp(then.staker_apr - now.staker_apr)}); "
+        f"staked) against {f.text(now.staker_apr)} under today's rules ({_pp(then.staker_apr - now.staker_apr)}); "
         f"an operator's assigned collateral earns {fmt.pct(then.operator_apr_assigned)} "
-        f"({fmt.pp(then.operator_apr_assigned - now.operator_apr_assigned)}). Chapter 08 has every rule set.",
+        f"({_pp(then.operator_apr_assigned - now.operator_apr_assigned)}). Chapter 08 has every rule set.",
     )
 
 
