@@ -312,8 +312,8 @@ def collateral_rules_table(scenario: Scenario) -> pd.DataFrame:
             f"collateral for shortfall ≤ {fmt.pct(rk.target_shortfall_apr, 3)}/year": r[
                 "required_collateral_shortfall_apr_eth"
             ].map(short.text),
-            "penalties per key share [ETH/year]": r["collateral_penalty_per_key_share_eth_per_year"].map(
-                lambda x: fmt.number(x, 6)
+            "penalties per key share [gwei/year]": r["collateral_penalty_per_key_share_eth_per_year"].map(
+                lambda x: fmt.count(x * 1e9)  # 1 ETH = 1e9 gwei
             ),
             "exit wait [days]": r["exit_wait_days"].map(lambda x: fmt.number(x, 1)),
         }
