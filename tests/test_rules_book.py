@@ -166,7 +166,8 @@ def test_peer_tables_today_and_changes() -> None:
     burn = peer_table(base.override(**BURN))
     changes = [pp(b - a, unit=False) for a, b in zip(today["staker_apr"], burn["staker_apr"], strict=True)]
     assert all(c.startswith("-") for c in changes)  # the burn takes from every set-up
-    assert staker[f"{trules.label_of(BURN)} [pp]"].tolist() == changes
+    assert staker["EIP-8363 [pp]"].tolist() == changes
+    assert list(staker.columns)[:2] == ["set-up", "today (this scenario)"]
     operator = tables.peers_rules_table(base, "operator_apr")
     own_capital = today[today["operator_apr"].notna()]
     assert operator["set-up"].tolist() == own_capital["name"].tolist()  # no row for set-ups without capital
@@ -267,7 +268,7 @@ def test_chapter_08_is_in_every_book() -> None:
 def test_executive_summary_has_the_rules_line() -> None:
     base = shipped_base()
     summary = tables.executive_summary(base)
-    row = summary[summary["figure"] == f"divETH staker APR under {trules.label_of(BURN)}"]
+    row = summary[summary["figure"] == "divETH staker APR under EIP-8363"]
     assert len(row) == 1
     assert row["value"].iloc[0] == fmt.pct(quote(base.override(**BURN)).staker_apr)
 

@@ -279,10 +279,12 @@ pre { white-space: pre-wrap; word-break: break-word; font-size: 8pt; }
 .divaecon-book .celltag_scenario-header { display: none; }
 .jp-RenderedHTMLCommon td.txt, .jp-RenderedHTMLCommon th.txt { text-align: left !important; }
 .jp-RenderedHTMLCommon td:not(.txt) { white-space: nowrap; }
-/* wide tables (chapter 08: a column per rule set): the row names on one line, tighter cells */
-table.divaecon-wide td.txt:first-child { white-space: nowrap; }
+/* wide tables (chapter 08: a column per rule set): tighter cells, smaller type, the row names
+   given room; never wider than the page (Chromium would shrink every page of the book to fit) */
+table.divaecon-wide { table-layout: fixed; }
+table.divaecon-wide th:first-child { width: 22%; }
 .jp-RenderedHTMLCommon table.divaecon-wide th,
-.jp-RenderedHTMLCommon table.divaecon-wide td { padding: 2pt 3pt !important; }
+.jp-RenderedHTMLCommon table.divaecon-wide td { padding: 2pt 3pt !important; font-size: 7.6pt !important; }
 table.divaecon-summary { table-layout: fixed; }
 table.divaecon-summary th, table.divaecon-summary td { text-align: left !important; font-size: 9pt !important;
      padding: 5pt 6pt !important; }

@@ -170,6 +170,29 @@ def _fmt_value(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+_SHORT: dict[tuple[tuple[str, Any], ...], str] = {
+    (): "today",
+    (("issuance_curve", "eip8363"),): "EIP-8363",
+    (("issuance_curve", "tempered"),): "tempered",
+    (("issuance_curve", "capped"),): "capped",
+    (("seconds_per_slot", 8.0),): "8 s slots",
+    (("seconds_per_slot", 10.0),): "10 s slots",
+    (("execution_burn", "eip8375"),): "eMBER",
+    (("execution_burn", "eip8375"), ("issuance_curve", "eip8363")): "EIP-8363 + eMBER",
+    (("exit_churn_rule", "eip8061"),): "EIP-8061 exits",
+    (("correlated_penalties", "eip7716"),): "EIP-7716",
+}
+
+
+def short_label(label: str) -> str:
+    """A rule set named in a word or two, for the columns of a wide table (the label itself when
+    no short name is known)."""
+    if label == OWN_RULES:
+        return "own rules"
+    key = tuple(sorted(rules.RULE_SETS.get(label, {}).items()))
+    return _SHORT.get(key, label)
+
+
 def rule_note(field: str, value: Any) -> str:
     """What one rule field's value means, with its EIP, status and date."""
     if field == "seconds_per_slot":
@@ -324,8 +347,8 @@ def peers_rules_table(scenario: Scenario, column: str = "staker_apr") -> pd.Data
     """Every set-up (rows: Diva, then each peer of :func:`~divaecon.quote.peer_table`) under each
     rule set (columns): ``column`` is ``"staker_apr"`` or ``"operator_apr"`` (on the operator's own
     capital; set-ups whose operators put up none are left out). Today's column is the APR; every
-    other column its change against today's in percentage points (``-1.10``), so the table fits a
-    page's width."""
+    other column its change against today's in percentage points (``-1.10``); columns named by
+    :func:`short_label`, so the table fits a page's width."""
     if column not in ("staker_apr", "operator_apr"):
         from divaecon.errors import DivaeconError
 
@@ -337,8 +360,9 @@ def peers_rules_table(scenario: Scenario, column: str = "staker_apr") -> pd.Data
     today = values[TODAY]
     keep = today.notna()
     cols: dict[str, pd.Series] = {}
+    own = scenario_rule_set(scenario)
     for label, v in values.items():
-        head = _header(label, scenario)
+        head = short_label(label) + (" (this scenario)" if label == own else "")
         if label == TODAY:
             cols[head] = v[keep].map(fmt.pct)
         else:
@@ -479,12 +503,10 @@ def rules_summary_row(scenario: Scenario) -> tuple[str, str, str]:
     then, _ = _quoted(rule_set_scenario(scenario, label))
     f = figures.get("staker_apr")
     return (
-        f"divETH staker APR under {label}",
+        "divETH staker APR under EIP-8363",
         f.text(then.staker_apr),
-        f"Under {label} (steady state, at today's {_m_eth(scenario.ethereum.total_staked_eth)} "
-        f"staked) against {f.text(now.staker_apr)} under today's rules ({_pp(then.staker_apr - now.staker_apr)}); "
-        f"an operator's assigned collateral earns {fmt.pct(then.operator_apr_assigned)} "
-        f"({_pp(then.operator_apr_assigned - now.operator_apr_assigned)}). Chapter 08 has every rule set.",
+        f"Hegotá's proposed issuance burn, after its transition, at {_m_eth(scenario.ethereum.total_staked_eth)} "
+        f"staked: {_pp(then.staker_apr - now.staker_apr)} against today's rules. Chapter 08 has every rule set.",
     )
 
 
