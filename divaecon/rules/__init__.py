@@ -74,6 +74,7 @@ from divaecon.rules.penalties import (
     exit_churn_eth_per_epoch,
     inactivity_leak_loss_eth,
     leak_epochs_for_days,
+    offline_loss_eth_per_day,
 )
 from divaecon.rules.rates import (
     consensus_apr,
@@ -135,6 +136,7 @@ __all__ = [
     "issuance_burn_gwei",
     "issuance_eth_per_year",
     "leak_epochs_for_days",
+    "offline_loss_eth_per_day",
     "offline_penalty_apr",
     "reward_factor_constants",
     "reward_factors_of",
