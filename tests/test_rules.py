@@ -385,3 +385,44 @@ def test_quote_and_peers_under_a_rule_set():
         q0.collateral_penalty_per_key_share_eth_per_year * 212 * 1.5 / 323, rel=1e-12
     )
     assert quick.entry_queue_wait_days == pytest.approx(q0.entry_queue_wait_days, rel=1e-6)
+
+
+# --- the risk model under a rule set ---------------------------------------------------------------
+def test_offline_loss_per_day_under_the_rules():
+    d, stake = 39.2e6, 32.0
+    today = rules.offline_loss_eth_per_day(d, stake, TODAY, 0.1, 0.5)
+    # today: 42/64 of a base reward an epoch (40 missed source and target, 2 sync), by hand
+    # 42/64 · 323 gwei · 82,181.25 / 1e9 · 32 / 365.25
+    assert today == pytest.approx(42 / 64 * 323 * 82_181.25 / 1e9 * 32 / 365.25, rel=1e-12)
+    # EIP-8363: the whole burn b · y outside a leak, its proposer and sync part (10/64) in one
+    b_y = float(rules.burn_fraction(d)) * 323 * 82_181.25 / 1e9
+    out = rules.offline_loss_eth_per_day(d, stake, EIP8363, 0.1, 0.5)
+    assert out == pytest.approx(today + b_y * 32 / 365.25, rel=1e-12)
+    leak = rules.offline_loss_eth_per_day(d, stake, EIP8363, 0.1, 0.5, in_leak=True)
+    assert leak == pytest.approx(today + b_y * 10 / 64 * 32 / 365.25, rel=1e-12)
+    # EIP-7716: a short outage of 10 % of the stake pays more on its attestation part
+    e7716 = _with(correlated_penalties="eip7716")
+    m = float(rules.eip7716_outage_penalty_multiplier(0.1, 3600))
+    assert m > 1.0
+    assert rules.offline_loss_eth_per_day(d, stake, e7716, 0.1, 0.5) == pytest.approx(
+        (40 * m + 2) / 64 * 323 * 82_181.25 / 1e9 * 32 / 365.25, rel=1e-12
+    )
+
+
+def test_risk_model_under_the_rules():
+    from divaecon.params import Scenario
+    from divaecon.risk.models import risk_model
+
+    base = Scenario()
+    m0 = risk_model(base)
+    quick = risk_model(rules.scenario_with_rules(base, "8 s slots (EIP-8198)"))
+    leak0 = next(c for c in m0.classes if c.kind == "leak")
+    leak8 = next(c for c in quick.classes if c.kind == "leak")
+    assert leak8.seconds_per_slot == 8.0
+    # EIP-8198 keeps the leak in wall-clock time (quotient x 1.5^2): within 0.5 % over a mean leak
+    assert leak8.mean_loss_eth() == pytest.approx(leak0.mean_loss_eth(), rel=5e-3)
+    burn = risk_model(rules.scenario_with_rules(base, "EIP-8363 tapered burn"))
+    for c0, c1 in zip(m0.classes, burn.classes, strict=True):
+        if c0.kind in ("outage", "leak"):
+            assert c1.mean_loss_eth() > c0.mean_loss_eth(), c0.name
+    assert burn.forgone_eth_per_year > 0

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from divaecon import ethereum
-from divaecon.params import RiskParams, Scenario
+from divaecon import ethereum, rules
+from divaecon.params import EthereumParams, RiskParams, Scenario
 from divaecon.quote import Quote, quote
 from divaecon.risk import events
 from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
@@ -37,11 +37,28 @@ def el_reward_distribution(risk: RiskParams) -> ElRewardDistribution:
 
 @lru_cache(maxsize=64)
 def _classes(
-    risk: RiskParams, n: int, t: int, stake: float, total: float, dvt: bool, theft: bool
+    risk: RiskParams,
+    n: int,
+    t: int,
+    stake: float,
+    total: float,
+    dvt: bool,
+    theft: bool,
+    eth: EthereumParams | None = None,
 ) -> tuple[tuple[EventClass, ...], float]:
     """The event classes of a t-of-n validator and the rewards it forgoes a year [ETH/year] per
-    unit of gross APR (multiply by the APR)."""
+    unit of gross APR (multiply by the APR). ``eth``: Ethereum's rules (None or today's: today's
+    penalties); another rule set's offline loss per day (slot time, curve, EIP-7716, EIP-8363's
+    burn) and leak constants come from :func:`divaecon.rules.offline_loss_eth_per_day`."""
     per_day = events.offline_penalty_eth_per_day(total, stake)
+    ruled = eth is not None and not rules.is_today(eth)
+    slot_s = eth.seconds_per_slot if eth is not None else 12.0
+
+    def loss_per_day(fraction: float, days: float, in_leak: bool = False) -> float:
+        if not ruled or eth is None:
+            return per_day
+        return rules.offline_loss_eth_per_day(total, stake, eth, fraction, days, in_leak)
+
     sigma = risk.outage_duration_sigma
     rho = risk.outage_fraction_correlation
     outages = [
@@ -87,7 +104,7 @@ def _classes(
             rho,
             days,
             sigma,
-            per_day,
+            loss_per_day(frac, days),
             stake,
         )
         for name, rate, frac, days in outages
@@ -103,9 +120,10 @@ def _classes(
             rho,
             risk.leak_duration_days,
             sigma,
-            per_day,
+            loss_per_day(risk.leak_operator_fraction, risk.leak_duration_days, in_leak=True),
             stake,
             leak=True,
+            seconds_per_slot=slot_s,
         )
     )
     isolated = events.slashing_loss_eth(stake, stake, total)
@@ -149,7 +167,7 @@ def _classes(
                 0.0,
                 risk.exit_wait_days,
                 sigma,
-                per_day,
+                loss_per_day(stake / total, risk.exit_wait_days),
                 stake,
             )
         )
@@ -189,7 +207,10 @@ def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
         eth.total_staked_eth,
         dvt=True,
         theft=True,
+        eth=eth,
     )
+    # an offline validator forgoes its rewards before EIP-8363's burn (the burn is in its loss)
+    forgone_rate = gross + float(rules.burn_apr(eth.total_staked_eth, eth)) * eth.network_participation
     return RiskModel(
         name=f"Diva ({diva.threshold}/{diva.key_shares_per_validator})",
         n_operators=diva.key_shares_per_validator,
@@ -199,7 +220,7 @@ def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
         total_staked_eth=eth.total_staked_eth,
         gross_apr=gross,
         classes=classes,
-        forgone_eth_per_year=forgone * gross,
+        forgone_eth_per_year=forgone * forgone_rate,
     )
 
 
@@ -243,7 +264,9 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
         common,
         diva.failure_correlation,
         eth.network_participation,
+        rules_eth=eth,
     )
+    burn_rate = float(rules.burn_apr(eth.total_staked_eth, eth)) * eth.network_participation
     out = []
     for prefix in PEER_PREFIXES:
         i = next((k for k, s in enumerate(setups) if s.name.startswith(prefix)), None)
@@ -254,11 +277,9 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
         solo = setup.staker_fee == 0 and n == 1 and bond >= stake
         staker_eth = stake if (setup.bond_in_pool_token or bond <= 0 or solo) else stake - bond
         gross = float(
-            ethereum.gross_apr(
-                eth.total_staked_eth, eth.el_reward_per_block_eth, float(row["availability"]), eth.network_participation
-            )
+            rules.gross_apr(eth.total_staked_eth, float(row["availability"]), eth.network_participation, eth)
         )
-        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo)
+        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo, eth=eth)
         model = RiskModel(
             name=setup.name,
             n_operators=n,
@@ -268,7 +289,7 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
             total_staked_eth=eth.total_staked_eth,
             gross_apr=gross,
             classes=classes,
-            forgone_eth_per_year=forgone * gross,
+            forgone_eth_per_year=forgone * (gross + burn_rate),
         )
         out.append(PeerRisk(setup.name, model, bond / setup.operators_sharing_bond, float(row["operator_apr"])))
     return out
