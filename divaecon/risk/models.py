@@ -276,9 +276,7 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
         n, t, bond, stake = setup.n_operators, setup.threshold, setup.operator_bond_eth, setup.validator_stake_eth
         solo = setup.staker_fee == 0 and n == 1 and bond >= stake
         staker_eth = stake if (setup.bond_in_pool_token or bond <= 0 or solo) else stake - bond
-        gross = float(
-            rules.gross_apr(eth.total_staked_eth, float(row["availability"]), eth.network_participation, eth)
-        )
+        gross = float(rules.gross_apr(eth.total_staked_eth, float(row["availability"]), eth.network_participation, eth))
         classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo, eth=eth)
         model = RiskModel(
             name=setup.name,
