@@ -426,3 +426,16 @@ def test_risk_model_under_the_rules():
         if c0.kind in ("outage", "leak"):
             assert c1.mean_loss_eth() > c0.mean_loss_eth(), c0.name
     assert burn.forgone_eth_per_year > 0
+
+
+def test_transition_path_month_by_month():
+    # month 0: BRF 128. A month is 365.25 / 12 = 30.44 days of 225 epochs: month 9 is epoch 61,635,
+    # remaining 61,665: 64 + (64 x 61,665 + 61,650) // 123,300 = 64 + 4,008,210 // 123,300 = 96;
+    # month 18 is epoch 123,271, remaining 29: 64 + (1,856 + 61,650) // 123,300 = 64.
+    path = rules.transition_path(EIP8363)
+    assert path["base_reward_factor"][0] == 128 and path["base_reward_factor"][18] == 64
+    assert path["base_reward_factor"][9] == 96
+    assert np.all(np.diff(path["consensus_yield"]) <= 0)  # a falling staircase at a fixed stake
+    assert path["consensus_yield"][18] == pytest.approx(float(rules.consensus_yield(39.2e6, EIP8363)), rel=2e-3)
+    flat = rules.transition_path(TODAY)
+    assert np.all(flat["base_reward_factor"] == 64) and np.all(flat["burn_fraction"] == 0)

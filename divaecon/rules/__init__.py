@@ -61,6 +61,7 @@ from divaecon.rules.issuance import (
     stake_at_yield,
     staking_yield,
     transition_days,
+    transition_path,
 )
 from divaecon.rules.penalties import (
     MAX_PENALTY_FACTOR,
@@ -147,5 +148,6 @@ __all__ = [
     "stake_at_yield",
     "staking_yield",
     "transition_days",
+    "transition_path",
     "with_rules",
 ]
