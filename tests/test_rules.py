@@ -385,6 +385,10 @@ def test_quote_and_peers_under_a_rule_set():
         q0.collateral_penalty_per_key_share_eth_per_year * 212 * 1.5 / 323, rel=1e-12
     )
     assert quick.entry_queue_wait_days == pytest.approx(q0.entry_queue_wait_days, rel=1e-6)
+    # the exit: queue / churn a day, 256 epochs (337.5 a day at 8 s), the sweep at 16 a slot (x 8/12):
+    # 32,581 / 57,600 + 256 / 337.5 + 4.2 x 2/3 against 32,581 / 57,600 + 256 / 225 + 4.2
+    assert quick.exit_wait_days == pytest.approx(32_581 / 57_600 + 256 / 337.5 + 4.2 * 2 / 3, rel=1e-6)
+    assert q0.exit_wait_days == pytest.approx(32_581 / 57_600 + 256 / 225 + 4.2, rel=1e-12)
 
 
 # --- the risk model under a rule set ---------------------------------------------------------------

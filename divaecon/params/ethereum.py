@@ -165,7 +165,8 @@ class EthereumParams(_Params):
         "days",
         "consensus-specs capella MAX_WITHDRAWALS_PER_PAYLOAD = 16: 974,959 validators "
         "(2026-02-03) / 16 per slot × 12 s ≈ 8.5 days a full sweep; a withdrawal waits half of it on average",
-        "Average wait for the withdrawal sweep once a validator is withdrawable.",
+        "Average wait for the withdrawal sweep once a validator is withdrawable, at 12 s slots "
+        "(another slot time scales it: a payload a slot).",
         ge=0,
         le=365,
     )
