@@ -30,8 +30,8 @@ class RecordSpread:
     kind: str
     parameters: dict[str, float]
     text: str
-    relative: bool = False
-    """True when the parameters are centred on the scenario's value (e.g. a lognormal's ``sigma``)."""
+    basis: str = "record"
+    """``record`` when the spread is the record's own; ``assumption`` when the record only bounds it."""
 
 
 def el_reward_log_sigma() -> float:
@@ -87,7 +87,6 @@ def _el_reward() -> RecordSpread:
         f"record: the yearly mean moved by σ = {sigma:.2f} in its logarithm a year (random walk, "
         "data/history_el_reward.csv: 0.112 ETH Merge–Feb 2024, 0.0676 mid-2024, 0.030 to 2026-07), "
         "around the scenario's value; the year's own range 0.0278–0.0300 is much narrower",
-        relative=True,
     )
 
 
@@ -101,11 +100,159 @@ def _stake_growth() -> RecordSpread:
     )
 
 
+# --- event rates: counts over an exposure ----------------------------------------------------
+
+JEFFREYS_SHAPE = 0.5
+"""Prior shape a₀ of a Poisson rate: Jeffreys' prior Gamma(½, 0) (density ∝ λ^(−½)); its rate b₀ = 0."""
+
+EVENT_RATE_COLUMNS = [
+    "event",
+    "window_start",
+    "window_end",
+    "count",
+    "exposure",
+    "exposure_unit",
+    "rate",
+    "posterior_shape",
+    "posterior_rate",
+    "posterior_mean",
+    "p5",
+    "p95",
+]
+
+
+def event_rates() -> pd.DataFrame:
+    """Each event of ``data/history_events.csv``: its count, exposure, rate and Gamma posterior.
+
+    ``count`` = the window's own count, or the sum of the counts of the event's incidents (all
+    inside the window, :func:`divaecon.data.history_events` checks); ``exposure`` = the window's
+    validator-years, or its length in years (days / 365.2425); ``rate`` = count / exposure (the
+    maximum-likelihood Poisson rate, 0 for no event). With Jeffreys' prior Gamma(½, 0) the
+    posterior of the rate is Gamma(shape = count + ½, rate = exposure): mean (count + ½) /
+    exposure, and ``p5``/``p95`` its 5th and 95th percentiles. Columns :data:`EVENT_RATE_COLUMNS`,
+    in the file's order of events.
+
+    References
+    ----------
+    Gelman et al., *Bayesian Data Analysis*, 3rd ed., §2.6 (the Poisson model, the conjugate Gamma
+    posterior, and Jeffreys' prior for a rate); ``scipy.stats.gamma`` (scale = 1 / rate).
+    """
+    from scipy import stats
+
+    df = data.history_events()
+    rows = []
+    for event, group in df.groupby("event", sort=False):
+        w = group[group["row"] == "window"].iloc[0]
+        incidents = group[group["row"] == "incident"]
+        n = float(w["count"]) if pd.notna(w["count"]) else float(incidents["count"].sum())
+        if w["exposure_unit"] == "validator-years":
+            exposure = float(w["exposure"])
+        else:
+            exposure = (w["window_end"] - w["window_start"]).days / DAYS_PER_YEAR_GREGORIAN
+        shape = n + JEFFREYS_SHAPE
+        post = stats.gamma(shape, scale=1.0 / exposure)
+        rows.append(
+            {
+                "event": event,
+                "window_start": w["window_start"],
+                "window_end": w["window_end"],
+                "count": n,
+                "exposure": exposure,
+                "exposure_unit": w["exposure_unit"],
+                "rate": n / exposure,
+                "posterior_shape": shape,
+                "posterior_rate": exposure,
+                "posterior_mean": shape / exposure,
+                "p5": float(post.ppf(0.05)),
+                "p95": float(post.ppf(0.95)),
+            }
+        )
+    return pd.DataFrame(rows, columns=EVENT_RATE_COLUMNS)
+
+
+def event_rate(event: str) -> pd.Series:
+    """The row of :func:`event_rates` for ``event``."""
+    table = event_rates()
+    match = table[table["event"] == event]
+    if match.empty:
+        raise DivaeconError(f"event {event!r}: not in data/history_events.csv; known: {', '.join(table['event'])}")
+    return match.iloc[0]
+
+
+def _posterior(event: str, what: str) -> Callable[[], RecordSpread]:
+    def derive() -> RecordSpread:
+        r = event_rate(event)
+        return RecordSpread(
+            "gamma",
+            {"shape": float(r["posterior_shape"]), "rate": float(r["posterior_rate"])},
+            f"record: {int(r['count'])} {what} from {r['window_start']:%Y-%m-%d} to {r['window_end']:%Y-%m-%d} "
+            f"({r['exposure']:,.2f} {r['exposure_unit']}, data/history_events.csv): Gamma posterior with "
+            f"Jeffreys' prior, shape {int(r['count'])} + ½, rate = the exposure",
+        )
+
+    return derive
+
+
+ISOLATED_SLASHING_REDUCTION = 100.0
+"""Assumed largest factor by which needing a threshold of key shares makes a distributed validator
+rarer to slash than one key (the lower end of its spread): an assumption, no record."""
+
+
+def _isolated_slashing() -> RecordSpread:
+    r = event_rate("slashed_validator")
+    hi = float(r["rate"])
+    lo = hi / ISOLATED_SLASHING_REDUCTION
+    return RecordSpread(
+        "loguniform",
+        {"low": lo, "high": hi},
+        f"assumption bounded by the record: at most one key's rate, {int(r['count'])} slashed over "
+        f"{r['exposure']:,.0f} validator-years = {hi:.2g} a year ({r['window_start']:%Y-%m-%d} to "
+        f"{r['window_end']:%Y-%m-%d}, data/history_events.csv; SSV's 39 of 2025-09-10 show a "
+        "distributed validator's keys can be run twice too), at least "
+        f"1/{ISOLATED_SLASHING_REDUCTION:.0f} of it (a threshold must err together: assumed)",
+        basis="assumption",
+    )
+
+
 RECORDS: dict[str, Callable[[], RecordSpread]] = {
     "el_reward_year_on_year": _el_reward,
     "stake_growth_by_year": _stake_growth,
+    "client_outage": _posterior("client_outage", "mainnet consensus-client outages"),
+    "isolated_slashing": _isolated_slashing,
 }
 """Record keys a parameter's spread may name, and the function deriving it."""
+
+
+EVENT_USES: dict[str, str] = {
+    "client_outage": "the spread of `risk.client_bug_rate_per_year` (its default 1 a year lies inside)",
+    "finality_leak": "context: the one leak lasted 9 epochs; the model's leak class is of days (`long_leak`)",
+    "long_leak": "beside `risk.leak_rate_per_year` (×/÷ 2 kept: a zero count bounds it only loosely)",
+    "slashed_validator": "the upper end of the spread of `risk.isolated_slashing_rate_per_validator_per_year` "
+    "(one key's rate)",
+    "mass_slashing": "context: one operator's set-up errors; for a distributed validator part of isolated slashing",
+    "client_slashing": "beside `risk.client_slashing_rate_per_year` (×/÷ 2 kept: a zero count bounds it only loosely)",
+}
+"""What each event of the record informs."""
+
+
+def event_rates_table() -> str:
+    """Markdown table of :func:`event_rates`: the record behind each event rate, for ASSUMPTIONS.md."""
+    df = data.history_events()
+    rows = [
+        "| event | window | count | exposure | rate (count / exposure) | Jeffreys posterior: mean (P5–P95) | "
+        "incidents counted | informs |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for _, r in event_rates().iterrows():
+        incidents = df[(df["event"] == r["event"]) & (df["row"] == "incident")]
+        exposure = f"{r['exposure']:,.0f}" if r["exposure_unit"] == "validator-years" else f"{r['exposure']:.2f}"
+        listed = ", ".join(f"{d:%Y-%m-%d}" for d in incidents["date"]) or "none listed (the window's own count)"
+        rows.append(
+            f"| `{r['event']}` | {r['window_start']:%Y-%m-%d} to {r['window_end']:%Y-%m-%d} | {int(r['count']):,} | "
+            f"{exposure} {r['exposure_unit']} | {r['rate']:.3g} | {r['posterior_mean']:.3g} "
+            f"({r['p5']:.3g}–{r['p95']:.3g}) | {listed} | {EVENT_USES.get(str(r['event']), '')} |"
+        )
+    return "\n".join(rows)
 
 
 def record_spread(key: str) -> RecordSpread:

@@ -183,7 +183,7 @@ def _spec(scenario: Scenario, name: str) -> tuple[str, dict[str, float], str, st
         return None
     if "record" in spec:
         rec = record_spread(spec["record"])
-        return rec.kind, dict(rec.parameters), "record", rec.text
+        return rec.kind, dict(rec.parameters), rec.basis, rec.text
     return spec["kind"], dict(spec["parameters"]), spec["basis"], spec["text"]
 
 

@@ -9,6 +9,19 @@ X2 = spread("loguniform", "assumption", "assumption: ×/÷ 2 around the value (n
 """The spread of an assumed rate, share or length without a record: log-uniform from half to twice the value."""
 
 
+def x2_beside_zero_count(event: str) -> dict[str, object]:
+    """×/÷ 2 for a rate whose record counts no event (``event`` of data/history_events.csv): the
+    record alone (Jeffreys' posterior of a zero count) allows rates far above the assumption, so
+    the assumption is kept and said as such; ``divaecon.records.event_rates`` shows the record."""
+    return spread(
+        "loguniform",
+        "assumption",
+        f"assumption: ×/÷ 2 around the value; the record counts no such event ({event} in "
+        "data/history_events.csv), and its Jeffreys posterior, which allows far higher rates, is listed beside it",
+        factor=2.0,
+    )
+
+
 class RiskParams(_Params):
     """Loss events that collateral must absorb, their assumed rates, and the Monte Carlo settings.
 
@@ -111,8 +124,10 @@ class RiskParams(_Params):
         1.0,
         "1/year",
         "mainnet client incidents 2023-05-11, 2023-05-12 (Offchain Labs "
-        "post-mortem, 2023-05-18) and 2025-12-04 (Prysm, Fusaka): about one a year",
+        "post-mortem, 2023-05-18) and 2025-12-04 (Prysm, Fusaka): about one a year (3 in 3.25 years "
+        "since the Merge, data/history_events.csv)",
         "Rate of consensus-client bugs that take their users offline.",
+        uncertainty=spread("gamma", "record", "", record="client_outage"),
         ge=0,
         le=365,
     )
@@ -186,7 +201,7 @@ class RiskParams(_Params):
         "assumption: no mainnet leak beyond 9 epochs since the Merge (Offchain "
         "Labs post-mortem, 2023-05-18); Holesky went two weeks without finality in Feb–Mar 2025",
         "Rate of periods without finality long enough to leak (more than 4 epochs).",
-        uncertainty=X2,
+        uncertainty=x2_beside_zero_count("long_leak"),
         ge=0,
         le=365,
     )
@@ -218,7 +233,7 @@ class RiskParams(_Params):
         "distributed validator needs a threshold of shares to sign",
         "Rate at which a threshold of one validator's key shares signs a slashable message "
         "(operator error, collusion).",
-        uncertainty=X2,
+        uncertainty=spread("loguniform", "record", "", record="isolated_slashing"),
         ge=0,
         le=365,
     )
@@ -228,7 +243,7 @@ class RiskParams(_Params):
         "assumption: no client has made its users sign slashable messages on "
         "mainnet since 2020; largest correlated slashing 39 validators (SSV operators, 2025-09-10)",
         "Rate of a compromised or buggy client (signer, consensus client) making its users sign slashable messages.",
-        uncertainty=X2,
+        uncertainty=x2_beside_zero_count("client_slashing"),
         ge=0,
         le=365,
     )
