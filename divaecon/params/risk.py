@@ -189,7 +189,8 @@ class RiskParams(_Params):
         0.1,
         "correlation",
         "assumption (the share hit varies from event to event)",
-        "Intra-class correlation ρ of operators hit by one event (beta-binomial; 0 = binomial).",
+        "Intra-class correlation ρ of operators hit by one event (beta-binomial; 0 = binomial); the model "
+        "uses max(this, diva.failure_correlation): one meaning of correlated (divaecon.dvt.event_correlation).",
         uncertainty=X2,
         ge=0,
         lt=1,
