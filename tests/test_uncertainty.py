@@ -223,3 +223,23 @@ def test_assumptions_md_lists_every_spread():
 
     text = (ROOT / "ASSUMPTIONS.md").read_text()
     assert uncertainty_table() in text, "regenerate with: make assumptions (python -m divaecon.params)"
+
+
+def test_override_replaces_the_uncertainty_section():
+    s = Scenario().override(uncertainty={"risk.leak_rate_per_year": {"kind": "fixed"}})
+    assert "risk.leak_rate_per_year" not in input_names(s)
+    assert "risk.leak_rate_per_year" in input_names(s.override(uncertainty={}))
+    with pytest.raises(ParameterError, match="unknown kind"):
+        Scenario().override(uncertainty={"risk.leak_rate_per_year": {"kind": "nope"}})
+
+
+def test_cli_refuses_a_bad_uncertainty_section_in_one_line(tmp_path, capsys):
+    from divaecon.cli import main
+
+    p = tmp_path / "s.yaml"
+    p.write_text("uncertainty:\n  diva.operator_uptime: {kind: uniform, low: 0.9, high: 1.5}\n")
+    assert main(["quote", "--scenario", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "uncertainty.diva.operator_uptime (uniform)" in err and str(p) in err
+    p.write_text(OVERRIDE)
+    assert main(["quote", "--json", "--scenario", str(p)]) == 0  # a valid section changes no figure
