@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from divaecon import dvt, ethereum
+from divaecon import ethereum
 from divaecon.params import RiskParams, Scenario
 from divaecon.quote import Quote, quote
 from divaecon.risk import events
@@ -176,7 +176,9 @@ def _classes(
 def event_risk(scenario: Scenario) -> RiskParams:
     """The scenario's ``risk`` section as the event classes use it: ``outage_fraction_correlation``
     replaced by :func:`divaecon.dvt.event_correlation` of it and ``diva.failure_correlation``."""
-    rho = float(dvt.event_correlation(scenario.risk.outage_fraction_correlation, scenario.diva.failure_correlation))
+    from divaecon.dvt import event_correlation
+
+    rho = float(event_correlation(scenario.risk.outage_fraction_correlation, scenario.diva.failure_correlation))
     if rho == scenario.risk.outage_fraction_correlation:
         return scenario.risk
     return scenario.risk.model_copy(update={"outage_fraction_correlation": rho})
