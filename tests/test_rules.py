@@ -443,3 +443,14 @@ def test_transition_path_month_by_month():
     assert path["consensus_yield"][18] == pytest.approx(float(rules.consensus_yield(39.2e6, EIP8363)), rel=2e-3)
     flat = rules.transition_path(TODAY)
     assert np.all(flat["base_reward_factor"] == 64) and np.all(flat["burn_fraction"] == 0)
+
+
+def test_slashing_loss_under_the_rules():
+    from divaecon.risk import events
+
+    d = 39.2e6
+    assert rules.slashing_loss_eth(32.0, 32.0, d, TODAY) == events.slashing_loss_eth(32.0, 32.0, d)
+    # 8 s: missed duties 40/64 x 212 gwei x 32 x 8,192 epochs (EIP-8198 keeps EPOCHS_PER_SLASHINGS_VECTOR);
+    # initial 32 / 4096; correlation 32 x 3 x 32 / 39.2e6 (by hand)
+    want = 32 / 4096 + 32 * 96 / d + 40 / 64 * 212e-9 * 32 * 8_192
+    assert rules.slashing_loss_eth(32.0, 32.0, d, _with(seconds_per_slot=8.0)) == pytest.approx(want, rel=1e-9)

@@ -126,13 +126,19 @@ def _classes(
             seconds_per_slot=slot_s,
         )
     )
-    isolated = events.slashing_loss_eth(stake, stake, total)
+
+    def slashing_loss(window: float) -> float:
+        if ruled and eth is not None:  # missed duties at the rules' base reward per epoch
+            return rules.slashing_loss_eth(stake, window, total, eth)
+        return events.slashing_loss_eth(stake, window, total)
+
+    isolated = slashing_loss(stake)
     classes.append(
         events.isolated_class(
             "isolated slashing", "slashing", n, t, risk.isolated_slashing_rate_per_validator_per_year, isolated
         )
     )
-    client = events.slashing_loss_eth(stake, risk.client_slashing_network_fraction * total, total)
+    client = slashing_loss(risk.client_slashing_network_fraction * total)
     classes.append(
         events.client_slashing_class(
             "client slashing",

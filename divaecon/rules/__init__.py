@@ -76,6 +76,7 @@ from divaecon.rules.penalties import (
     inactivity_leak_loss_eth,
     leak_epochs_for_days,
     offline_loss_eth_per_day,
+    slashing_loss_eth,
 )
 from divaecon.rules.rates import (
     consensus_apr,
@@ -144,6 +145,7 @@ __all__ = [
     "reward_scale",
     "rewards_lost_eth_per_year",
     "scenario_with_rules",
+    "slashing_loss_eth",
     "slot_rules",
     "stake_at_yield",
     "staking_yield",

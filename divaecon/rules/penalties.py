@@ -231,3 +231,27 @@ def offline_loss_eth_per_day(
     burn = burn_apr_by_duty(total_staked_eth, eth, p)
     burned = float(burn["leak"] if in_leak else burn["total"])
     return (penalty + burned) * validator_stake_eth / DAYS_PER_YEAR
+
+
+def slashing_loss_eth(
+    validator_stake_eth: float, slashed_in_window_eth: float, total_staked_eth: float, eth: EthereumParams
+) -> float:
+    """One slashed validator's loss under ``eth``'s rules [ETH], capped at its stake.
+
+    Electra's initial (1/4096) and correlation penalties are not slot-denominated; the missed
+    duties until withdrawable (40/64 of a base reward for ``EPOCHS_PER_SLASHINGS_VECTOR`` = 8,192
+    epochs, which EIP-8198 leaves as it is: ~36 days become ~24 at 8 s) scale with the base reward
+    per epoch: :func:`divaecon.rules.reward_scale` × ``slot_ms / 12,000``. EIP-8363's burn is not
+    added (the slashed validator's exit is the counterfactual of none). Today's rules:
+    :func:`divaecon.ethereum.slashing_penalty_eth` exactly.
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md`` ``slash_validator``, ``process_slashings``;
+    ``EIPS/eip-8198.md``, "Constant scaling" (``EPOCHS_PER_SLASHINGS_VECTOR`` unchanged).
+    """
+    window = max(slashed_in_window_eth, validator_stake_eth)
+    parts = ethereum.slashing_penalty_eth(validator_stake_eth, window, total_staked_eth)
+    per_epoch = float(reward_scale(total_staked_eth, eth)) * slot_rules(eth.seconds_per_slot).ratio
+    out = float(parts["initial"]) + float(parts["correlation"]) + float(parts["missed_duties"]) * per_epoch
+    return min(out, validator_stake_eth)
