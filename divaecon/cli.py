@@ -21,9 +21,11 @@ from divaecon.cli_support import (
     explain_text,
     parse_grid,
     quote_csv,
+    rules_options,
     run_reports,
     scenario_with_options,
     shown,
+    with_rule_options,
     write_table_atomic,
 )
 from divaecon.errors import DivaeconError, one_line
@@ -65,6 +67,7 @@ _scenario_option = click.option(
     help="Run every peer on Diva's node uptime (like for like) / on nodes of its own kind "
     "(default: the scenario's peers.same_node_uptime_for_all).",
 )
+@rules_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option(
     "--csv",
@@ -126,6 +129,7 @@ def quote(scenario_path: str | None, as_json: bool, csv_path: str | None, **opti
     help="Refuse a Monte Carlo estimated above this (8GB, 512MiB, 50%%; default: half the memory).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@rules_options
 def risk(
     scenario_path: str | None,
     collateral: float | None,
@@ -135,6 +139,7 @@ def risk(
     seed: int | None,
     max_memory: str | None,
     as_json: bool,
+    **rule_options: Any,
 ) -> None:
     """Collateral risk: losses, stakers' shortfall, required collateral, risk-adjusted yields."""
     from divaecon.risk import risk_report
@@ -146,6 +151,7 @@ def risk(
 
         sizing.parse_size(max_memory)
     scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
+    scenario = with_rule_options(scenario, rule_options, command="risk")
     report = risk_report(
         scenario, collateral, target_loss_probability, target_shortfall_apr, validator_years, seed, max_memory
     )
@@ -240,6 +246,7 @@ def backtest(series: tuple[str, ...], start: str | None, end: str | None, as_jso
     help="Instead: what stake growth, the entry queue and collateral each cost the staker APY; "
     "beside it, the run without the deposit cap.",
 )
+@rules_options
 def simulate(
     scenario_path: str | None,
     grids: Sequence[str],
@@ -250,6 +257,7 @@ def simulate(
     scheduler: str | None,
     max_memory: str | None,
     explain: bool,
+    **rule_options: Any,
 ) -> None:
     """Simulate the Diva network day by day; sweep drivers and Monte Carlo seeds."""
     from divaecon import sizing
@@ -257,6 +265,8 @@ def simulate(
     from divaecon.simulate.api import MAX_DAYS, MAX_SEEDS, check_size, grid_size
 
     base = load_scenario(scenario_path) if scenario_path is not None else Scenario()
+    horizon_days = days if days is not None and 1 <= days <= MAX_DAYS else base.simulation.horizon_days
+    base = with_rule_options(base, rule_options, horizon_days, command="simulate")
     if explain:
         if grids or out_path or scheduler or seeds != 1:
             raise DivaeconError("--explain: runs the scenario alone; leave out --grid, --seeds, --out, --scheduler")
@@ -327,6 +337,7 @@ def simulate(
 )
 @click.option("--split", is_flag=True, help="Also one PDF per topic notebook, beside each book.")
 @click.option("--quick", is_flag=True, help="Small parameters (fewer draws, shorter horizon).")
+@rules_options
 def report(
     scenario_paths: Sequence[str],
     notebooks: Sequence[str],
@@ -336,10 +347,21 @@ def report(
     paper: str,
     split: bool,
     quick: bool,
+    **rule_options: Any,
 ) -> None:
     """One PDF book per scenario (cover, executive summary, contents, a chapter per notebook) and
-    the comparison of all scenarios, with index.html."""
-    run_reports(list(scenario_paths), list(notebooks), out_dir, jobs, formats, quick, paper=paper.lower(), split=split)
+    the comparison of all scenarios, with index.html. Rule flags apply to every scenario."""
+    run_reports(
+        list(scenario_paths),
+        list(notebooks),
+        out_dir,
+        jobs,
+        formats,
+        quick,
+        paper=paper.lower(),
+        split=split,
+        rule_options=rule_options,
+    )
 
 
 @cli.command()

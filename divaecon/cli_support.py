@@ -34,6 +34,118 @@ QUOTE_OPTIONS: dict[str, str] = {
 }
 
 
+RULE_OPTIONS: dict[str, str] = {
+    "issuance_curve": "ethereum.issuance_curve",
+    "execution_burn": "ethereum.execution_burn",
+    "seconds_per_slot": "ethereum.seconds_per_slot",
+    "exit_churn_rule": "ethereum.exit_churn_rule",
+    "correlated_penalties": "ethereum.correlated_penalties",
+    "issuance_fork_date": "ethereum.issuance_fork_date",
+}
+"""The flags of Ethereum's rules (:mod:`divaecon.rules`) on ``quote``, ``simulate``, ``risk`` and ``report``."""
+
+
+def rules_options(command: Any) -> Any:
+    """The rule flags of :data:`RULE_OPTIONS` as click options (a decorator), None when not given."""
+    options = [
+        click.option(
+            "--issuance-curve",
+            type=click.Choice(["current", "eip8363", "tempered", "capped"]),
+            default=None,
+            help="Consensus reward curve: today's, EIP-8363's tapered burn, Elowsson's tempered or capped "
+            "(default: the scenario's ethereum.issuance_curve).",
+        ),
+        click.option(
+            "--execution-burn",
+            type=click.Choice(["none", "eip8375"]),
+            default=None,
+            help="Burn a third of execution rewards (eMBER, EIP-8375) or none (default: the scenario's).",
+        ),
+        click.option(
+            "--seconds-per-slot",
+            type=float,
+            default=None,
+            help="Slot time, 2-24 s: 12 today, 8 EIP-8198's constants, others PR #12217's ratio rule.",
+        ),
+        click.option(
+            "--exit-churn-rule",
+            type=click.Choice(["electra", "eip8061"]),
+            default=None,
+            help="Churn of today (Electra) or Glamsterdam's EIP-8061 (default: the scenario's).",
+        ),
+        click.option(
+            "--correlated-penalties",
+            type=click.Choice(["none", "eip7716"]),
+            default=None,
+            help="EIP-7716's anti-correlation attestation penalties, or none (default: the scenario's).",
+        ),
+        click.option(
+            "--issuance-fork-date",
+            type=float,
+            default=None,
+            metavar="DAYS",
+            help="Day of the simulation the curve and the execution burn take effect (negative: before "
+            "the start); simulate and report only (the quote shows the steady state).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def rule_overrides(options: dict[str, Any]) -> dict[str, Any]:
+    """``{scenario field: value}`` of the rule flags that were given."""
+    return {RULE_OPTIONS[k]: v for k, v in options.items() if k in RULE_OPTIONS and v is not None}
+
+
+def _flagged(exc: ParameterError, mapping: dict[str, str]) -> ParameterError:
+    """``exc`` with each problem's scenario field named by the flag the user typed."""
+    problems = []
+    for problem in exc.problems:
+        for opt, field in mapping.items():
+            if problem.startswith(field + " "):
+                problem = _option_flag(opt) + problem[len(field) :]
+        problems.append(problem)
+    return ParameterError(problems)
+
+
+def with_rule_options(
+    scenario: Scenario, options: dict[str, Any], horizon_days: int | None = None, command: str = "quote"
+) -> Scenario:
+    """``scenario`` under the rule flags given, with the combinations that cannot be refused.
+
+    - ``--issuance-fork-date`` on ``quote`` or ``risk``: refused (their figures are the steady state);
+    - a fork date with neither a curve nor an execution burn other than today's: refused (nothing forks);
+    - a fork date at or after the horizon's last day (``horizon_days``): refused (the fork would not
+      happen within the run); a negative one means a fork before the start.
+    Slot times outside 2-24 s and unknown values are refused by the parameters themselves.
+    """
+    given = rule_overrides(options)
+    fork = options.get("issuance_fork_date")
+    if fork is not None and command in ("quote", "risk"):
+        raise DivaeconError(
+            f"--issuance-fork-date {fork:g}: {command} shows the steady state of the rules, after any "
+            "transition; the fork date applies to simulate and report"
+        )
+    if given:
+        try:
+            scenario = scenario.override(**given)
+        except ParameterError as exc:
+            raise _flagged(exc, RULE_OPTIONS) from None
+    e = scenario.ethereum
+    if fork is not None and e.issuance_curve == "current" and e.execution_burn == "none":
+        raise DivaeconError(
+            f"--issuance-fork-date {fork:g}: nothing forks under today's issuance curve and no execution "
+            "burn; give --issuance-curve or --execution-burn too"
+        )
+    if fork is not None and horizon_days is not None and fork >= horizon_days - 1:
+        raise DivaeconError(
+            f"--issuance-fork-date {fork:g}: must fall within the horizon, before day {horizon_days - 1:,} "
+            "(negative: a fork before the start)"
+        )
+    return scenario
+
+
 def _option_flag(param_name: str) -> str:
     return "--" + param_name.replace("_", "-")
 
@@ -42,18 +154,12 @@ def scenario_with_options(scenario_path: str | None, options: dict[str, Any]) ->
     """Load the scenario (or the embedded default) and apply the options that were given."""
     scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
     given = {QUOTE_OPTIONS[k]: v for k, v in options.items() if k in QUOTE_OPTIONS and v is not None}
-    if not given:
-        return scenario
-    try:
-        return scenario.override(**given)
-    except ParameterError as exc:
-        problems = []
-        for problem in exc.problems:
-            for opt, field in QUOTE_OPTIONS.items():
-                if problem.startswith(field + " "):
-                    problem = _option_flag(opt) + problem[len(field) :]
-            problems.append(problem)
-        raise ParameterError(problems) from None
+    if given:
+        try:
+            scenario = scenario.override(**given)
+        except ParameterError as exc:
+            raise _flagged(exc, QUOTE_OPTIONS) from None
+    return with_rule_options(scenario, options, command="quote")
 
 
 def quote_csv(scenario: Scenario) -> str:
@@ -250,8 +356,12 @@ def run_reports(
     quick: bool,
     paper: str = "a4",
     split: bool = False,
+    rule_options: dict[str, Any] | None = None,
 ) -> None:
     """``divaecon report``: validate the inputs, run the batch, print a summary.
+
+    ``rule_options`` (the rule flags given, :data:`RULE_OPTIONS`) override every scenario's
+    ``ethereum`` rules: each book, and the comparison, under those rules.
 
     Bad input raises :class:`DivaeconError` (exit status 2); when any book fails the others
     (and the comparison of the scenarios that succeeded) are still delivered, a summary is
@@ -267,6 +377,16 @@ def run_reports(
         raise DivaeconError(f"--jobs {jobs}: must be at least 1")
     fmts = parse_formats(formats)
     scenarios = load_scenario_inputs(scenario_paths)
+    if rule_options and rule_overrides(rule_options):
+        import dataclasses
+
+        scenarios = [
+            dataclasses.replace(
+                s,
+                scenario=with_rule_options(s.scenario, rule_options, s.scenario.simulation.horizon_days, "report"),
+            )
+            for s in scenarios
+        ]
     nbs = resolve_notebooks(notebooks)
     check_out_dir(Path(out_dir).absolute())
     names = ", ".join(shortened(s.scenario.name, 40) for s in scenarios)

@@ -158,7 +158,7 @@ def quote(scenario: Scenario) -> Quote:
             eth.seconds_per_slot,
         )
         + ethereum.withdrawability_delay_days(eth.seconds_per_slot)
-        + eth.withdrawal_sweep_days
+        + rules.slot_rules(eth.seconds_per_slot).sweep_days(eth.withdrawal_sweep_days)
     )
     return Quote(
         scenario_name=scenario.name,

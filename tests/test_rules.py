@@ -385,3 +385,72 @@ def test_quote_and_peers_under_a_rule_set():
         q0.collateral_penalty_per_key_share_eth_per_year * 212 * 1.5 / 323, rel=1e-12
     )
     assert quick.entry_queue_wait_days == pytest.approx(q0.entry_queue_wait_days, rel=1e-6)
+    # the exit: queue / churn a day, 256 epochs (337.5 a day at 8 s), the sweep at 16 a slot (x 8/12):
+    # 32,581 / 57,600 + 256 / 337.5 + 4.2 x 2/3 against 32,581 / 57,600 + 256 / 225 + 4.2
+    assert quick.exit_wait_days == pytest.approx(32_581 / 57_600 + 256 / 337.5 + 4.2 * 2 / 3, rel=1e-6)
+    assert q0.exit_wait_days == pytest.approx(32_581 / 57_600 + 256 / 225 + 4.2, rel=1e-12)
+
+
+# --- the risk model under a rule set ---------------------------------------------------------------
+def test_offline_loss_per_day_under_the_rules():
+    d, stake = 39.2e6, 32.0
+    today = rules.offline_loss_eth_per_day(d, stake, TODAY, 0.1, 0.5)
+    # today: 42/64 of a base reward an epoch (40 missed source and target, 2 sync), by hand
+    # 42/64 · 323 gwei · 82,181.25 / 1e9 · 32 / 365.25
+    assert today == pytest.approx(42 / 64 * 323 * 82_181.25 / 1e9 * 32 / 365.25, rel=1e-12)
+    # EIP-8363: the whole burn b · y outside a leak, its proposer and sync part (10/64) in one
+    b_y = float(rules.burn_fraction(d)) * 323 * 82_181.25 / 1e9
+    out = rules.offline_loss_eth_per_day(d, stake, EIP8363, 0.1, 0.5)
+    assert out == pytest.approx(today + b_y * 32 / 365.25, rel=1e-12)
+    leak = rules.offline_loss_eth_per_day(d, stake, EIP8363, 0.1, 0.5, in_leak=True)
+    assert leak == pytest.approx(today + b_y * 10 / 64 * 32 / 365.25, rel=1e-12)
+    # EIP-7716: a short outage of 10 % of the stake pays more on its attestation part
+    e7716 = _with(correlated_penalties="eip7716")
+    m = float(rules.eip7716_outage_penalty_multiplier(0.1, 3600))
+    assert m > 1.0
+    assert rules.offline_loss_eth_per_day(d, stake, e7716, 0.1, 0.5) == pytest.approx(
+        (40 * m + 2) / 64 * 323 * 82_181.25 / 1e9 * 32 / 365.25, rel=1e-12
+    )
+
+
+def test_risk_model_under_the_rules():
+    from divaecon.params import Scenario
+    from divaecon.risk.models import risk_model
+
+    base = Scenario()
+    m0 = risk_model(base)
+    quick = risk_model(rules.scenario_with_rules(base, "8 s slots (EIP-8198)"))
+    leak0 = next(c for c in m0.classes if c.kind == "leak")
+    leak8 = next(c for c in quick.classes if c.kind == "leak")
+    assert leak8.seconds_per_slot == 8.0
+    # EIP-8198 keeps the leak in wall-clock time (quotient x 1.5^2): within 0.5 % over a mean leak
+    assert leak8.mean_loss_eth() == pytest.approx(leak0.mean_loss_eth(), rel=5e-3)
+    burn = risk_model(rules.scenario_with_rules(base, "EIP-8363 tapered burn"))
+    for c0, c1 in zip(m0.classes, burn.classes, strict=True):
+        if c0.kind in ("outage", "leak"):
+            assert c1.mean_loss_eth() > c0.mean_loss_eth(), c0.name
+    assert burn.forgone_eth_per_year > 0
+
+
+def test_transition_path_month_by_month():
+    # month 0: BRF 128. A month is 365.25 / 12 = 30.44 days of 225 epochs: month 9 is epoch 61,635,
+    # remaining 61,665: 64 + (64 x 61,665 + 61,650) // 123,300 = 64 + 4,008,210 // 123,300 = 96;
+    # month 18 is epoch 123,271, remaining 29: 64 + (1,856 + 61,650) // 123,300 = 64.
+    path = rules.transition_path(EIP8363)
+    assert path["base_reward_factor"][0] == 128 and path["base_reward_factor"][18] == 64
+    assert path["base_reward_factor"][9] == 96
+    assert np.all(np.diff(path["consensus_yield"]) <= 0)  # a falling staircase at a fixed stake
+    assert path["consensus_yield"][18] == pytest.approx(float(rules.consensus_yield(39.2e6, EIP8363)), rel=2e-3)
+    flat = rules.transition_path(TODAY)
+    assert np.all(flat["base_reward_factor"] == 64) and np.all(flat["burn_fraction"] == 0)
+
+
+def test_slashing_loss_under_the_rules():
+    from divaecon.risk import events
+
+    d = 39.2e6
+    assert rules.slashing_loss_eth(32.0, 32.0, d, TODAY) == events.slashing_loss_eth(32.0, 32.0, d)
+    # 8 s: missed duties 40/64 x 212 gwei x 32 x 8,192 epochs (EIP-8198 keeps EPOCHS_PER_SLASHINGS_VECTOR);
+    # initial 32 / 4096; correlation 32 x 3 x 32 / 39.2e6 (by hand)
+    want = 32 / 4096 + 32 * 96 / d + 40 / 64 * 212e-9 * 32 * 8_192
+    assert rules.slashing_loss_eth(32.0, 32.0, d, _with(seconds_per_slot=8.0)) == pytest.approx(want, rel=1e-9)

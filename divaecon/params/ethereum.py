@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
 
 
 class EthereumParams(_Params):
@@ -32,6 +33,7 @@ class EthereumParams(_Params):
         "at the relay mean 0.0300 (the EIP's upper bound); midpoint 0.029. Independent of every "
         "staker APR the product compares with (no rate is fitted); arithmetic in ASSUMPTIONS.md",
         "Execution-layer reward (priority fees + MEV) per proposed block, a year's mean.",
+        uncertainty=spread("lognormal", "record", "", record="el_reward_year_on_year"),
         ge=0,
     )
     network_participation: float = param(
@@ -68,6 +70,14 @@ class EthereumParams(_Params):
         "the latest figure with a named primary source; late-May-2026 secondary reports give ≈ 3.3–3.6M ETH, "
         "so the default errs long by up to ~13 days",
         "ETH waiting in Ethereum's entry (pending deposit) queue ahead of a new deposit.",
+        uncertainty=spread(
+            "uniform",
+            "range",
+            "the sources' own range: ≈ 3.3M ETH (late-May-2026 secondary reports) to 4,080,985 ETH "
+            "(validatorqueue.com via Cointelegraph, 2026-02-03)",
+            low=3_300_000.0,
+            high=4_080_985.0,
+        ),
         ge=0,
     )
     exit_queue_eth: float = param(
@@ -165,7 +175,8 @@ class EthereumParams(_Params):
         "days",
         "consensus-specs capella MAX_WITHDRAWALS_PER_PAYLOAD = 16: 974,959 validators "
         "(2026-02-03) / 16 per slot × 12 s ≈ 8.5 days a full sweep; a withdrawal waits half of it on average",
-        "Average wait for the withdrawal sweep once a validator is withdrawable.",
+        "Average wait for the withdrawal sweep once a validator is withdrawable, at 12 s slots "
+        "(another slot time scales it: a payload a slot).",
         ge=0,
         le=365,
     )

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_serializer, field_validator, model_validator
 
 from divaecon.errors import ParameterError
 from divaecon.params._fields import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, SECTIONS, _format_value, _Params, param
+from divaecon.params._spread import override_problems, support_problem
 from divaecon.params.costs import OperatorCostParams
 from divaecon.params.diva import DivaParams
 from divaecon.params.ethereum import EthereumParams
@@ -33,6 +34,28 @@ class Scenario(_Params):
     peers: PeerParams = Field(default_factory=PeerParams)
     simulation: SimulationParams = Field(default_factory=SimulationParams)
     risk: RiskParams = Field(default_factory=RiskParams)
+    uncertainty: Any = Field(
+        default=(),
+        description="Distributions this scenario gives uncertain inputs, replacing those beside the defaults: "
+        "section.field -> {kind, its parameters, basis} (divaecon.uncertainty).",
+    )
+    """``(section.field, kind, basis text, ((parameter, value), ...))`` per entry of the file's
+    ``uncertainty:`` section, checked by :func:`divaecon.params._spread.override_problems`; dumped
+    back as that mapping."""
+
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _parse_uncertainty(cls, raw: Any) -> Any:
+        if isinstance(raw, tuple):  # already parsed (a copy of a scenario): check it again as a mapping
+            raw = _uncertainty_mapping(raw)
+        parsed, problems = override_problems(raw)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tuple((k, v["kind"], v["text"], tuple(v["parameters"].items())) for k, v in parsed.items())
+
+    @field_serializer("uncertainty")
+    def _dump_uncertainty(self, value: Any) -> dict[str, dict[str, Any]]:
+        return _uncertainty_mapping(value)
 
     @model_validator(mode="after")
     def _check_texts(self) -> Scenario:
@@ -47,8 +70,22 @@ class Scenario(_Params):
             raise ValueError("; ".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _check_uncertainty(self) -> Scenario:
+        """Each ``uncertainty:`` entry against its field's allowed range and the scenario's value."""
+        problems = []
+        for key, kind, _, params in self.uncertainty:
+            section, _, field = key.partition(".")
+            problem = support_problem(section, field, kind, dict(params), float(getattr(getattr(self, section), field)))
+            if problem:
+                problems.append(f"uncertainty.{key} ({kind}): {problem}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     def override(self, **values: Any) -> Scenario:
-        """A copy with fields replaced, validated; names may be plain or ``section.field``."""
+        """A copy with fields replaced, validated; names may be plain or ``section.field``
+        (``uncertainty`` replaces the whole ``uncertainty:`` section, as a file writes it)."""
         return scenario_from_dict(apply_overrides(self.model_dump(), values), source="override")
 
 
@@ -62,6 +99,14 @@ SECTIONS.update(
         "risk": RiskParams,
     }
 )
+
+
+def _uncertainty_mapping(value: Any) -> dict[str, dict[str, Any]]:
+    """The parsed ``uncertainty`` entries as the mapping a scenario file writes."""
+    try:
+        return {name: {"kind": kind, **dict(params), "basis": text} for name, kind, text, params in value}
+    except (TypeError, ValueError):
+        return value  # not parsed: the validator names the problem
 
 
 def field_sections() -> dict[str, str]:
@@ -89,7 +134,7 @@ def apply_overrides(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[
     """A nested scenario dict with ``values`` (plain or dotted names) put in place."""
     out = {k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()}
     for name, value in values.items():
-        if name in ("name", "description"):
+        if name in ("name", "description", "uncertainty"):
             out[name] = value
             continue
         section, field = resolve_name(name)
@@ -193,6 +238,8 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     from divaecon.safeyaml import core_dumper
 
     data = scenario.model_dump(mode="json")
+    if not data.get("uncertainty"):
+        data.pop("uncertainty", None)  # the defaults' own spreads: nothing to write
     return yaml.dump(data, Dumper=core_dumper(), sort_keys=False, allow_unicode=True)
 
 

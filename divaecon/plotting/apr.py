@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from divaecon import ethereum, protocol
+from divaecon import dvt, ethereum, rules
 from divaecon.palette import COLORS
 from divaecon.params import Scenario
 from divaecon.plotting._base import _PCT, ETH_FORMATTER, SOURCE_CL, SOURCE_DATA, SOURCE_DVT, new_figure
@@ -30,22 +30,26 @@ def apr_vs_total_staked(scenario: Scenario, data_points: pd.DataFrame | None = N
     """
     eth_p = scenario.ethereum
     s = staked_grid(scenario, points)
-    cl = np.asarray(ethereum.consensus_apr(s, 1.0, eth_p.network_participation))
-    el = np.asarray(ethereum.execution_apr(eth_p.el_reward_per_block_eth, s))
+    # under the scenario's Ethereum rules (steady state; today's: ethereum's rates exactly)
+    cl = np.asarray(rules.consensus_apr(s, 1.0, eth_p.network_participation, eth_p))
+    el = np.asarray(rules.execution_apr(s, 1.0, eth_p))
+    cl_label = (
+        "consensus (spec; ≈ 166.3 / √staked)" if rules.is_today(eth_p) else f"consensus ({rules.describe_rules(eth_p)})"
+    )
     fig, ax = new_figure(
         "Staking APR against total ETH staked",
         scenario.name,
         SOURCE_CL + ("; " + SOURCE_DATA if data_points is not None else ""),
     )
     ax.plot(s, cl + el, color="black", lw=2, label="consensus + execution")
-    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label="consensus (spec; ≈ 166.3 / √staked)")
+    ax.plot(s, cl, color=COLORS["attestation"], lw=1.5, label=cl_label)
     ax.plot(
         s, el, color=COLORS["execution"], lw=1.5, label=f"execution ({eth_p.el_reward_per_block_eth:g} ETH per block)"
     )
     if data_points is not None and len(data_points):
         x = data_points["total_staked_eth"].to_numpy(dtype=float)
-        y_cl = np.asarray(ethereum.consensus_apr(x, 1.0, eth_p.network_participation))
-        y = y_cl + np.asarray(ethereum.execution_apr(eth_p.el_reward_per_block_eth, x))
+        y_cl = np.asarray(rules.consensus_apr(x, 1.0, eth_p.network_participation, eth_p))
+        y = y_cl + np.asarray(rules.execution_apr(x, 1.0, eth_p))
         ax.scatter(x, y, color="crimson", zorder=5, s=22, label="dated stake (data/)")
         for i, (xi, yi, d) in enumerate(zip(x, y, data_points["date"], strict=True)):
             # alternate above and below, so the labels of close stakes do not overlap
@@ -96,20 +100,9 @@ def uptime_effect(scenario: Scenario, points: int = 101) -> Figure:
     """Gross APR against node uptime: a single node, and a Diva validator of such nodes."""
     eth_p, diva = scenario.ethereum, scenario.diva
     u = np.linspace(0.80, 1.0, points)
-    solo = np.asarray(
-        ethereum.gross_apr(eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, u, eth_p.network_participation)
-    )
-    dv = np.asarray(
-        protocol.validator_gross_apr(
-            eth_p.total_staked_eth,
-            eth_p.el_reward_per_block_eth,
-            u,
-            diva.failure_correlation,
-            diva.key_shares_per_validator,
-            diva.threshold,
-            eth_p.network_participation,
-        )
-    )
+    solo = np.asarray(rules.gross_apr(eth_p.total_staked_eth, u, eth_p.network_participation, eth_p))
+    avail = dvt.availability(diva.key_shares_per_validator, diva.threshold, u, diva.failure_correlation)
+    dv = np.asarray(rules.gross_apr(eth_p.total_staked_eth, avail, eth_p.network_participation, eth_p))
     fig, ax = new_figure("Uptime's effect on a validator's gross APR", scenario.name, SOURCE_CL + "; " + SOURCE_DVT)
     ax.plot(u, solo, color=COLORS["solo"], lw=1.8, label="one node (solo)")
     ax.plot(

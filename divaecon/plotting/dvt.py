@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from divaecon import dvt, ethereum, peers
+from divaecon import dvt, peers, rules
 from divaecon.palette import COLORS
 from divaecon.params import Scenario
 from divaecon.plotting._base import SOURCE_CL, SOURCE_DVT, new_figure
@@ -96,9 +96,7 @@ def rewards_lost(scenario: Scenario, points: int = 101) -> Figure:
     fig, ax = new_figure("Rewards lost to downtime", scenario.name, SOURCE_CL + "; " + SOURCE_DVT, figsize=(7.2, 3.6))
     for row in cluster_setups(scenario).to_dict("records"):
         a = np.asarray(dvt.availability(row["n"], row["t"], u, d.failure_correlation))
-        lost = ethereum.rewards_lost_eth_per_year(
-            eth_p.total_staked_eth, eth_p.el_reward_per_block_eth, a, eth_p.network_participation
-        )
+        lost = rules.rewards_lost_eth_per_year(eth_p.total_staked_eth, a, eth_p.network_participation, eth_p)
         ax.plot(u, lost, color=row["color"], lw=2.2 if str(row["name"]).startswith("Diva") else 1.3, label=row["name"])
     ax.axvline(d.operator_uptime, color="grey", ls=":", lw=1)
     ax.set_yscale("symlog", linthresh=1e-4)

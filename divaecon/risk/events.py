@@ -86,20 +86,30 @@ is drawn beyond its survival level ``TAIL_LEVELS[i]``; otherwise (40 %) as usual
 
 
 # --- spec-derived losses --------------------------------------------------------------------------
-def leak_inactivity_loss_eth(leak_epochs: Any, validator_stake_eth: float = 32.0) -> Any:
+def leak_inactivity_loss_eth(
+    leak_epochs: Any, validator_stake_eth: float = 32.0, seconds_per_slot: float = 12.0
+) -> Any:
     """Inactivity penalties of a validator offline for ``leak_epochs`` epochs of a leak [ETH].
 
     The one place the risk model asks :mod:`divaecon.ethereum` for the leak walk
     (:func:`divaecon.ethereum.inactivity_leak_loss_eth`: the spec's epoch-by-epoch walk with
     effective-balance hysteresis and ejection at 16 ETH; the validator is back online when
-    finality returns). ``leak_epochs`` are whole epochs. Never more than the stake.
+    finality returns). ``leak_epochs`` are whole epochs. Never more than the stake. Another slot
+    time's leak constants (EIP-8198, PR #12217) come from :func:`divaecon.rules.inactivity_leak_loss_eth`.
 
     References
     ----------
     consensus-specs ``specs/altair/beacon-chain.md`` (``process_inactivity_updates``),
     ``specs/bellatrix/beacon-chain.md`` (``get_inactivity_penalty_deltas``).
     """
-    loss = np.asarray(ethereum.inactivity_leak_loss_eth(validator_stake_eth, leak_epochs), dtype=float)
+    if seconds_per_slot == 12.0:
+        loss = np.asarray(ethereum.inactivity_leak_loss_eth(validator_stake_eth, leak_epochs), dtype=float)
+    else:
+        from divaecon import rules  # the slot time's quotient and ratio
+        from divaecon.params import EthereumParams
+
+        at = EthereumParams(seconds_per_slot=float(seconds_per_slot))
+        loss = np.asarray(rules.inactivity_leak_loss_eth(validator_stake_eth, leak_epochs, at), dtype=float)
     return np.minimum(loss, validator_stake_eth)
 
 
@@ -110,21 +120,23 @@ walk itself (tested), the price of one vectorised call to it instead of one per 
 
 
 @lru_cache(maxsize=32)
-def _leak_table(validator_stake_eth: float) -> tuple[FloatArray, FloatArray]:
-    last = float(int(LEAK_TABLE_DAYS * EPOCHS_PER_DAY))
+def _leak_table(validator_stake_eth: float, seconds_per_slot: float = 12.0) -> tuple[FloatArray, FloatArray]:
+    last = float(int(LEAK_TABLE_DAYS * EPOCHS_PER_DAY * 12.0 / seconds_per_slot))
     epochs = np.unique(
         np.concatenate([np.arange(0.0, 8_000.0, LEAK_TABLE_STEP_EPOCHS), np.arange(8_000.0, last, 64.0), [last]])
     )
-    out = np.asarray(leak_inactivity_loss_eth(epochs, validator_stake_eth), dtype=float)
+    out = np.asarray(leak_inactivity_loss_eth(epochs, validator_stake_eth, seconds_per_slot), dtype=float)
     epochs.setflags(write=False)
     out.setflags(write=False)
     return epochs, out
 
 
-def leak_loss_from_table(leak_epochs: FloatArray, validator_stake_eth: float) -> FloatArray:
+def leak_loss_from_table(
+    leak_epochs: FloatArray, validator_stake_eth: float, seconds_per_slot: float = 12.0
+) -> FloatArray:
     """:func:`leak_inactivity_loss_eth` at any (fractional) number of epochs, interpolated on a
     table of whole epochs [ETH]; beyond the table, its last value."""
-    epochs, table = _leak_table(float(validator_stake_eth))
+    epochs, table = _leak_table(float(validator_stake_eth), float(seconds_per_slot))
     return np.interp(leak_epochs, epochs, table)
 
 
@@ -266,6 +278,8 @@ class DurationClass(EventClass):
     penalty_eth_per_day: float = 0.0
     leak: bool = False
     validator_stake_eth: float = 32.0
+    seconds_per_slot: float = 12.0
+    """Slot time of the leak's epochs (``divaecon.rules``: EIP-8198, PR #12217); 12 s today."""
     _grid: tuple[FloatArray, FloatArray, FloatArray, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -295,8 +309,9 @@ class DurationClass(EventClass):
     def _loss(self, days: FloatArray) -> FloatArray:
         loss = self.penalty_eth_per_day * days
         if self.leak:
-            epochs = np.maximum(days * EPOCHS_PER_DAY - ethereum.MIN_EPOCHS_TO_INACTIVITY_PENALTY, 0.0)
-            loss = loss + leak_loss_from_table(epochs, self.validator_stake_eth)
+            per_day = EPOCHS_PER_DAY * 12.0 / self.seconds_per_slot
+            epochs = np.maximum(days * per_day - ethereum.MIN_EPOCHS_TO_INACTIVITY_PENALTY, 0.0)
+            loss = loss + leak_loss_from_table(epochs, self.validator_stake_eth, self.seconds_per_slot)
         return np.minimum(loss, self.validator_stake_eth)
 
     def sample_losses(self, rng: np.random.Generator, size: int) -> tuple[FloatArray, FloatArray]:
@@ -468,6 +483,7 @@ def duration_class(
     penalty_eth_per_day: float,
     validator_stake_eth: float,
     leak: bool = False,
+    seconds_per_slot: float = 12.0,
 ) -> DurationClass:
     """A common shock that takes operators offline: harmful when ``K ≥ n − t + 1``."""
     p_harm, pmf = _conditional(count_pmf(n, operator_fraction, correlation), n - t + 1)
@@ -481,6 +497,7 @@ def duration_class(
         penalty_eth_per_day=penalty_eth_per_day,
         leak=leak,
         validator_stake_eth=validator_stake_eth,
+        seconds_per_slot=seconds_per_slot,
     )
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from divaecon import ethereum
-from divaecon.params import RiskParams, Scenario
+from divaecon import ethereum, rules
+from divaecon.params import EthereumParams, RiskParams, Scenario
 from divaecon.quote import Quote, quote
 from divaecon.risk import events
 from divaecon.risk.el_rewards import ElRewardDistribution, fit_el_reward_distribution
@@ -37,11 +37,28 @@ def el_reward_distribution(risk: RiskParams) -> ElRewardDistribution:
 
 @lru_cache(maxsize=64)
 def _classes(
-    risk: RiskParams, n: int, t: int, stake: float, total: float, dvt: bool, theft: bool
+    risk: RiskParams,
+    n: int,
+    t: int,
+    stake: float,
+    total: float,
+    dvt: bool,
+    theft: bool,
+    eth: EthereumParams | None = None,
 ) -> tuple[tuple[EventClass, ...], float]:
     """The event classes of a t-of-n validator and the rewards it forgoes a year [ETH/year] per
-    unit of gross APR (multiply by the APR)."""
+    unit of gross APR (multiply by the APR). ``eth``: Ethereum's rules (None or today's: today's
+    penalties); another rule set's offline loss per day (slot time, curve, EIP-7716, EIP-8363's
+    burn) and leak constants come from :func:`divaecon.rules.offline_loss_eth_per_day`."""
     per_day = events.offline_penalty_eth_per_day(total, stake)
+    ruled = eth is not None and not rules.is_today(eth)
+    slot_s = eth.seconds_per_slot if eth is not None else 12.0
+
+    def loss_per_day(fraction: float, days: float, in_leak: bool = False) -> float:
+        if not ruled or eth is None:
+            return per_day
+        return rules.offline_loss_eth_per_day(total, stake, eth, fraction, days, in_leak)
+
     sigma = risk.outage_duration_sigma
     rho = risk.outage_fraction_correlation
     outages = [
@@ -87,7 +104,7 @@ def _classes(
             rho,
             days,
             sigma,
-            per_day,
+            loss_per_day(frac, days),
             stake,
         )
         for name, rate, frac, days in outages
@@ -103,18 +120,25 @@ def _classes(
             rho,
             risk.leak_duration_days,
             sigma,
-            per_day,
+            loss_per_day(risk.leak_operator_fraction, risk.leak_duration_days, in_leak=True),
             stake,
             leak=True,
+            seconds_per_slot=slot_s,
         )
     )
-    isolated = events.slashing_loss_eth(stake, stake, total)
+
+    def slashing_loss(window: float) -> float:
+        if ruled and eth is not None:  # missed duties at the rules' base reward per epoch
+            return rules.slashing_loss_eth(stake, window, total, eth)
+        return events.slashing_loss_eth(stake, window, total)
+
+    isolated = slashing_loss(stake)
     classes.append(
         events.isolated_class(
             "isolated slashing", "slashing", n, t, risk.isolated_slashing_rate_per_validator_per_year, isolated
         )
     )
-    client = events.slashing_loss_eth(stake, risk.client_slashing_network_fraction * total, total)
+    client = slashing_loss(risk.client_slashing_network_fraction * total)
     classes.append(
         events.client_slashing_class(
             "client slashing",
@@ -149,7 +173,7 @@ def _classes(
                 0.0,
                 risk.exit_wait_days,
                 sigma,
-                per_day,
+                loss_per_day(stake / total, risk.exit_wait_days),
                 stake,
             )
         )
@@ -173,6 +197,17 @@ def _classes(
     return tuple(classes), forgone_per_apr
 
 
+def event_risk(scenario: Scenario) -> RiskParams:
+    """The scenario's ``risk`` section as the event classes use it: ``outage_fraction_correlation``
+    replaced by :func:`divaecon.dvt.event_correlation` of it and ``diva.failure_correlation``."""
+    from divaecon.dvt import event_correlation
+
+    rho = float(event_correlation(scenario.risk.outage_fraction_correlation, scenario.diva.failure_correlation))
+    if rho == scenario.risk.outage_fraction_correlation:
+        return scenario.risk
+    return scenario.risk.model_copy(update={"outage_fraction_correlation": rho})
+
+
 def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
     """Diva's validator under ``scenario``: 16 shares, threshold 11, 32 ETH of divETH at risk.
 
@@ -182,14 +217,17 @@ def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
     diva, eth = scenario.diva, scenario.ethereum
     gross = float(q.gross_apr)
     classes, forgone = _classes(
-        scenario.risk,
+        event_risk(scenario),
         diva.key_shares_per_validator,
         diva.threshold,
         diva.validator_stake_eth,
         eth.total_staked_eth,
         dvt=True,
         theft=True,
+        eth=eth,
     )
+    # an offline validator forgoes its rewards before EIP-8363's burn (the burn is in its loss)
+    forgone_rate = gross + float(rules.burn_apr(eth.total_staked_eth, eth)) * eth.network_participation
     return RiskModel(
         name=f"Diva ({diva.threshold}/{diva.key_shares_per_validator})",
         n_operators=diva.key_shares_per_validator,
@@ -199,7 +237,7 @@ def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
         total_staked_eth=eth.total_staked_eth,
         gross_apr=gross,
         classes=classes,
-        forgone_eth_per_year=forgone * gross,
+        forgone_eth_per_year=forgone * forgone_rate,
     )
 
 
@@ -233,7 +271,7 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
     """
     from divaecon import peers
 
-    eth, diva, risk = scenario.ethereum, scenario.diva, scenario.risk
+    eth, diva, risk = scenario.ethereum, scenario.diva, event_risk(scenario)
     setups = peers.peer_setups(scenario.peers)
     common = diva.operator_uptime if scenario.peers.same_node_uptime_for_all else None
     table = peers.setup_table(
@@ -243,7 +281,9 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
         common,
         diva.failure_correlation,
         eth.network_participation,
+        rules_eth=eth,
     )
+    burn_rate = float(rules.burn_apr(eth.total_staked_eth, eth)) * eth.network_participation
     out = []
     for prefix in PEER_PREFIXES:
         i = next((k for k, s in enumerate(setups) if s.name.startswith(prefix)), None)
@@ -253,12 +293,8 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
         n, t, bond, stake = setup.n_operators, setup.threshold, setup.operator_bond_eth, setup.validator_stake_eth
         solo = setup.staker_fee == 0 and n == 1 and bond >= stake
         staker_eth = stake if (setup.bond_in_pool_token or bond <= 0 or solo) else stake - bond
-        gross = float(
-            ethereum.gross_apr(
-                eth.total_staked_eth, eth.el_reward_per_block_eth, float(row["availability"]), eth.network_participation
-            )
-        )
-        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo)
+        gross = float(rules.gross_apr(eth.total_staked_eth, float(row["availability"]), eth.network_participation, eth))
+        classes, forgone = _classes(risk, n, t, stake, eth.total_staked_eth, dvt=n > 1, theft=not solo, eth=eth)
         model = RiskModel(
             name=setup.name,
             n_operators=n,
@@ -268,7 +304,7 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
             total_staked_eth=eth.total_staked_eth,
             gross_apr=gross,
             classes=classes,
-            forgone_eth_per_year=forgone * gross,
+            forgone_eth_per_year=forgone * (gross + burn_rate),
         )
         out.append(PeerRisk(setup.name, model, bond / setup.operators_sharing_bond, float(row["operator_apr"])))
     return out

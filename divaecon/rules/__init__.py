@@ -61,6 +61,7 @@ from divaecon.rules.issuance import (
     stake_at_yield,
     staking_yield,
     transition_days,
+    transition_path,
 )
 from divaecon.rules.penalties import (
     MAX_PENALTY_FACTOR,
@@ -74,6 +75,8 @@ from divaecon.rules.penalties import (
     exit_churn_eth_per_epoch,
     inactivity_leak_loss_eth,
     leak_epochs_for_days,
+    offline_loss_eth_per_day,
+    slashing_loss_eth,
 )
 from divaecon.rules.rates import (
     consensus_apr,
@@ -135,15 +138,18 @@ __all__ = [
     "issuance_burn_gwei",
     "issuance_eth_per_year",
     "leak_epochs_for_days",
+    "offline_loss_eth_per_day",
     "offline_penalty_apr",
     "reward_factor_constants",
     "reward_factors_of",
     "reward_scale",
     "rewards_lost_eth_per_year",
     "scenario_with_rules",
+    "slashing_loss_eth",
     "slot_rules",
     "stake_at_yield",
     "staking_yield",
     "transition_days",
+    "transition_path",
     "with_rules",
 ]

@@ -424,3 +424,37 @@ def reward_factor_constants(eth: EthereumParams) -> dict[str, float]:
         "cap_stake_eth": float(eth.issuance_cap_stake_eth),
         "execution_share_after_fork": execution_share(eth),
     }
+
+
+def transition_path(
+    eth: EthereumParams, total_staked_eth: ArrayLike | None = None, months: int = 19
+) -> dict[str, np.ndarray]:
+    """EIP-8363's transition month by month at a stake (``eth.total_staked_eth`` by default) [table].
+
+    ``{"month", "day", "epochs_since_fork", "base_reward_factor", "burn_fraction",
+    "consensus_yield", "issuance_eth_per_year"}``, one entry per month ``0 … months − 1`` after
+    the fork (a month = 365.25 / 12 days, epochs at ``eth``'s slot time); ``total_staked_eth`` may
+    be an array of one stake per month. Under another curve the factor stays 64 and the yield is
+    the curve's steady state.
+
+    References
+    ----------
+    ``EIPS/eip-8363.md``, "The base reward factor transition"; :func:`consensus_yield`.
+    """
+    month = np.arange(int(months), dtype=float)
+    day = month * 365.25 / 12.0
+    epochs = np.floor(day * slot_rules(eth.seconds_per_slot).epochs_per_day)
+    stake = as_float_array(eth.total_staked_eth if total_staked_eth is None else total_staked_eth)
+    stake = np.broadcast_to(stake, month.shape).astype(float)
+    factor = as_float_array(effective_base_reward_factor(eth, epochs)) * np.ones_like(month)
+    burn = as_float_array(burn_fraction(stake)) if eth.issuance_curve == "eip8363" else np.zeros_like(month)
+    yield_ = as_float_array(consensus_yield(stake, eth, epochs if eth.issuance_curve == "eip8363" else None))
+    return {
+        "month": month,
+        "day": day,
+        "epochs_since_fork": epochs,
+        "base_reward_factor": factor,
+        "burn_fraction": burn,
+        "consensus_yield": yield_,
+        "issuance_eth_per_year": stake * yield_,
+    }

@@ -12,8 +12,9 @@ from numpy.typing import ArrayLike
 from divaecon import ethereum
 from divaecon._numeric import as_float_array, unwrap
 from divaecon.params.ethereum import EthereumParams
+from divaecon.rules.issuance import burn_apr_by_duty, reward_scale
 from divaecon.rules.slots import slot_rules
-from divaecon.units import GWEI_PER_ETH, SECONDS_PER_DAY
+from divaecon.units import DAYS_PER_YEAR, GWEI_PER_ETH, SECONDS_PER_DAY
 
 # --- EIP-7716, "Specification" ------------------------------------------------------------------
 PENALTY_ADJUSTMENT_FACTOR: Final[int] = 4096
@@ -183,3 +184,74 @@ def correlated_penalty_multiplier(eth: EthereumParams, outage_fraction: ArrayLik
     slots_per_day = SECONDS_PER_DAY * 1000.0 / slot_rules(eth.seconds_per_slot).slot_ms
     slots = np.maximum(np.rint(as_float_array(outage_days) * slots_per_day), 1)
     return eip7716_outage_penalty_multiplier(outage_fraction, slots, 1.0 - eth.network_participation)
+
+
+# ================================================================================================
+# What the risk model's events cost under a rule set
+# ================================================================================================
+def offline_loss_eth_per_day(
+    total_staked_eth: float,
+    validator_stake_eth: float,
+    eth: EthereumParams,
+    outage_fraction: float = 0.0,
+    outage_days: float = 1.0,
+    in_leak: bool = False,
+) -> float:
+    """What an offline validator's balance loses per day under ``eth``'s rules [ETH/day].
+
+    - the offline penalty (missed source and target, 40/64 of a base reward an epoch, and the
+      sync duties, 2/64), scaled with the base reward (:func:`divaecon.rules.reward_scale`: slot
+      time, curve); outside a leak, EIP-7716 multiplies the attestation part by its penalty
+      factor for an outage of ``outage_fraction`` of the stake lasting ``outage_days``
+      (:func:`correlated_penalty_multiplier`); during a leak the factor is left at 1 (the leak's
+      own penalties dominate);
+    - EIP-8363's burn, charged online or offline: outside a leak all of it (``b · y · p``),
+      during a leak only the proposer and sync parts (10/64: the attestation burn is suspended,
+      ``EIPS/eip-8363.md``, ``process_issuance_burn``). An online validator pays it out of its
+      rewards; an offline one out of its balance, so it is part of an outage's loss (the rewards
+      it forgoes are counted apart, before the burn).
+
+    Under today's rules this is :func:`divaecon.ethereum.offline_penalty_apr` · stake / 365.25.
+
+    References
+    ----------
+    consensus-specs ``specs/altair/beacon-chain.md`` ``get_flag_index_deltas``,
+    ``process_sync_aggregate``; ``EIPS/eip-7716.md``; ``EIPS/eip-8363.md``.
+    """
+    p = eth.network_participation
+    parts = ethereum.consensus_apr_by_duty(total_staked_eth, 0.0, p)
+    attest = float(parts["attestation_penalties"])
+    sync = float(parts["sync_penalties"])
+    multiplier = 1.0 if in_leak else float(correlated_penalty_multiplier(eth, outage_fraction, outage_days))
+    scale = float(reward_scale(total_staked_eth, eth))
+    if multiplier == 1.0:
+        penalty = float(ethereum.offline_penalty_apr(total_staked_eth, p)) * scale
+    else:
+        penalty = (attest * multiplier + sync) * scale
+    burn = burn_apr_by_duty(total_staked_eth, eth, p)
+    burned = float(burn["leak"] if in_leak else burn["total"])
+    return (penalty + burned) * validator_stake_eth / DAYS_PER_YEAR
+
+
+def slashing_loss_eth(
+    validator_stake_eth: float, slashed_in_window_eth: float, total_staked_eth: float, eth: EthereumParams
+) -> float:
+    """One slashed validator's loss under ``eth``'s rules [ETH], capped at its stake.
+
+    Electra's initial (1/4096) and correlation penalties are not slot-denominated; the missed
+    duties until withdrawable (40/64 of a base reward for ``EPOCHS_PER_SLASHINGS_VECTOR`` = 8,192
+    epochs, which EIP-8198 leaves as it is: ~36 days become ~24 at 8 s) scale with the base reward
+    per epoch: :func:`divaecon.rules.reward_scale` × ``slot_ms / 12,000``. EIP-8363's burn is not
+    added (the slashed validator's exit is the counterfactual of none). Today's rules:
+    :func:`divaecon.ethereum.slashing_penalty_eth` exactly.
+
+    References
+    ----------
+    consensus-specs ``specs/electra/beacon-chain.md`` ``slash_validator``, ``process_slashings``;
+    ``EIPS/eip-8198.md``, "Constant scaling" (``EPOCHS_PER_SLASHINGS_VECTOR`` unchanged).
+    """
+    window = max(slashed_in_window_eth, validator_stake_eth)
+    parts = ethereum.slashing_penalty_eth(validator_stake_eth, window, total_staked_eth)
+    per_epoch = float(reward_scale(total_staked_eth, eth)) * slot_rules(eth.seconds_per_slot).ratio
+    out = float(parts["initial"]) + float(parts["correlation"]) + float(parts["missed_duties"]) * per_epoch
+    return min(out, validator_stake_eth)

@@ -64,6 +64,11 @@ class SlotRules:
         """Epochs in a Julian year at this slot time (82,181.25 at 12 s)."""
         return SECONDS_PER_YEAR * 1000.0 / (SLOTS_PER_EPOCH * self.slot_ms)
 
+    def sweep_days(self, withdrawal_sweep_days_at_12s: float) -> float:
+        """The withdrawal sweep's wait at this slot time: the 12 s figure × r (16 withdrawals a
+        payload, consensus-specs capella ``MAX_WITHDRAWALS_PER_PAYLOAD``, one payload a slot) [days]."""
+        return withdrawal_sweep_days_at_12s * self.ratio
+
     @property
     def epochs_per_day(self) -> float:
         """Epochs in a day (225 at 12 s, 337.5 at 8 s, 270 at 10 s)."""

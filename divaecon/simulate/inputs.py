@@ -307,7 +307,7 @@ def build_rows(scenarios: Sequence[Scenario], seeds: int, first_row: int = 0) ->
         out[name] = column[idx]
     slot_time = col("seconds_per_slot")
     out["epochs_per_day"] = ethereum.epochs_per_day(slot_time)
-    sweep = col("withdrawal_sweep_days")
+    sweep = col("withdrawal_sweep_days") * slot_time / 12.0  # 16 withdrawals a slot (rules.SlotRules.sweep_days)
     out["exit_to_arrival_days"] = ethereum.withdrawability_delay_days(slot_time) + sweep
     out["slashed_to_arrival_days"] = ethereum.EPOCHS_PER_SLASHINGS_VECTOR / out["epochs_per_day"] + sweep
     minted = np.asarray([s.diva.operator_rewards == "minted" for s in scenarios], dtype=bool)[idx]

@@ -120,10 +120,9 @@ def simulate_scalar(
     expected_availability = float(dvt.availability(n_keys, threshold, diva.operator_uptime, diva.failure_correlation))
     growth_mode = sim.deposit_mode == "growth"
     slot = eth.seconds_per_slot
-    to_arrival = _days(float(ethereum.withdrawability_delay_days(slot)) + eth.withdrawal_sweep_days)
-    slashed_to_arrival = _days(
-        ethereum.EPOCHS_PER_SLASHINGS_VECTOR / float(ethereum.epochs_per_day(slot)) + eth.withdrawal_sweep_days
-    )
+    sweep = rules.slot_rules(slot).sweep_days(eth.withdrawal_sweep_days)  # 16 withdrawals a slot
+    to_arrival = _days(float(ethereum.withdrawability_delay_days(slot)) + sweep)
+    slashed_to_arrival = _days(ethereum.EPOCHS_PER_SLASHINGS_VECTOR / float(ethereum.epochs_per_day(slot)) + sweep)
 
     def stake_on(t: float) -> float:
         return eth.total_staked_eth + sim.ethereum_stake_growth_eth_per_day * t

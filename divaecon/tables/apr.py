@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from divaecon import dvt, ethereum
+from divaecon import dvt, ethereum, rules
 from divaecon import formatting as fmt
 from divaecon.params import Scenario
 
@@ -63,8 +63,9 @@ def uptime_table(scenario: Scenario, uptimes: Sequence[float] = (0.90, 0.95, 0.9
     e, d = scenario.ethereum, scenario.diva
     u = np.unique(np.append(np.asarray(uptimes, dtype=float), d.operator_uptime))
     avail = dvt.availability(d.key_shares_per_validator, d.threshold, u, d.failure_correlation)
-    solo = ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, u, e.network_participation)
-    diva = ethereum.gross_apr(e.total_staked_eth, e.el_reward_per_block_eth, avail, e.network_participation)
+    # under the scenario's Ethereum rules (divaecon.rules; today's: ethereum.gross_apr exactly)
+    solo = rules.gross_apr(e.total_staked_eth, u, e.network_participation, e)
+    diva = rules.gross_apr(e.total_staked_eth, avail, e.network_participation, e)
     return pd.DataFrame(
         {
             "node uptime": [fmt.pct(x, 1) + (" (scenario)" if x == d.operator_uptime else "") for x in u],

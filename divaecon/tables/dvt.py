@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divaecon import dvt, ethereum
+from divaecon import dvt, rules
 from divaecon import formatting as fmt
 from divaecon.params import Scenario
 
@@ -22,8 +22,7 @@ def availability_table(scenario: Scenario, correlation: float | None = None) -> 
     ind = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, 0.0)
     cor = dvt.availability(setups["n"].to_numpy(), setups["t"].to_numpy(), d.operator_uptime, rho)
     lost, lost_c = (
-        ethereum.rewards_lost_eth_per_year(e.total_staked_eth, e.el_reward_per_block_eth, a, e.network_participation)
-        for a in (ind, cor)
+        rules.rewards_lost_eth_per_year(e.total_staked_eth, a, e.network_participation, e) for a in (ind, cor)
     )
     hours = DAYS_PER_YEAR * 24
     return pd.DataFrame(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from divaecon import figures
+from divaecon import figures, rules
 from divaecon import formatting as fmt
 from divaecon.figures import KeyFigure
 from divaecon.params import Scenario
@@ -90,7 +90,8 @@ def quote_text(scenario: Scenario) -> str:
     lines = [
         f"Scenario: {scenario.name}" + (f" — {scenario.description}" if scenario.description else ""),
         f"Ethereum: {fmt.eth(scenario.ethereum.total_staked_eth)} staked, "
-        f"{scenario.ethereum.el_reward_per_block_eth:g} ETH execution reward per block",
+        f"{scenario.ethereum.el_reward_per_block_eth:g} ETH execution reward per block"
+        + ("" if rules.is_today(scenario.ethereum) else f"; rules: {rules.describe_rules(scenario.ethereum)}"),
         f"Diva: {d.threshold}/{d.key_shares_per_validator} key shares, "
         f"{d.collateral_per_key_share_eth:g} divETH collateral per key share, "
         f"{fmt.count(d.network_validators)} validators, operator uptime {fmt.pct(d.operator_uptime, 1)}, "

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from divaecon import figures
+from divaecon import figures, rules
 from divaecon.params import Scenario
 
 # --- the simulation ---------------------------------------------------------------------------
@@ -148,6 +148,8 @@ def simulation_summary_text(res: Any, base: Scenario) -> str:
             f"{fmt.eth(end_stake)} (consensus APR ∝ 1/√stake: "
             f"× {math.sqrt(sc.ethereum.total_staked_eth / end_stake):.3f} by the end)"
         )
+        if not rules.is_today(sc.ethereum):
+            lines.append(f"  {'Ethereum rules':<{width}}  {rules.describe_rules(sc.ethereum)}")
         lines.append("")
     lines.append(
         "Realised APYs compound daily and include cash drag (ETH waiting in the buffer or for "
