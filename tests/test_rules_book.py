@@ -293,3 +293,21 @@ def test_diva_under_eip8363_and_ember_by_hand() -> None:
     assert table[trules.label_of(BURN)] == f"{100 * burn:.2f} %"
     assert table[trules.label_of({**BURN, "execution_burn": "eip8375"})] == f"{100 * both:.2f} %"
     assert table[trules.label_of({"execution_burn": "eip8375"})] == f"{100 * ember:.2f} %"
+
+
+def test_eip7716_note_says_what_the_figures_leave_out() -> None:
+    """The chapter says EIP-7716 moves none of its figures (the risk model leaves the factor out):
+    its row must then equal today's, and the factor it quotes must grow with the outage's share."""
+    base = shipped_base()
+    label = trules.label_of({"correlated_penalties": "eip7716"})
+    r = trules.rule_set_results(base).set_index("rule_set")
+    assert (r.loc[label] == r.loc[trules.TODAY]).all()
+    text = tables.eip7716_markdown(base)
+    import html
+    import re
+
+    factors = [
+        float(x)
+        for x in re.findall(r"× (\d\.\d{3})", html.unescape(re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)))
+    ]
+    assert len(factors) == 3 and 1.0 < factors[0] < factors[1] < factors[2] <= 4.0  # EIP-7716 caps the factor at 4

@@ -343,6 +343,24 @@ def collateral_rules_table(scenario: Scenario) -> pd.DataFrame:
     )
 
 
+def eip7716_markdown(scenario: Scenario, fractions: Sequence[float] = (0.01, 0.1, 0.3)) -> str:
+    """What EIP-7716 would do to an outage's penalties (:func:`divaecon.rules.correlated_penalty_multiplier`,
+    a day-long outage of each share of the network's stake), and that the collateral figures above
+    leave it out: the risk model (:mod:`divaecon.risk`) does not apply the factor."""
+    eth = rule_set_scenario(scenario, label_of({"correlated_penalties": "eip7716"})).ethereum
+    parts = [
+        f"× {float(rules.correlated_penalty_multiplier(eth, f, 1.0)):.3f} when {fmt.pct(f, 0)} of the stake is offline"
+        for f in fractions
+    ]
+    text = (
+        "EIP-7716 leaves every figure above where it is: the collateral risk model does not apply its "
+        "penalty factor. What the factor would be for a day-long outage (EIPS/eip-7716.md, per slot): "
+        + ", ".join(parts)
+        + " — small while the outage is a small share of the network, as an outage of Diva's validators alone is."
+    )
+    return fmt.markdown_literal(text)
+
+
 def peers_rules_table(scenario: Scenario, column: str = "staker_apr") -> pd.DataFrame:
     """Every set-up (rows: Diva, then each peer of :func:`~divaecon.quote.peer_table`) under each
     rule set (columns): ``column`` is ``"staker_apr"`` or ``"operator_apr"`` (on the operator's own
