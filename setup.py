@@ -10,7 +10,8 @@ of ``divaecon`` are found here so that adding one needs no edit.
 from setuptools import find_packages, setup
 
 SHIPPED = {"divaecon._data": "data", "divaecon._notebooks": "notebooks"}
-DATA_SUBFOLDERS = ["divaecon._data.scenarios", "divaecon._data.scenarios.futures"]  # found through the mapping of their parent
+# found through the mapping of their parent
+DATA_SUBFOLDERS = ["divaecon._data.scenarios", "divaecon._data.scenarios.futures"]
 
 setup(
     packages=[*find_packages(include=["divaecon", "divaecon.*"]), *SHIPPED, *DATA_SUBFOLDERS],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MultipleLocator
 
 from divaecon import rules
@@ -42,7 +43,7 @@ def yield_vs_stake_by_curve(scenario: Scenario, points: int = 200) -> Figure:
         figsize=(7.2, 3.7),
     )
     engine = fig.get_layout_engine()
-    if engine is not None:  # room for the source's two lines under the axes
+    if isinstance(engine, ConstrainedLayoutEngine):  # room for the source's two lines under the axes
         engine.set(rect=(0.0, 0.085, 1.0, 0.915))
     for curve in CURVES:
         eth = curve_scenario(scenario, curve).ethereum

@@ -448,24 +448,22 @@ def staking_yield(total_staked_eth: Any, eth: EthereumParams) -> Any:
 
 def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFrame:
     """EIP-8363's transition month by month at the scenario's stake (the other rules as the
-    scenario's): ``month`` (since the fork), ``epochs_since_fork``, ``base_reward_factor``
-    (:func:`divaecon.rules.base_reward_factor_at`), ``consensus_yield`` (ideal, net of the burn,
-    :func:`divaecon.rules.consensus_yield`) and ``staking_yield`` (plus the execution yield,
-    :func:`divaecon.rules.execution_yield`) of an ideal validator, and ``diva_staker_apr`` (a Diva
-    validator at its availability, less the fees: :func:`divaecon.rules.consensus_apr`,
-    :func:`divaecon.protocol.staker_apr`); ``months`` defaults to the transition and six more.
-    A month is 365.25 / 12 days of the scenario's slot time."""
+    scenario's): :func:`divaecon.rules.transition_path` (``month`` since the fork,
+    ``epochs_since_fork``, ``base_reward_factor``, ``consensus_yield`` net of the burn, ...), with
+    ``staking_yield`` (plus :func:`divaecon.rules.execution_yield`) of an ideal validator and
+    ``diva_staker_apr`` (a Diva validator at its availability, less the fees:
+    :func:`divaecon.rules.consensus_apr`, :func:`divaecon.protocol.staker_apr`); ``months``
+    defaults to the transition and six more."""
     from divaecon import ethereum
 
     eth = curve_scenario(scenario, "eip8363").ethereum
     per_month = float(ethereum.epochs_per_day(eth.seconds_per_slot)) * 365.25 / 12
     duration = 123_300  # TRANSITION_DURATION_EPOCHS, EIPS/eip-8363.md "Parameters"
     n = int(np.ceil(duration / per_month)) + 6 if months is None else int(months)
-    m = np.arange(n + 1)
-    epochs = np.floor(m * per_month).astype(np.int64)
+    path = pd.DataFrame(rules.transition_path(eth, months=n + 1))
+    epochs = path["epochs_since_fork"].to_numpy()
     d = eth.total_staked_eth
-    cl = np.asarray(rules.consensus_yield(d, eth, epochs), dtype=float)
-    el = float(rules.execution_yield(d, eth))
+    path["staking_yield"] = path["consensus_yield"] + float(rules.execution_yield(d, eth))
     # Diva's validator at each epoch: the quote's composition (divaecon.quote.quote) with the
     # consensus APR of that epoch of the transition
     dv = scenario.diva
@@ -473,16 +471,8 @@ def transition_path(scenario: Scenario, months: int | None = None) -> pd.DataFra
     gross = np.asarray(rules.consensus_apr(d, avail, eth.network_participation, eth, epochs), dtype=float)
     gross = gross + float(rules.execution_apr(d, avail, eth))
     staker = protocol.staker_apr(gross, dv.operator_fee, dv.treasury_fee, dv.insurance_fee, dv.buffered_fraction)
-    return pd.DataFrame(
-        {
-            "month": m,
-            "epochs_since_fork": epochs,
-            "base_reward_factor": np.asarray(rules.base_reward_factor_at(epochs), dtype=float),
-            "consensus_yield": cl,
-            "staking_yield": cl + el,
-            "diva_staker_apr": np.asarray(staker, dtype=float),
-        }
-    )
+    path["diva_staker_apr"] = np.asarray(staker, dtype=float)
+    return path
 
 
 def transition_table(scenario: Scenario, every: int = 3) -> pd.DataFrame:
