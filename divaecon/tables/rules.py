@@ -345,16 +345,21 @@ def collateral_rules_table(scenario: Scenario) -> pd.DataFrame:
 
 def eip7716_markdown(scenario: Scenario, fractions: Sequence[float] = (0.01, 0.1, 0.3)) -> str:
     """What EIP-7716 would do to an outage's penalties (:func:`divaecon.rules.correlated_penalty_multiplier`,
-    a day-long outage of each share of the network's stake), and that the collateral figures above
-    leave it out: the risk model (:mod:`divaecon.risk`) does not apply the factor."""
+    a day-long outage of each share of the network's stake), and why the collateral figures above
+    hardly move: the risk model (:func:`divaecon.rules.offline_loss_eth_per_day`) applies the factor
+    to the attestation penalties of each outage outside a leak, where over an outage of days it is
+    close to 1, and leaves the leak, which sets the required collateral, as it is."""
     eth = rule_set_scenario(scenario, label_of({"correlated_penalties": "eip7716"})).ethereum
     parts = [
         f"× {float(rules.correlated_penalty_multiplier(eth, f, 1.0)):.3f} when {fmt.pct(f, 0)} of the stake is offline"
         for f in fractions
     ]
     text = (
-        "EIP-7716 leaves every figure above where it is: the collateral risk model does not apply its "
-        "penalty factor. What the factor would be for a day-long outage (EIPS/eip-7716.md, per slot): "
+        "EIP-7716 hardly moves the figures above: the collateral risk model applies its penalty factor to "
+        "the attestation penalties of each outage outside an inactivity leak (the event's share of operators "
+        "taken as the share of the network offline), and over an outage of days the factor is close to 1; "
+        "the leak that sets the required collateral is left as it is. The factor over a day-long outage "
+        "(EIPS/eip-7716.md, per slot): "
         + ", ".join(parts)
         + " — small while the outage is a small share of the network, as an outage of Diva's validators alone is."
     )
