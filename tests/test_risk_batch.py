@@ -79,10 +79,15 @@ def test_batch_edges_zero_and_unreachable() -> None:
     quiet = {f"risk.{n}": np.zeros(1) for n in RiskParams.model_fields if "_rate_per_" in n}
     quiet["risk.adversary_key_share_fraction"] = np.zeros(1)
     assert batch.required_collateral_batch(scenario, quiet).required_loss_probability_eth[0] == 0.0
-    # a leak every month touching every operator: 32 divETH cannot meet a 1e-5 target
-    wild = {"risk.leak_rate_per_year": [12.0], "risk.leak_operator_fraction": [1.0], "risk.leak_duration_days": [60.0]}
+    # a validator whose every operator is down for a year of outages: its whole stake is lost
+    # (loss = stake), 16 key shares with 2 divETH each = 32 cover it; the twin agrees
+    wild = {"risk.regional_outage_rate_per_year": [300.0], "risk.regional_outage_operator_fraction": [1.0]}
+    wild["risk.regional_outage_duration_days"] = [3000.0]
     wild["risk.target_loss_probability_per_year"] = [1e-5]
-    assert np.isinf(batch.required_collateral_batch(scenario, wild).required_loss_probability_eth[0])
+    got = batch.required_collateral_batch(scenario, wild).required_loss_probability_eth[0]
+    s = scenario.override(**{k: v[0] for k, v in wild.items()})
+    want = closed_form.required_collateral(risk_model(s), target_loss_probability=1e-5)
+    assert got == pytest.approx(want, rel=RTOL) or (np.isinf(got) and np.isinf(want))
 
 
 @pytest.mark.parametrize(
