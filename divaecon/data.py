@@ -202,6 +202,75 @@ def history_el_reward() -> pd.DataFrame:
     return df.sort_values("date", kind="stable").reset_index(drop=True)
 
 
+EVENT_ROWS: tuple[str, ...] = ("incident", "window")
+"""``history_events.csv`` ``row``: one dated incident, or the window over which an event's incidents are counted."""
+
+EXPOSURE_UNITS: tuple[str, ...] = ("years", "validator-years")
+"""``history_events.csv`` ``exposure_unit``: calendar years of the window (computed from its dates), or
+validator-years (given, with the arithmetic in the row's note)."""
+
+
+def history_events() -> pd.DataFrame:
+    """Dated incidents and the windows they are counted over: the record behind event rates.
+
+    Columns: ``event`` (e.g. ``client_outage``, ``slashed_validator``), ``row`` (:data:`EVENT_ROWS`),
+    ``date`` (an incident's day; NaT on windows), ``window_start``, ``window_end`` (a window's
+    days; NaT on incidents), ``count`` (events on an incident row, 1 unless a note says; on a
+    window row, the count when no incidents are listed, else NaN), ``exposure`` (validator-years
+    where ``exposure_unit`` is ``validator-years``, else NaN: calendar years follow from the
+    dates), ``exposure_unit`` (:data:`EXPOSURE_UNITS`), ``source``, ``quality``, ``note``.
+    Checked: every event has exactly one window, every incident lies inside it, a window gives a
+    count or lists incidents (not both), counts are whole and at least 0, exposures above 0.
+    """
+    name = "history_events.csv"
+    df = _checked_csv(
+        name,
+        text=("event", "count", "exposure", "exposure_unit", "source", "quality", "note"),
+        dates=(),
+        optional_dates=("date", "window_start", "window_end"),
+        choices={"row": EVENT_ROWS},
+    )
+    for column in ("count", "exposure"):
+        df[column] = pd.to_numeric(df[column].where(df[column].str.strip() != ""), errors="coerce")
+
+    def bad(i: int, problem: str) -> DivaeconError:
+        return DivaeconError(f"data/{name}: row {i + 1} ({df['event'][i]}): {problem}")
+
+    for i, r in df.iterrows():
+        k = int(str(i))
+        if r["row"] == "incident":
+            if pd.isna(r["date"]) or pd.notna(r["window_start"]) or pd.notna(r["window_end"]):
+                raise bad(k, "an incident has a date and no window")
+            if not (pd.notna(r["count"]) and r["count"] >= 1 and float(r["count"]).is_integer()):
+                raise bad(k, f"count {r['count']!r} is not a whole number of at least 1")
+        else:
+            if pd.isna(r["window_start"]) or pd.isna(r["window_end"]) or not r["window_start"] < r["window_end"]:
+                raise bad(k, "a window needs window_start before window_end")
+            if r["exposure_unit"] not in EXPOSURE_UNITS:
+                raise bad(k, f"exposure_unit {r['exposure_unit']!r} is not one of " + ", ".join(EXPOSURE_UNITS))
+            given = pd.notna(r["exposure"])
+            if given != (r["exposure_unit"] == "validator-years") or (given and not r["exposure"] > 0):
+                raise bad(k, "exposure is given (above 0) exactly when its unit is validator-years")
+            if pd.notna(r["count"]) and not (r["count"] >= 0 and float(r["count"]).is_integer()):
+                raise bad(k, f"count {r['count']!r} is not a whole number of at least 0")
+    for event, rows in df.groupby("event", sort=False):
+        windows = rows[rows["row"] == "window"]
+        if len(windows) != 1:
+            raise DivaeconError(f"data/{name}: event {event!r} has {len(windows)} windows; needs exactly one")
+        w = windows.iloc[0]
+        incidents = rows[rows["row"] == "incident"]
+        if len(incidents) and pd.notna(w["count"]):
+            raise DivaeconError(f"data/{name}: event {event!r}: its window gives a count and incidents are listed too")
+        if pd.isna(w["count"]) and not len(incidents):
+            raise DivaeconError(f"data/{name}: event {event!r}: no count and no incidents")
+        outside = incidents[(incidents["date"] < w["window_start"]) | (incidents["date"] > w["window_end"])]
+        if len(outside):
+            raise DivaeconError(
+                f"data/{name}: event {event!r}: incident of {outside['date'].iloc[0]:%Y-%m-%d} is outside its window"
+            )
+    return df
+
+
 def history_rules() -> pd.DataFrame:
     """The pools' rules in force by date: fees, commissions, bonds.
 

@@ -11,12 +11,23 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-def param(default: Any, unit: str, source: str, description: str, **constraints: Any) -> Any:
-    """A documented parameter: default, unit, source, description and allowed range."""
+def param(
+    default: Any,
+    unit: str,
+    source: str,
+    description: str,
+    uncertainty: dict[str, Any] | None = None,
+    **constraints: Any,
+) -> Any:
+    """A documented parameter: default, unit, source, description and allowed range; ``uncertainty``
+    (a :func:`divaecon.params._spread.spread`) says how well the default is known."""
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if uncertainty is not None:
+        extra["uncertainty"] = uncertainty
     return Field(
         default,
         description=description,
-        json_schema_extra={"unit": unit, "source": source},
+        json_schema_extra=extra,
         **constraints,
     )
 

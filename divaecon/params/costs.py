@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
 
 
 class OperatorCostParams(_Params):
@@ -23,6 +24,7 @@ class OperatorCostParams(_Params):
         "RAM, 8 cores; EIP-7870, 2025-01-26), about four to five months of a validator's "
         "rewards (ethereum-magicians EIP-7870 thread, 2025-01-29)",
         "Cost of one node's hardware.",
+        uncertainty=spread("loguniform", "assumption", "assumption: ×/÷ 2 around the value (no record)", factor=2.0),
         ge=0,
     )
     hardware_lifetime_years: float = param(
@@ -30,6 +32,7 @@ class OperatorCostParams(_Params):
         "years",
         "model assumption (straight-line depreciation)",
         "Years over which hardware is written off.",
+        uncertainty=spread("loguniform", "assumption", "assumption: ×/÷ 2 around the value (no record)", factor=2.0),
         gt=0,
     )
     running_cost_usd_per_month: float = param(
@@ -37,5 +40,6 @@ class OperatorCostParams(_Params):
         "USD/month",
         "model assumption (power and internet for a home node)",
         "Running cost of one node.",
+        uncertainty=spread("loguniform", "assumption", "assumption: ×/÷ 2 around the value (no record)", factor=2.0),
         ge=0,
     )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
 
 
 class DivaParams(_Params):
@@ -84,6 +85,15 @@ class DivaParams(_Params):
         "Operators with 5% downtime' — the docs' own planning figure, below the 97.8 % "
         "measured for Rocket Pool's home operators (13-rocketpool.md), so conservative for Diva",
         "Uptime of each Diva operator's node.",
+        uncertainty=spread(
+            "uniform",
+            "range",
+            "the sources' own range: 95 % (Diva docs 06-dvt.md, the planning figure) to 99.6 % "
+            "(Ethereum's mean validator downtime 0.4 %, Diva docs 15-solo-staking.md); Rocket Pool's "
+            "home operators 97.8 % (13-rocketpool.md) lie between",
+            low=0.95,
+            high=0.996,
+        ),
         ge=0,
         le=1,
     )

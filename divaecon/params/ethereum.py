@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
 
 
 class EthereumParams(_Params):
@@ -32,6 +33,7 @@ class EthereumParams(_Params):
         "at the relay mean 0.0300 (the EIP's upper bound); midpoint 0.029. Independent of every "
         "staker APR the product compares with (no rate is fitted); arithmetic in ASSUMPTIONS.md",
         "Execution-layer reward (priority fees + MEV) per proposed block, a year's mean.",
+        uncertainty=spread("lognormal", "record", "", record="el_reward_year_on_year"),
         ge=0,
     )
     network_participation: float = param(
@@ -62,6 +64,14 @@ class EthereumParams(_Params):
         "the latest figure with a named primary source; late-May-2026 secondary reports give ≈ 3.3–3.6M ETH, "
         "so the default errs long by up to ~13 days",
         "ETH waiting in Ethereum's entry (pending deposit) queue ahead of a new deposit.",
+        uncertainty=spread(
+            "uniform",
+            "range",
+            "the sources' own range: ≈ 3.3M ETH (late-May-2026 secondary reports) to 4,080,985 ETH "
+            "(validatorqueue.com via Cointelegraph, 2026-02-03)",
+            low=3_300_000.0,
+            high=4_080_985.0,
+        ),
         ge=0,
     )
     exit_queue_eth: float = param(

@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
+
+X2 = spread("loguniform", "assumption", "assumption: ×/÷ 2 around the value (no record to count)", factor=2.0)
+"""The spread of an assumed rate, share or length without a record: log-uniform from half to twice the value."""
+
+
+def x2_beside_zero_count(event: str) -> dict[str, object]:
+    """×/÷ 2 for a rate whose record counts no event (``event`` of data/history_events.csv): the
+    record alone (Jeffreys' posterior of a zero count) allows rates far above the assumption, so
+    the assumption is kept and said as such; ``divaecon.records.event_rates`` shows the record."""
+    return spread(
+        "loguniform",
+        "assumption",
+        f"assumption: ×/÷ 2 around the value; the record counts no such event ({event} in "
+        "data/history_events.csv), and its Jeffreys posterior, which allows far higher rates, is listed beside it",
+        factor=2.0,
+    )
 
 
 class RiskParams(_Params):
@@ -55,6 +72,7 @@ class RiskParams(_Params):
         "1/year",
         "assumption: a data-centre region down about twice a year (e.g. AWS us-east-1, 2025-10-20, about 13 hours)",
         "Rate of regional outages (one region or data centre down).",
+        uncertainty=X2,
         ge=0,
         le=365,
     )
@@ -63,6 +81,7 @@ class RiskParams(_Params):
         "days",
         "assumption, near the AWS us-east-1 outage of 2025-10-20 (03:00–16:00 ET)",
         "Mean duration of a regional outage (lognormal, shape outage_duration_sigma).",
+        uncertainty=X2,
         gt=0,
         le=3_650,
     )
@@ -71,6 +90,7 @@ class RiskParams(_Params):
         "fraction of operators",
         "assumption: operators hosted in the busiest region",
         "Share of Diva's operators a regional outage takes down.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -79,6 +99,7 @@ class RiskParams(_Params):
         "1/year",
         "assumption: a provider-wide cloud outage once in five years",
         "Rate of outages of a whole cloud provider.",
+        uncertainty=X2,
         ge=0,
         le=365,
     )
@@ -87,6 +108,7 @@ class RiskParams(_Params):
         "days",
         "assumption",
         "Mean duration of a cloud-wide outage.",
+        uncertainty=X2,
         gt=0,
         le=3_650,
     )
@@ -102,8 +124,10 @@ class RiskParams(_Params):
         1.0,
         "1/year",
         "mainnet client incidents 2023-05-11, 2023-05-12 (Offchain Labs "
-        "post-mortem, 2023-05-18) and 2025-12-04 (Prysm, Fusaka): about one a year",
+        "post-mortem, 2023-05-18) and 2025-12-04 (Prysm, Fusaka): about one a year (3 in 3.25 years "
+        "since the Merge, data/history_events.csv)",
         "Rate of consensus-client bugs that take their users offline.",
+        uncertainty=spread("gamma", "record", "", record="client_outage"),
         ge=0,
         le=365,
     )
@@ -121,6 +145,7 @@ class RiskParams(_Params):
         "Prysm ran 22.7 % of validators before the 2025-12-04 "
         "incident (beaconcha.in via Cointelegraph, 2025-12-05); assumption for Diva's operators",
         "Share of Diva's operators on the client with the bug.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -129,6 +154,7 @@ class RiskParams(_Params):
         "1/year",
         "assumption: every Diva operator runs the same distributed-validator middleware; a release bug every two years",
         "Rate of outages of Diva's own node software (applies to DVT set-ups only).",
+        uncertainty=X2,
         ge=0,
         le=365,
     )
@@ -137,6 +163,7 @@ class RiskParams(_Params):
         "days",
         "assumption",
         "Mean duration of a DVT-software outage.",
+        uncertainty=X2,
         gt=0,
         le=3_650,
     )
@@ -145,6 +172,7 @@ class RiskParams(_Params):
         "fraction of operators",
         "assumption: one middleware, all operators",
         "Share of operators a DVT-software bug takes down.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -153,6 +181,7 @@ class RiskParams(_Params):
         "-",
         "assumption (heavy right tail of outage lengths)",
         "Shape σ of the lognormal duration of outages, leaks and exit waits.",
+        uncertainty=X2,
         gt=0,
         le=4,
     )
@@ -161,6 +190,7 @@ class RiskParams(_Params):
         "correlation",
         "assumption (the share hit varies from event to event)",
         "Intra-class correlation ρ of operators hit by one event (beta-binomial; 0 = binomial).",
+        uncertainty=X2,
         ge=0,
         lt=1,
     )
@@ -171,6 +201,7 @@ class RiskParams(_Params):
         "assumption: no mainnet leak beyond 9 epochs since the Merge (Offchain "
         "Labs post-mortem, 2023-05-18); Holesky went two weeks without finality in Feb–Mar 2025",
         "Rate of periods without finality long enough to leak (more than 4 epochs).",
+        uncertainty=x2_beside_zero_count("long_leak"),
         ge=0,
         le=365,
     )
@@ -179,6 +210,7 @@ class RiskParams(_Params):
         "days",
         "assumption (Holesky, Feb–Mar 2025: about 14 days, a testnet)",
         "Mean length of a period without finality (lognormal, shape outage_duration_sigma).",
+        uncertainty=X2,
         gt=0,
         le=3_650,
     )
@@ -188,6 +220,7 @@ class RiskParams(_Params):
         "a leak needs more than 1/3 of the stake offline "
         "(consensus-specs phase0 finality); assumption that Diva's operators mirror the network",
         "Share of Diva's operators offline while the chain does not finalise.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -200,6 +233,7 @@ class RiskParams(_Params):
         "distributed validator needs a threshold of shares to sign",
         "Rate at which a threshold of one validator's key shares signs a slashable message "
         "(operator error, collusion).",
+        uncertainty=spread("loguniform", "record", "", record="isolated_slashing"),
         ge=0,
         le=365,
     )
@@ -209,6 +243,7 @@ class RiskParams(_Params):
         "assumption: no client has made its users sign slashable messages on "
         "mainnet since 2020; largest correlated slashing 39 validators (SSV operators, 2025-09-10)",
         "Rate of a compromised or buggy client (signer, consensus client) making its users sign slashable messages.",
+        uncertainty=x2_beside_zero_count("client_slashing"),
         ge=0,
         le=365,
     )
@@ -217,6 +252,7 @@ class RiskParams(_Params):
         "fraction of operators",
         "assumption (a client near the 1/3 diversity target)",
         "Share of Diva's operators running the compromised client.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -226,6 +262,7 @@ class RiskParams(_Params):
         "assumption",
         "Share of all staked ETH slashed in the same "
         "window (sets the Electra correlation penalty, 3 × this share of the balance).",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -236,6 +273,7 @@ class RiskParams(_Params):
         "assumption: one adversary (or a cartel of sybil "
         "identities) holds this share of key shares; Diva assigns shares at random",
         "Share of key shares held by operators willing to collude to steal block rewards.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -244,6 +282,7 @@ class RiskParams(_Params):
         "key shares",
         "assumption: the sybil worst case, one key share per identity",
         "Collateral a colluder forfeits, in key shares' worth of collateral.",
+        uncertainty=X2,
         gt=0,
         le=1_000_000,
     )
@@ -294,6 +333,7 @@ class RiskParams(_Params):
         "-",
         "assumption (spread of blocks without an MEV payment; hardly moves the tail)",
         "Lognormal shape σ of the reward of blocks without an MEV payment.",
+        uncertainty=X2,
         gt=0,
         le=4,
     )
@@ -303,6 +343,7 @@ class RiskParams(_Params):
         "assumption: largest MEV-Boost payment in the 30 days to 2026-02-26 was "
         "189 ETH (aubury.org, 'The Proposer Reward Lottery')",
         "Largest reward one block can carry (truncates the Pareto tail).",
+        uncertainty=X2,
         gt=0,
         le=10_000_000,
     )
@@ -320,6 +361,7 @@ class RiskParams(_Params):
         "1/operator-year",
         "assumption: one operator in twenty walks away each year",
         "Rate at which one operator abandons its key shares.",
+        uncertainty=X2,
         ge=0,
         le=365,
     )
@@ -328,6 +370,7 @@ class RiskParams(_Params):
         "ETH",
         "assumption: gas of resharing one key share to a new operator",
         "Cost of replacing an abandoned key share, charged to its collateral.",
+        uncertainty=X2,
         ge=0,
         le=32,
     )
@@ -336,6 +379,7 @@ class RiskParams(_Params):
         "1/year",
         "assumption (a hosting ban or a large sybil operator quitting at once)",
         "Rate of many operators abandoning their key shares together.",
+        uncertainty=X2,
         ge=0,
         le=365,
     )
@@ -344,6 +388,7 @@ class RiskParams(_Params):
         "fraction of operators",
         "assumption",
         "Share of operators that abandon together.",
+        uncertainty=X2,
         ge=0,
         le=1,
     )
@@ -353,6 +398,7 @@ class RiskParams(_Params):
         "assumption: detection plus the exit queue (2.5M ETH, > 46 days at the "
         "September 2025 peak, Figment 2025-09-12; a day in Feb 2026)",
         "Mean days a validator that can no longer sign stays offline before it exits (mass abandonment; lognormal).",
+        uncertainty=X2,
         gt=0,
         le=3_650,
     )

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_serializer, field_validator, model_validator
 
 from divaecon.errors import ParameterError
 from divaecon.params._fields import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, SECTIONS, _format_value, _Params, param
+from divaecon.params._spread import override_problems, support_problem
 from divaecon.params.costs import OperatorCostParams
 from divaecon.params.diva import DivaParams
 from divaecon.params.ethereum import EthereumParams
@@ -33,10 +34,37 @@ class Scenario(_Params):
     peers: PeerParams = Field(default_factory=PeerParams)
     simulation: SimulationParams = Field(default_factory=SimulationParams)
     risk: RiskParams = Field(default_factory=RiskParams)
+    uncertainty: Any = Field(
+        default=(),
+        description="Distributions this scenario gives uncertain inputs, replacing those beside the defaults: "
+        "section.field -> {kind, its parameters, basis} (divaecon.uncertainty).",
+    )
+    """``(section.field, kind, basis text, ((parameter, value), ...))`` per entry of the file's
+    ``uncertainty:`` section, checked by :func:`divaecon.params._spread.override_problems`; dumped
+    back as that mapping."""
+
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _parse_uncertainty(cls, raw: Any) -> Any:
+        if isinstance(raw, tuple):  # already parsed (a copy of a scenario): check it again as a mapping
+            raw = _uncertainty_mapping(raw)
+        parsed, problems = override_problems(raw)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tuple((k, v["kind"], v["text"], tuple(v["parameters"].items())) for k, v in parsed.items())
+
+    @field_serializer("uncertainty")
+    def _dump_uncertainty(self, value: Any) -> dict[str, dict[str, Any]]:
+        return _uncertainty_mapping(value)
 
     @model_validator(mode="after")
     def _check_texts(self) -> Scenario:
         problems = []
+        for key, kind, _, params in self.uncertainty:
+            section, _, field = key.partition(".")
+            problem = support_problem(section, field, kind, dict(params), float(getattr(getattr(self, section), field)))
+            if problem:
+                problems.append(f"uncertainty.{key} ({kind}): {problem}")
         for field, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
             text = getattr(self, field)
             if len(text) > limit:
@@ -62,6 +90,14 @@ SECTIONS.update(
         "risk": RiskParams,
     }
 )
+
+
+def _uncertainty_mapping(value: Any) -> dict[str, dict[str, Any]]:
+    """The parsed ``uncertainty`` entries as the mapping a scenario file writes."""
+    try:
+        return {name: {"kind": kind, **dict(params), "basis": text} for name, kind, text, params in value}
+    except (TypeError, ValueError):
+        return value  # not parsed: the validator names the problem
 
 
 def field_sections() -> dict[str, str]:
@@ -193,6 +229,8 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     from divaecon.safeyaml import core_dumper
 
     data = scenario.model_dump(mode="json")
+    if not data.get("uncertainty"):
+        data.pop("uncertainty", None)  # the defaults' own spreads: nothing to write
     return yaml.dump(data, Dumper=core_dumper(), sort_keys=False, allow_unicode=True)
 
 

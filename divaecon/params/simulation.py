@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from divaecon.params._fields import _Params, param
+from divaecon.params._spread import spread
 
 
 class SimulationParams(_Params):
@@ -103,6 +104,7 @@ class SimulationParams(_Params):
         "(2026-05-27, ValidatorQueue.com via Gate news): 7.12M ETH in 790 days = 9,017 ETH/day "
         "(data/staking_data_points.csv); linear, so over ten years it reaches ~72M ETH",
         "Daily change of total ETH staked on Ethereum.",
+        uncertainty=spread("uniform", "record", "", record="stake_growth_by_year"),
     )
     activation_delay_days: int = param(
         0,
