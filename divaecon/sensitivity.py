@@ -439,6 +439,40 @@ def sensitivity(
     )
 
 
+BOOK_OUTPUTS: Final[tuple[str, ...]] = ("required_collateral_loss_probability", "required_collateral_shortfall_apr")
+
+
+def risk_inputs(scenario: Scenario) -> list[str]:
+    """The uncertain inputs the risk model reads: the ``risk`` section and the stake (the others,
+    costs and the execution reward the quote uses, leave the required collateral unmoved)."""
+    from divaecon.uncertainty import input_names
+
+    return [n for n in input_names(scenario) if n.startswith("risk.") or n == "ethereum.total_staked_eth"]
+
+
+def book_sensitivity(scenario: Scenario, samples: int = 64, band_samples: int = 256, seed: int = 2026) -> SensitivityResult:
+    """The books' small, seeded analysis of the required collateral (both targets) over the
+    uncertain inputs the risk model reads; ``divaecon sensitivity`` runs the full one."""
+    return sensitivity(scenario, BOOK_OUTPUTS, "sobol", samples, seed, risk_inputs(scenario), band_samples)
+
+
+def required_collateral_band(scenario: Scenario, band_samples: int = 256, seed: int = 2026) -> dict[str, float]:
+    """P5, P50, P95 of the collateral per key share meeting the loss-probability target over the
+    uncertain inputs the risk model reads (the same band sample as :func:`sensitivity`, without
+    the indices): what the executive summary and the comparison print beside the value."""
+    from scipy.stats import qmc
+
+    from divaecon.risk.batch import required_collateral_batch
+
+    chosen = uncertain_inputs(scenario, risk_inputs(scenario))
+    check_request("sobol", MIN_SAMPLES, len(chosen), band_samples)
+    unit = np.clip(qmc.Sobol(len(chosen), scramble=True, seed=int(seed)).random(band_samples), _EPS, 1.0 - _EPS)
+    cols = {inp.name: inp.ppf(unit[:, j]) for j, inp in enumerate(chosen)}
+    y = required_collateral_batch(scenario, cols).required_loss_probability_eth
+    qs = np.quantile(y, BAND_QUANTILES)
+    return {"p5": float(qs[0]), "p50": float(qs[1]), "p95": float(qs[2]), "band_samples": float(band_samples)}
+
+
 def _zero_row(method: str, output: str, name: str) -> dict[str, Any]:
     if method == "sobol":
         return {"output": output, "input": name, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}

@@ -84,6 +84,7 @@ from divaecon.plotting.risk import (  # noqa: F401 (re-exported)
     risk_loss_distribution,
     risk_tornado,
 )
+from divaecon.plotting.sensitivity import SOURCE_SENSITIVITY, sobol_indices_plot
 
 __all__ = [
     "ETH_FORMATTER",
@@ -96,6 +97,7 @@ __all__ = [
     "SOURCE_DVT",
     "SOURCE_PEERS",
     "SOURCE_RISK",
+    "SOURCE_SENSITIVITY",
     "apr_vs_total_staked",
     "availability_vs_uptime",
     "break_even",
@@ -121,6 +123,7 @@ __all__ = [
     "risk_frontier",
     "risk_loss_distribution",
     "risk_tornado",
+    "sobol_indices_plot",
     "scenario_colors",
     "staked_grid",
     "uptime_effect",

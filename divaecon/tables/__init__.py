@@ -98,8 +98,13 @@ from divaecon.tables.risk import (  # noqa: F401 (re-exported)
     risk_text,
     tornado_table,
 )
+from divaecon.tables.sensitivity import band_text, bands_table, indices_table, sensitivity_text
 
 __all__ = [
+    "band_text",
+    "bands_table",
+    "indices_table",
+    "sensitivity_text",
     "CLI_KEY_FIGURES",
     "REPORT_KEY_FIGURES",
     "REQUIRED_COLLATERAL_FIGURE",
