@@ -122,7 +122,7 @@ class SensitivityResult:
 
     def band(self, output: str) -> dict[str, float]:
         """``{"base", "p5", "p50", "p95"}`` of one output."""
-        row = self.bands.set_index("output").loc[output]
+        row = self.bands[self.bands["output"] == output].iloc[0]
         return {k: float(row[k]) for k in ("base", "p5", "p50", "p95")}
 
     def as_dict(self) -> dict[str, Any]:
@@ -141,8 +141,10 @@ class SensitivityResult:
                     name: {
                         "label": OUTPUTS[name].label,
                         "unit": OUTPUTS[name].unit,
-                        "band": self.band(name) | {"band_samples": int(self.bands.set_index("output").loc[name, "band_samples"])},
-                        "indices": self.indices[self.indices["output"] == name].drop(columns="output").to_dict("records"),
+                        "band": self.band(name) | {"band_samples": int(self.bands["band_samples"].iloc[0])},
+                        "indices": self.indices[self.indices["output"] == name]
+                        .drop(columns="output")
+                        .to_dict("records"),
                     }
                     for name in self.outputs
                 },
@@ -156,9 +158,7 @@ def _check_outputs(outputs: Sequence[str] | None) -> tuple[str, ...]:
     names = tuple(DEFAULT_OUTPUTS if outputs is None else outputs)
     unknown = [n for n in names if n not in OUTPUTS]
     if unknown or not names:
-        raise ParameterError(
-            [f"output = {(unknown or [''])[0]!r}: unknown; choose from " + ", ".join(OUTPUTS)]
-        )
+        raise ParameterError([f"output = {(unknown or [''])[0]!r}: unknown; choose from " + ", ".join(OUTPUTS)])
     return tuple(dict.fromkeys(names))
 
 
@@ -220,7 +220,11 @@ def _quote_columns(scenario: Scenario, inputs: Sequence[UncertainInput], values:
 
     idx = [j for j, inp in enumerate(inputs) if not inp.name.startswith("risk.")]
     keys = values[:, idx] if idx else np.zeros((values.shape[0], 0))
-    uniq, inv = np.unique(keys, axis=0, return_inverse=True) if idx else (np.zeros((1, 0)), np.zeros(values.shape[0], dtype=int))
+    uniq, inv = (
+        np.unique(keys, axis=0, return_inverse=True)
+        if idx
+        else (np.zeros((1, 0)), np.zeros(values.shape[0], dtype=int))
+    )
     inv = np.asarray(inv).ravel()
     table = np.empty((uniq.shape[0], len(_QUOTE_FIELDS)))
     for u, row in enumerate(uniq):
@@ -237,7 +241,9 @@ def _quote_columns(scenario: Scenario, inputs: Sequence[UncertainInput], values:
     }
 
 
-def _yields(scenario: Scenario, cols: dict[str, FloatArray], quoted: dict[str, FloatArray], risk: Any) -> dict[str, FloatArray]:
+def _yields(
+    scenario: Scenario, cols: dict[str, FloatArray], quoted: dict[str, FloatArray], risk: Any
+) -> dict[str, FloatArray]:
     """:func:`divaecon.risk.yields.yield_arrays`' two net yields over the rows (same formulas:
     operator APR with the honest collateral loss and the fee on forgone rewards added to the
     penalty, less the shortfall APR; staker APR less the shortfall APR and the stakers' part of
@@ -362,7 +368,14 @@ def sensitivity(
 
         bar = tqdm(total=len(points), desc="sensitivity", unit="point", leave=False)
     try:
-        y = evaluate(scenario, chosen, values, names, bar.update if bar is not None else None)
+        tick: Callable[[int], None] | None = None
+        if bar is not None:
+            update = bar.update
+
+            def tick(k: int) -> None:
+                update(k)
+
+        y = evaluate(scenario, chosen, values, names, tick)
         base = evaluate(scenario, chosen, np.array([[i.default for i in chosen]]), names)
     finally:
         if bar is not None:
@@ -376,11 +389,13 @@ def sensitivity(
         main, band = y[name][:n_main], y[name][n_main:]
         finite = np.isfinite(main)
         if not finite.all():
-            notes.append(f"{name}: {int((~finite).sum())} of {n_main} points infinite (32 divETH do not reach the target); set to 32 for the indices")
+            notes.append(
+                f"{name}: {int((~finite).sum())} of {n_main} points infinite "
+                "(32 divETH do not reach the target); set to 32 for the indices"
+            )
             main = np.where(finite, main, 32.0)
         if np.ptp(main) == 0.0:
-            for j, inp in enumerate(chosen):
-                rows.append(_zero_row(method, name, inp.name))
+            rows.extend(_zero_row(method, name, inp.name) for inp in chosen)
             notes.append(f"{name}: constant over the inputs; every index is 0")
         elif method == "sobol":
             res = sobol_analyze.analyze(
@@ -424,7 +439,11 @@ def sensitivity(
                 "band_samples": int(band_samples),
             }
         )
-    index_cols = ["output", "input", *(("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma"))]
+    index_cols = [
+        "output",
+        "input",
+        *(("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma")),
+    ]
     return SensitivityResult(
         scenario=scenario.name,
         method=method,
@@ -450,7 +469,9 @@ def risk_inputs(scenario: Scenario) -> list[str]:
     return [n for n in input_names(scenario) if n.startswith("risk.") or n == "ethereum.total_staked_eth"]
 
 
-def book_sensitivity(scenario: Scenario, samples: int = 64, band_samples: int = 256, seed: int = 2026) -> SensitivityResult:
+def book_sensitivity(
+    scenario: Scenario, samples: int = 64, band_samples: int = 256, seed: int = 2026
+) -> SensitivityResult:
     """The books' small, seeded analysis of the required collateral (both targets) over the
     uncertain inputs the risk model reads; ``divaecon sensitivity`` runs the full one."""
     return sensitivity(scenario, BOOK_OUTPUTS, "sobol", samples, seed, risk_inputs(scenario), band_samples)
@@ -494,10 +515,16 @@ def sobol_indices(
 
     check_request("sobol", samples, len(inputs), 16)
     problem = _problem(inputs)
-    unit = np.clip(sobol_sample.sample(problem, int(samples), calc_second_order=False, scramble=True, seed=int(seed)), _EPS, 1.0 - _EPS)
+    unit = np.clip(
+        sobol_sample.sample(problem, int(samples), calc_second_order=False, scramble=True, seed=int(seed)),
+        _EPS,
+        1.0 - _EPS,
+    )
     values = np.column_stack([inp.ppf(unit[:, j]) for j, inp in enumerate(inputs)])
     y = np.asarray(func(values), dtype=float)
-    res = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples, conf_level=0.95, seed=int(seed))
+    res = sobol_analyze.analyze(
+        problem, y, calc_second_order=False, num_resamples=num_resamples, conf_level=0.95, seed=int(seed)
+    )
     return pd.DataFrame(
         {
             "input": [i.name for i in inputs],

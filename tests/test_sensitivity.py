@@ -68,7 +68,9 @@ def test_required_collateral_ignores_reward_side_inputs(base_result: sens.Sensit
     # the risk model reads no cost, no execution reward per block, no stake growth: their total
     # index on the required collateral is 0 (no variation at all, not merely small)
     df = base_result.indices
-    rows = df[(df["output"] == "required_collateral_loss_probability") & df["input"].str.startswith(("costs.", "simulation."))]
+    rows = df[
+        (df["output"] == "required_collateral_loss_probability") & df["input"].str.startswith(("costs.", "simulation."))
+    ]
     assert len(rows) >= 3
     assert np.all(np.abs(rows["ST"]) < 1e-12)
     # and the break-even count reads none of the risk rates
@@ -133,10 +135,10 @@ def test_cli_json_has_indices_and_bands() -> None:
     ],
 )
 def test_cli_bad_input_one_line(args: list[str], match: str) -> None:
-    from divaecon.cli import main
-
     import contextlib
     import io
+
+    from divaecon.cli import main
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err):

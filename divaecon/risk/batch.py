@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -66,7 +66,12 @@ EL_SHAPE: Final[tuple[str, ...]] = (
 """The block-reward fit's inputs other than its multiplier: one fit per distinct tuple (cached)."""
 
 OUTAGES: Final[tuple[tuple[str, str, str, str], ...]] = (
-    ("regional outage", "regional_outage_rate_per_year", "regional_outage_operator_fraction", "regional_outage_duration_days"),
+    (
+        "regional outage",
+        "regional_outage_rate_per_year",
+        "regional_outage_operator_fraction",
+        "regional_outage_duration_days",
+    ),
     ("cloud outage", "cloud_outage_rate_per_year", "cloud_outage_operator_fraction", "cloud_outage_duration_days"),
     ("client bug", "client_bug_rate_per_year", "client_bug_operator_fraction", "client_bug_duration_days"),
     (
@@ -192,20 +197,27 @@ def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], Fl
     uniq, inv = np.unique(shapes, axis=0, return_inverse=True)
     inv = np.asarray(inv).ravel()
     if uniq.shape[0] <= MAX_EL_FITS:
-        tables = np.stack([_log_block_sf(tuple(float(v) for v in row)) for row in uniq])
-        return tables, inv[:, None].astype(np.int64), np.ones((inv.size, 1))
+        exact = np.stack([_log_block_sf(tuple(float(v) for v in row)) for row in uniq])
+        return exact, inv[:, None].astype(np.int64), np.ones((inv.size, 1))
     varying = [j for j in range(shapes.shape[1]) if np.ptp(shapes[:, j]) > 0]
     if len(varying) > 3:
         raise ParameterError(
-            [f"{', '.join('risk.' + EL_SHAPE[j] for j in varying)}: at most three of the block-reward fit's inputs can vary at once"]
+            [
+                f"{', '.join('risk.' + EL_SHAPE[j] for j in varying)}: "
+                "at most three of the block-reward fit's inputs can vary at once"
+            ]
         )
     axes = []
     for j in varying:
         lo, hi = float(shapes[:, j].min()), float(shapes[:, j].max())
-        axes.append(np.geomspace(lo, hi, EL_GRID_NODES) if EL_SHAPE[j] == "el_reward_cap_eth" else np.linspace(lo, hi, EL_GRID_NODES))
+        axes.append(
+            np.geomspace(lo, hi, EL_GRID_NODES)
+            if EL_SHAPE[j] == "el_reward_cap_eth"
+            else np.linspace(lo, hi, EL_GRID_NODES)
+        )
     base = shapes[0].copy()
     mesh = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(varying))
-    tables = []
+    tables: list[FloatArray] = []
     for point in mesh:
         row = base.copy()
         row[varying] = point
@@ -218,7 +230,11 @@ def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], Fl
     for d, j in enumerate(varying):
         x = shapes[:, j]
         ax = axes[d]
-        pos = np.log(x / ax[0]) / np.log(ax[1] / ax[0]) if EL_SHAPE[j] == "el_reward_cap_eth" else (x - ax[0]) / (ax[1] - ax[0])
+        pos = (
+            np.log(x / ax[0]) / np.log(ax[1] / ax[0])
+            if EL_SHAPE[j] == "el_reward_cap_eth"
+            else (x - ax[0]) / (ax[1] - ax[0])
+        )
         cell = np.clip(np.floor(pos).astype(np.int64), 0, EL_GRID_NODES - 2)
         cells.append((cell, np.clip(pos - cell, 0.0, 1.0)))
     for q in range(2 ** len(varying)):
@@ -261,7 +277,7 @@ def required_collateral_batch(
     if not 0.0 < rtol < 1.0:
         raise ParameterError([f"rtol = {rtol!r}: must be strictly between 0 and 1"])
     n_rows, cols = _columns(scenario, values)
-    risk, diva = scenario.risk, scenario.diva
+    diva = scenario.diva
 
     def col(name: str) -> FloatArray:
         section, _, field = name.partition(".")
@@ -390,4 +406,3 @@ def required_collateral_batch(
         shortfall_apr=res[:, 3] / stake,
         forgone_eth_per_year_per_gross_apr=forgone,
     )
-

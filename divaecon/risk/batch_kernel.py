@@ -210,7 +210,9 @@ def _theft_excess(
     if pos >= n - 1:
         return 0.0
     j = int(pos)
-    w = (b - scale * math.exp(log_u0 + j * dlog)) / (scale * (math.exp(log_u0 + (j + 1) * dlog) - math.exp(log_u0 + j * dlog)))
+    w = (b - scale * math.exp(log_u0 + j * dlog)) / (
+        scale * (math.exp(log_u0 + (j + 1) * dlog) - math.exp(log_u0 + j * dlog))
+    )
     return tail[j] * (1.0 - w) + tail[j + 1] * w
 
 
@@ -348,14 +350,58 @@ def solve_rows(
             excess = col == 1
             target = target_p[i] if col == 0 else target_s[i] * staker_eth
             lo, hi = 0.0, c_max
-            _figures(lo, excess, i, kind, rate, pmf, seize, loss, mu, sigma, a[i], stake, days, walk, leak_tail,
-                     lam[i], scale[i], u0, dlog, sf, theft_tail, out)
+            _figures(
+                lo,
+                excess,
+                i,
+                kind,
+                rate,
+                pmf,
+                seize,
+                loss,
+                mu,
+                sigma,
+                a[i],
+                stake,
+                days,
+                walk,
+                leak_tail,
+                lam[i],
+                scale[i],
+                u0,
+                dlog,
+                sf,
+                theft_tail,
+                out,
+            )
             if out[col] <= target:
                 res[i, col] = 0.0
                 continue
             f_lo = out[col]
-            _figures(hi, excess, i, kind, rate, pmf, seize, loss, mu, sigma, a[i], stake, days, walk, leak_tail,
-                     lam[i], scale[i], u0, dlog, sf, theft_tail, out)
+            _figures(
+                hi,
+                excess,
+                i,
+                kind,
+                rate,
+                pmf,
+                seize,
+                loss,
+                mu,
+                sigma,
+                a[i],
+                stake,
+                days,
+                walk,
+                leak_tail,
+                lam[i],
+                scale[i],
+                u0,
+                dlog,
+                sf,
+                theft_tail,
+                out,
+            )
             if out[col] > target:
                 res[i, col] = math.inf
                 continue
@@ -368,8 +414,30 @@ def solve_rows(
                 mid = hi - g_hi * (hi - lo) / (g_hi - g_lo) if lo > 0.0 else 0.5 * (lo + hi)
                 if not (lo < mid < hi) or mid - lo < 0.25 * rtol * hi or hi - mid < 0.25 * rtol * hi:
                     mid = 0.5 * (lo + hi)
-                _figures(mid, excess, i, kind, rate, pmf, seize, loss, mu, sigma, a[i], stake, days, walk,
-                         leak_tail, lam[i], scale[i], u0, dlog, sf, theft_tail, out)
+                _figures(
+                    mid,
+                    excess,
+                    i,
+                    kind,
+                    rate,
+                    pmf,
+                    seize,
+                    loss,
+                    mu,
+                    sigma,
+                    a[i],
+                    stake,
+                    days,
+                    walk,
+                    leak_tail,
+                    lam[i],
+                    scale[i],
+                    u0,
+                    dlog,
+                    sf,
+                    theft_tail,
+                    out,
+                )
                 g_mid = math.log(max(out[col], 1e-300) / target)
                 if g_mid > 0.0:
                     lo, g_lo = mid, g_mid
@@ -382,8 +450,30 @@ def solve_rows(
                         g_lo *= 0.5
                     side = 1
             res[i, col] = hi
-        _figures(c_at[i], True, i, kind, rate, pmf, seize, loss, mu, sigma, a[i], stake, days, walk, leak_tail,
-                 lam[i], scale[i], u0, dlog, sf, theft_tail, out)
+        _figures(
+            c_at[i],
+            True,
+            i,
+            kind,
+            rate,
+            pmf,
+            seize,
+            loss,
+            mu,
+            sigma,
+            a[i],
+            stake,
+            days,
+            walk,
+            leak_tail,
+            lam[i],
+            scale[i],
+            u0,
+            dlog,
+            sf,
+            theft_tail,
+            out,
+        )
         for q in range(4):
             res[i, 2 + q] = out[q]
     return res

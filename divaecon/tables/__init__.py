@@ -101,10 +101,6 @@ from divaecon.tables.risk import (  # noqa: F401 (re-exported)
 from divaecon.tables.sensitivity import band_text, bands_table, indices_table, sensitivity_text
 
 __all__ = [
-    "band_text",
-    "bands_table",
-    "indices_table",
-    "sensitivity_text",
     "CLI_KEY_FIGURES",
     "REPORT_KEY_FIGURES",
     "REQUIRED_COLLATERAL_FIGURE",
@@ -113,6 +109,8 @@ __all__ = [
     "SUMMARY_FIGURES",
     "availability_table",
     "backtest_text",
+    "band_text",
+    "bands_table",
     "break_even_table",
     "collateral_table",
     "comparison_cover_markdown",
@@ -129,6 +127,7 @@ __all__ = [
     "history_sources_markdown",
     "history_summary_line",
     "history_summary_row",
+    "indices_table",
     "key_figures_comparison",
     "key_figures_table",
     "like_for_like_table",
@@ -151,6 +150,7 @@ __all__ = [
     "risk_text",
     "scenario_header",
     "scenario_inputs_markdown",
+    "sensitivity_text",
     "show",
     "simulation_note",
     "simulation_summary_table",
