@@ -42,7 +42,7 @@ cap; :class:`divaecon.risk.events.TheftClass` uses 20,001 on the same span)."""
 MAX_EL_FITS: Final[int] = 64
 """Distinct block-reward fits made exactly in one batch; beyond, a grid of fits is interpolated."""
 
-EL_GRID_NODES: Final[int] = 9
+EL_GRID_NODES: Final[int] = 5
 """Grid values per varying input of the block-reward fit when the fits are interpolated."""
 
 MAX_COLLATERAL_ETH: Final[float] = 32.0
