@@ -469,15 +469,22 @@ def risk_inputs(scenario: Scenario) -> list[str]:
     return [n for n in input_names(scenario) if n.startswith("risk.") or n == "ethereum.total_staked_eth"]
 
 
+BOOK_BAND_SAMPLES: Final[int] = 128
+"""Points of the books' band sample (the chapter, the summary and the comparison quote the same band)."""
+
+
 def book_sensitivity(
-    scenario: Scenario, samples: int = 32, band_samples: int = 256, seed: int = 2026
+    scenario: Scenario, samples: int = 32, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
 ) -> SensitivityResult:
     """The books' small, seeded analysis of the required collateral (both targets) over the
-    uncertain inputs the risk model reads; ``divaecon sensitivity`` runs the full one."""
+    uncertain inputs the risk model reads; ``divaecon sensitivity`` runs the full one. Its band of
+    the loss-probability target's answer is :func:`required_collateral_band`'s (same points)."""
     return sensitivity(scenario, BOOK_OUTPUTS, "sobol", samples, seed, risk_inputs(scenario), band_samples, 100)
 
 
-def required_collateral_band(scenario: Scenario, band_samples: int = 128, seed: int = 2026) -> dict[str, float]:
+def required_collateral_band(
+    scenario: Scenario, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
+) -> dict[str, float]:
     """P5, P50, P95 of the collateral per key share meeting the loss-probability target over the
     uncertain inputs the risk model reads (the same band sample as :func:`sensitivity`, without
     the indices): what the executive summary and the comparison print beside the value."""
