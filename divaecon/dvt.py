@@ -164,6 +164,34 @@ def availability_poisson_binomial(uptimes: ArrayLike, threshold: ArrayLike) -> A
     return unwrap(out, threshold)
 
 
+EVENT_CORRELATION_MAX = 0.999
+"""Largest intra-class correlation the risk model's beta-binomial count takes (it needs ρ < 1):
+``diva.failure_correlation = 1`` (all operators fail together) enters it as 0.999."""
+
+
+def event_correlation(outage_fraction_correlation: ArrayLike, failure_correlation: ArrayLike) -> Any:
+    """The one meaning of "correlated": ρ of the operators one loss event hits [-].
+
+    ``diva.failure_correlation`` (this module's availability) and ``risk.outage_fraction_correlation``
+    (the risk model's beta-binomial count of the operators an outage, leak or client slashing hits)
+    are the same intra-class correlation of operators' down-states, seen over everyday operation
+    and within one event. The rule: the operators an event hits are at least as correlated as their
+    everyday outages, so the risk model uses ``max(outage_fraction_correlation,
+    min(failure_correlation, EVENT_CORRELATION_MAX))``. A scenario raising the everyday correlation
+    above the event's own (0.1 by default) moves the risk figures with it (the chance stakers bear a
+    loss at a given collateral rises; ASSUMPTIONS.md says why the collateral for the
+    loss-probability target can fall); the base scenario (``failure_correlation = 0``) keeps its figures.
+
+    References
+    ----------
+    The rule is this model's (no source gives one); the beta-binomial ρ of both sides: Johnson,
+    Kemp & Kotz, *Univariate Discrete Distributions*, §6.7.2.
+    """
+    event = as_float_array(outage_fraction_correlation)
+    everyday = np.minimum(as_float_array(failure_correlation), EVENT_CORRELATION_MAX)
+    return unwrap(np.maximum(event, everyday), outage_fraction_correlation, failure_correlation)
+
+
 def availability(
     n_operators: ArrayLike,
     threshold: ArrayLike,

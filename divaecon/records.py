@@ -225,6 +225,7 @@ RECORDS: dict[str, Callable[[], RecordSpread]] = {
 
 EVENT_USES: dict[str, str] = {
     "client_outage": "the spread of `risk.client_bug_rate_per_year` (its default 1 a year lies inside)",
+    "finality_delay": "context: mainnet's periods without finality since the Merge (4 and 9 epochs)",
     "finality_leak": "context: the one leak lasted 9 epochs; the model's leak class is of days (`long_leak`)",
     "long_leak": "beside `risk.leak_rate_per_year` (×/÷ 2 kept: a zero count bounds it only loosely)",
     "slashed_validator": "the upper end of the spread of `risk.isolated_slashing_rate_per_validator_per_year` "

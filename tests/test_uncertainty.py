@@ -223,3 +223,82 @@ def test_assumptions_md_lists_every_spread():
 
     text = (ROOT / "ASSUMPTIONS.md").read_text()
     assert uncertainty_table() in text, "regenerate with: make assumptions (python -m divaecon.params)"
+
+
+def test_override_replaces_the_uncertainty_section():
+    s = Scenario().override(uncertainty={"risk.leak_rate_per_year": {"kind": "fixed"}})
+    assert "risk.leak_rate_per_year" not in input_names(s)
+    assert "risk.leak_rate_per_year" in input_names(s.override(uncertainty={}))
+    with pytest.raises(ParameterError, match="unknown kind"):
+        Scenario().override(uncertainty={"risk.leak_rate_per_year": {"kind": "nope"}})
+
+
+def test_cli_refuses_a_bad_uncertainty_section_in_one_line(tmp_path, capsys):
+    from divaecon.cli import main
+
+    p = tmp_path / "s.yaml"
+    p.write_text("uncertainty:\n  diva.operator_uptime: {kind: uniform, low: 0.9, high: 1.5}\n")
+    assert main(["quote", "--scenario", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "uncertainty.diva.operator_uptime (uniform)" in err and str(p) in err
+    p.write_text(OVERRIDE)
+    assert main(["quote", "--json", "--scenario", str(p)]) == 0  # a valid section changes no figure
+
+
+def _plain_ppf(kind: str, p: dict[str, float], q: float) -> float:
+    """The inverse CDF of the uncut distributions from their textbook formulas (the scalar twin)."""
+    from statistics import NormalDist
+
+    if kind == "loguniform":
+        return p["low"] * (p["high"] / p["low"]) ** q
+    if kind == "uniform":
+        return p["low"] + q * (p["high"] - p["low"])
+    if kind == "triangular":
+        lo, mode, hi = p["low"], p["mode"], p["high"]
+        f_mode = (mode - lo) / (hi - lo)
+        if q < f_mode:
+            return lo + math.sqrt(q * (hi - lo) * (mode - lo))
+        return hi - math.sqrt((1 - q) * (hi - lo) * (hi - mode))
+    if kind == "normal":
+        return NormalDist(p["mean"], p["sd"]).inv_cdf(q)
+    assert kind == "lognormal"
+    return p["median"] * math.exp(p["sigma"] * NormalDist().inv_cdf(q))
+
+
+def _plain_cdf(kind: str, p: dict[str, float], x: float) -> float:
+    from statistics import NormalDist
+
+    if kind == "loguniform":
+        return min(max(math.log(x / p["low"]) / math.log(p["high"] / p["low"]), 0.0), 1.0) if x > 0 else 0.0
+    if kind == "uniform":
+        return min(max((x - p["low"]) / (p["high"] - p["low"]), 0.0), 1.0)
+    if kind == "triangular":
+        lo, mode, hi = p["low"], p["mode"], p["high"]
+        if x <= lo:
+            return 0.0
+        if x >= hi:
+            return 1.0
+        if x <= mode:
+            return (x - lo) ** 2 / ((hi - lo) * (mode - lo))
+        return 1 - (hi - x) ** 2 / ((hi - lo) * (hi - mode))
+    if kind == "normal":
+        return NormalDist(p["mean"], p["sd"]).cdf(x)
+    return NormalDist().cdf(math.log(x / p["median"]) / p["sigma"]) if x > 0 else 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "params"),
+    [
+        ("risk.leak_rate_per_year", "loguniform", {"low": 0.01, "high": 0.4}),
+        ("diva.operator_uptime", "uniform", {"low": 0.9, "high": 1.0}),
+        ("diva.operator_uptime", "triangular", {"low": 0.9, "mode": 0.97, "high": 1.0}),
+        ("diva.operator_uptime", "normal", {"mean": 0.97, "sd": 0.03}),  # cut at 1
+        ("risk.leak_operator_fraction", "lognormal", {"median": 0.6, "sigma": 0.8}),  # cut at 1
+    ],
+)
+def test_vectorised_ppf_matches_a_plain_scalar_twin(name, kind, params):
+    inp = make_input(name, kind, params, "assumption", "x", 0.5)
+    lo_mass, hi_mass = _plain_cdf(kind, params, inp.low), _plain_cdf(kind, params, inp.high)
+    u = np.linspace(0.001, 0.999, 41)
+    twin = [_plain_ppf(kind, params, lo_mass + q * (hi_mass - lo_mass)) for q in u]
+    assert inp.ppf(u) == pytest.approx(twin, rel=1e-9, abs=1e-12)

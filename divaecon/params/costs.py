@@ -15,6 +15,12 @@ class OperatorCostParams(_Params):
         "Lido's TVL over its stake in late May 2026: $19.4B / 9.2M ETH = "
         "$2,109 (Web3Wagmi's Lido guide, verified 2026-05-27); a round figure, override",
         "ETH price used to compare rewards with USD costs.",
+        uncertainty=spread(
+            "loguniform",
+            "assumption",
+            "assumption: ×/÷ 2 around the value (a market price a year ahead; no price record is shipped)",
+            factor=2.0,
+        ),
         gt=0,
     )
     hardware_cost_usd: float = param(

@@ -101,7 +101,8 @@ class DivaParams(_Params):
         0.0,
         "correlation",
         "independent failures unless set (beta-binomial ρ, dvt.py)",
-        "Intra-class correlation of operators' outages.",
+        "Intra-class correlation of operators' outages; the risk model's events use at least this "
+        "(max with risk.outage_fraction_correlation: divaecon.dvt.event_correlation).",
         ge=0,
         le=1,
     )

@@ -117,6 +117,13 @@ class RiskParams(_Params):
         "fraction of operators",
         "ethernodes.org via ethnews.com (2023): AWS hosted about 35 % of Ethereum's nodes",
         "Share of Diva's operators on the largest cloud provider.",
+        uncertainty=spread(
+            "loguniform",
+            "assumption",
+            "assumption: ×/÷ 2 around the sourced share (AWS's share of Ethereum's nodes in 2023, not of "
+            "Diva's operators), cut at 1",
+            factor=2.0,
+        ),
         ge=0,
         le=1,
     )
@@ -136,6 +143,13 @@ class RiskParams(_Params):
         "days",
         "Prysm post-mortem of 2025-12-04: epochs 411,439–411,480 (about 4.4 hours)",
         "Mean duration of a client-bug outage.",
+        uncertainty=spread(
+            "loguniform",
+            "assumption",
+            "assumption: ×/÷ 2 around the one incident measured (Prysm, 2025-12-04: about 4.4 hours); the "
+            "2023-05-11/12 incidents lasted 4 and 9 epochs without finality (Offchain Labs, 2023-05-18)",
+            factor=2.0,
+        ),
         gt=0,
         le=3_650,
     )
@@ -189,7 +203,8 @@ class RiskParams(_Params):
         0.1,
         "correlation",
         "assumption (the share hit varies from event to event)",
-        "Intra-class correlation ρ of operators hit by one event (beta-binomial; 0 = binomial).",
+        "Intra-class correlation ρ of operators hit by one event (beta-binomial; 0 = binomial); the model "
+        "uses max(this, diva.failure_correlation): one meaning of correlated (divaecon.dvt.event_correlation).",
         uncertainty=X2,
         ge=0,
         lt=1,

@@ -76,7 +76,8 @@ class Scenario(_Params):
         return self
 
     def override(self, **values: Any) -> Scenario:
-        """A copy with fields replaced, validated; names may be plain or ``section.field``."""
+        """A copy with fields replaced, validated; names may be plain or ``section.field``
+        (``uncertainty`` replaces the whole ``uncertainty:`` section, as a file writes it)."""
         return scenario_from_dict(apply_overrides(self.model_dump(), values), source="override")
 
 
@@ -125,7 +126,7 @@ def apply_overrides(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[
     """A nested scenario dict with ``values`` (plain or dotted names) put in place."""
     out = {k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()}
     for name, value in values.items():
-        if name in ("name", "description"):
+        if name in ("name", "description", "uncertainty"):
             out[name] = value
             continue
         section, field = resolve_name(name)

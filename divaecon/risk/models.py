@@ -173,6 +173,17 @@ def _classes(
     return tuple(classes), forgone_per_apr
 
 
+def event_risk(scenario: Scenario) -> RiskParams:
+    """The scenario's ``risk`` section as the event classes use it: ``outage_fraction_correlation``
+    replaced by :func:`divaecon.dvt.event_correlation` of it and ``diva.failure_correlation``."""
+    from divaecon.dvt import event_correlation
+
+    rho = float(event_correlation(scenario.risk.outage_fraction_correlation, scenario.diva.failure_correlation))
+    if rho == scenario.risk.outage_fraction_correlation:
+        return scenario.risk
+    return scenario.risk.model_copy(update={"outage_fraction_correlation": rho})
+
+
 def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
     """Diva's validator under ``scenario``: 16 shares, threshold 11, 32 ETH of divETH at risk.
 
@@ -182,7 +193,7 @@ def risk_model(scenario: Scenario, q: Quote | None = None) -> RiskModel:
     diva, eth = scenario.diva, scenario.ethereum
     gross = float(q.gross_apr)
     classes, forgone = _classes(
-        scenario.risk,
+        event_risk(scenario),
         diva.key_shares_per_validator,
         diva.threshold,
         diva.validator_stake_eth,
@@ -233,7 +244,7 @@ def peer_risk_models(scenario: Scenario) -> list[PeerRisk]:
     """
     from divaecon import peers
 
-    eth, diva, risk = scenario.ethereum, scenario.diva, scenario.risk
+    eth, diva, risk = scenario.ethereum, scenario.diva, event_risk(scenario)
     setups = peers.peer_setups(scenario.peers)
     common = diva.operator_uptime if scenario.peers.same_node_uptime_for_all else None
     table = peers.setup_table(
