@@ -30,6 +30,7 @@ def _random_values(scenario: Scenario, n: int, seed: int) -> dict[str, np.ndarra
         out["risk." + name] = np.clip(v, *_bounds(name))
     out["ethereum.total_staked_eth"] = rng.uniform(2.0e7, 4.5e7, n)
     out["risk.target_loss_probability_per_year"] = 10 ** rng.uniform(-5, -3, n)
+    out["diva.failure_correlation"] = rng.uniform(0.0, 0.3, n)  # drives the events' ρ where above theirs
     return out
 
 

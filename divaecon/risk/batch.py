@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from divaecon import ethereum
+from divaecon import dvt, ethereum
 from divaecon.errors import ParameterError
 from divaecon.params import Scenario
 from divaecon.risk import batch_kernel as kernel
@@ -292,7 +292,10 @@ def required_collateral_batch(
     total = col("ethereum.total_staked_eth")
     per_day = np.asarray(ethereum.offline_penalty_apr(total), dtype=float) * stake / DAYS_PER_YEAR
     sigma_all = r("outage_duration_sigma")
-    rho = r("outage_fraction_correlation")
+    # one meaning of "correlated": the events' ρ as risk.models.event_risk takes it
+    rho = np.asarray(
+        dvt.event_correlation(r("outage_fraction_correlation"), col("diva.failure_correlation")), dtype=float
+    )
 
     kinds: list[int] = []
     rates: list[FloatArray] = []
