@@ -185,7 +185,16 @@ def evaluate(
     out: dict[str, FloatArray] = {}
     risk = None
     if sources & {"risk", "yield"}:
-        risk = required_collateral_batch(scenario, cols)
+        want = tuple(
+            w
+            for w, needed in (
+                ("loss_probability", "required_collateral_loss_probability" in names),
+                ("shortfall_apr", "required_collateral_shortfall_apr" in names),
+                ("figures", "yield" in sources),
+            )
+            if needed
+        )
+        risk = required_collateral_batch(scenario, cols, want=want)
         out["required_collateral_loss_probability"] = risk.required_loss_probability_eth
         out["required_collateral_shortfall_apr"] = risk.required_shortfall_apr_eth
     if progress is not None:
@@ -476,16 +485,18 @@ BOOK_BAND_SAMPLES: Final[int] = 128
 def book_sensitivity(
     scenario: Scenario, samples: int = 32, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
 ) -> SensitivityResult:
-    """The books' small, seeded analysis of the required collateral (both targets) over the
-    uncertain inputs the risk model reads; ``divaecon sensitivity`` runs the full one. Its band of
-    the loss-probability target's answer is :func:`required_collateral_band`'s (same points)."""
-    return sensitivity(scenario, BOOK_OUTPUTS, "sobol", samples, seed, risk_inputs(scenario), band_samples, 100)
+    """The books' small, seeded analysis of the loss-probability target's required collateral over
+    the uncertain inputs the risk model reads (the chapter's figure; the shortfall target's band
+    from :func:`required_collateral_band`); ``divaecon sensitivity`` runs the full one. Its band is
+    :func:`required_collateral_band`'s (same points)."""
+    return sensitivity(scenario, BOOK_OUTPUTS[:1], "sobol", samples, seed, risk_inputs(scenario), band_samples, 100)
 
 
 def required_collateral_band(
-    scenario: Scenario, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
+    scenario: Scenario, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026, target: str = "loss_probability"
 ) -> dict[str, float]:
-    """P5, P50, P95 of the collateral per key share meeting the loss-probability target over the
+    """P5, P50, P95 of the collateral per key share meeting a target (``"loss_probability"`` or
+    ``"shortfall_apr"``) over the
     uncertain inputs the risk model reads (the same band sample as :func:`sensitivity`, without
     the indices): what the executive summary and the comparison print beside the value."""
     from scipy.stats import qmc
@@ -496,7 +507,10 @@ def required_collateral_band(
     check_request("sobol", MIN_SAMPLES, len(chosen), band_samples)
     unit = np.clip(qmc.Sobol(len(chosen), scramble=True, seed=int(seed)).random(band_samples), _EPS, 1.0 - _EPS)
     cols = {inp.name: inp.ppf(unit[:, j]) for j, inp in enumerate(chosen)}
-    y = required_collateral_batch(scenario, cols).required_loss_probability_eth
+    if target not in ("loss_probability", "shortfall_apr"):
+        raise ParameterError([f"target = {target!r}: must be loss_probability or shortfall_apr"])
+    got = required_collateral_batch(scenario, cols, want=(target,))
+    y = got.required_loss_probability_eth if target == "loss_probability" else got.required_shortfall_apr_eth
     qs = np.quantile(y, BAND_QUANTILES)
     return {"p5": float(qs[0]), "p50": float(qs[1]), "p95": float(qs[2]), "band_samples": float(band_samples)}
 

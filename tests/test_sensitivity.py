@@ -145,3 +145,28 @@ def test_cli_bad_input_one_line(args: list[str], match: str) -> None:
         code = main(["sensitivity", *args])
     assert code == 2
     assert match in err.getvalue() and err.getvalue().count("\n") == 1
+
+
+def test_simulated_outputs_on_a_small_sample() -> None:
+    # the simulation's APY and cash drag at every point (one simulated network each), seeded
+    res = sens.sensitivity(
+        Scenario(),
+        outputs=["simulated_staker_apy", "simulated_cash_drag"],
+        method="morris",
+        samples=8,
+        band_samples=16,
+        num_resamples=20,
+    )
+    band = res.band("simulated_staker_apy")
+    assert 0.0 < band["p5"] <= band["p50"] <= band["p95"] < 0.1
+    # the risk rates do not enter the simulation: their elementary effects are 0
+    df = res.indices[(res.indices["output"] == "simulated_cash_drag") & res.indices["input"].str.startswith("risk.")]
+    assert np.all(df["mu_star"] == 0.0)
+
+
+def test_book_band_is_the_summary_band() -> None:
+    scenario = Scenario()
+    book = sens.book_sensitivity(scenario).band("required_collateral_loss_probability")
+    summary = sens.required_collateral_band(scenario)
+    for k in ("p5", "p50", "p95"):
+        assert book[k] == pytest.approx(summary[k], rel=1e-6)

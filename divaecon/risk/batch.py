@@ -42,8 +42,14 @@ cap; :class:`divaecon.risk.events.TheftClass` uses 20,001 on the same span)."""
 MAX_EL_FITS: Final[int] = 64
 """Distinct block-reward fits made exactly in one batch; beyond, a grid of fits is interpolated."""
 
+EL_GRID_RATIO: Final[float] = 2.0**0.5
+"""Step between the grid values of a varying input of the block-reward fit when the fits are
+interpolated (powers of √2: 0.5, 0.71, 1, 1.41, 2 …)."""
+
 EL_GRID_NODES: Final[int] = 5
-"""Grid values per varying input of the block-reward fit when the fits are interpolated."""
+"""Grid values per varying input when the lattice would need more than :data:`MAX_GRID_FITS` fits."""
+
+MAX_GRID_FITS: Final[int] = 216
 
 MAX_COLLATERAL_ETH: Final[float] = 32.0
 """The largest collateral per key share the solve tries (as the scalar solve)."""
@@ -184,15 +190,30 @@ def _block_grid(cap_eth: float) -> FloatArray:
     return np.geomspace(cap_eth * 1e-10, cap_eth, THEFT_TABLE_POINTS)
 
 
+def _axis(lo: float, hi: float, lattice: bool = True) -> FloatArray:
+    """Grid values of one varying input of the block-reward fit covering [lo, hi]: powers of
+    :data:`EL_GRID_RATIO` (a fixed lattice, so later batches reuse the cached fits), geometric
+    between lo and hi without the lattice, linear when lo ≤ 0."""
+    if lo <= 0.0:
+        return np.linspace(lo, hi, EL_GRID_NODES)
+    if not lattice:
+        return np.geomspace(lo, hi, EL_GRID_NODES)
+    step = np.log(EL_GRID_RATIO)
+    k = np.arange(np.floor(np.log(lo) / step + 1e-9), np.ceil(np.log(hi) / step - 1e-9) + 1)
+    if k.size < 2:
+        k = np.array([k[0], k[0] + 1])
+    return np.asarray(EL_GRID_RATIO**k, dtype=float)
+
+
 def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], FloatArray]:
     """The block-reward survival tables of each row's fit: ``(log_sf[F, G], corner[N, C], weight[N, C])``.
 
     At most :data:`MAX_EL_FITS` distinct :data:`EL_SHAPE` tuples: one exact fit each (cached).
-    More (a sample that varies the fit's inputs): fits on a grid of :data:`EL_GRID_NODES` values
-    per varying input between its smallest and largest (geometric for the cap), and each row
-    interpolates the log survival multilinearly between its grid cell's corners, at the same
-    position relative to the cap. Tested against exact fits (the theft class's share of either
-    figure is small, and its survival changes smoothly with these inputs).
+    More (a sample that varies the fit's inputs): fits on a grid of each varying input's values
+    (:func:`_axis`), and each row interpolates the log survival multilinearly (in the log of the
+    input) between its grid cell's corners, at the same position relative to the cap. Tested
+    against exact fits (the theft class's share of either figure is small, and its survival
+    changes smoothly with these inputs).
     """
     uniq, inv = np.unique(shapes, axis=0, return_inverse=True)
     inv = np.asarray(inv).ravel()
@@ -207,14 +228,9 @@ def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], Fl
                 "at most three of the block-reward fit's inputs can vary at once"
             ]
         )
-    axes = []
-    for j in varying:
-        lo, hi = float(shapes[:, j].min()), float(shapes[:, j].max())
-        axes.append(
-            np.geomspace(lo, hi, EL_GRID_NODES)
-            if EL_SHAPE[j] == "el_reward_cap_eth"
-            else np.linspace(lo, hi, EL_GRID_NODES)
-        )
+    axes = [_axis(float(shapes[:, j].min()), float(shapes[:, j].max())) for j in varying]
+    if np.prod([ax.size for ax in axes]) > MAX_GRID_FITS:  # a very wide range: fewer, sample-bound nodes
+        axes = [_axis(float(shapes[:, j].min()), float(shapes[:, j].max()), lattice=False) for j in varying]
     base = shapes[0].copy()
     mesh = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(varying))
     tables: list[FloatArray] = []
@@ -230,11 +246,7 @@ def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], Fl
     for d, j in enumerate(varying):
         x = shapes[:, j]
         ax = axes[d]
-        pos = (
-            np.log(x / ax[0]) / np.log(ax[1] / ax[0])
-            if EL_SHAPE[j] == "el_reward_cap_eth"
-            else (x - ax[0]) / (ax[1] - ax[0])
-        )
+        pos = np.log(x / ax[0]) / np.log(ax[1] / ax[0]) if ax[0] > 0 else (x - ax[0]) / (ax[1] - ax[0])
         cell = np.clip(np.floor(pos).astype(np.int64), 0, EL_GRID_NODES - 2)
         cells.append((cell, np.clip(pos - cell, 0.0, 1.0)))
     for q in range(2 ** len(varying)):
@@ -262,12 +274,15 @@ def required_collateral_batch(
     values: Mapping[str, ArrayLike],
     collateral_per_key_share_eth: ArrayLike | None = None,
     rtol: float = BATCH_RTOL,
+    want: tuple[str, ...] = ("loss_probability", "shortfall_apr", "figures"),
 ) -> BatchFigures:
     """Required collateral per key share (both targets) and the closed-form figures, per set.
 
     ``values``: ``{"section.field": array of N values}``; every other field keeps the scenario's
     value. ``collateral_per_key_share_eth``: where the figures are taken (default the scenario's
     ``diva.collateral_per_key_share_eth``). Targets are the ``risk`` section's (they may vary too).
+    ``want``: what to compute (the required collateral of ``"loss_probability"``, of
+    ``"shortfall_apr"``, the ``"figures"`` at the collateral); the rest comes back NaN.
 
     References
     ----------
@@ -276,6 +291,9 @@ def required_collateral_batch(
     """
     if not 0.0 < rtol < 1.0:
         raise ParameterError([f"rtol = {rtol!r}: must be strictly between 0 and 1"])
+    kinds_wanted = ("loss_probability", "shortfall_apr", "figures")
+    if not want or any(w not in kinds_wanted for w in want):
+        raise ParameterError([f"want = {want!r}: choose from {', '.join(kinds_wanted)}"])
     n_rows, cols = _columns(scenario, values)
     diva = scenario.diva
 
@@ -394,6 +412,7 @@ def required_collateral_batch(
         c_at,
         MAX_COLLATERAL_ETH,
         float(rtol),
+        np.array([w in want for w in kinds_wanted]),
     )
     offline_days = np.sum(durations, axis=0)
     exit_days = ethereum.EPOCHS_PER_SLASHINGS_VECTOR / EPOCHS_PER_DAY

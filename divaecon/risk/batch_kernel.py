@@ -326,9 +326,13 @@ def solve_rows(
     c_at: np.ndarray,
     c_max: float,
     rtol: float,
+    wanted: np.ndarray,
 ) -> np.ndarray:
     """Per row: ``[required (loss probability), required (shortfall APR), then at c_at: P(shortfall),
     expected shortfall, mean loss, honest collateral loss]`` (columns 0–5).
+
+    ``wanted[q]`` (q = 0, 1, 2: the loss-probability answer, the shortfall answer, the figures at
+    ``c_at``): what to compute; the rest is NaN (the tail tables are built only for 1 and 2).
 
     The row's log block-reward survival table is ``Σ_q weight[i, q] · log_sf[corner[i, q]]`` on nodes
     ``exp(log_u0[i] + j · dlog)`` (one fit: one corner of weight 1)."""
@@ -342,11 +346,16 @@ def solve_rows(
             if weight[i, q] != 0.0:
                 sf += weight[i, q] * log_sf[corner[i, q]]
         u0 = log_u0[i]
-        if leak_j >= 0:
-            _leak_tail(a[i], mu[i, leak_j], sigma[i, leak_j], stake, days, walk, leak_tail)
-        _theft_tail(lam[i], scale[i], u0, dlog, sf, theft_tail)
+        if wanted[1] or wanted[2]:  # expected shortfalls need the tail integrals
+            if leak_j >= 0:
+                _leak_tail(a[i], mu[i, leak_j], sigma[i, leak_j], stake, days, walk, leak_tail)
+            _theft_tail(lam[i], scale[i], u0, dlog, sf, theft_tail)
         out = np.empty(4)
+        for q in range(6):
+            res[i, q] = math.nan
         for col in range(2):
+            if not wanted[col]:
+                continue
             excess = col == 1
             target = target_p[i] if col == 0 else target_s[i] * staker_eth
             lo, hi = 0.0, c_max
