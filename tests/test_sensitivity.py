@@ -170,3 +170,34 @@ def test_book_band_is_the_summary_band() -> None:
     summary = sens.required_collateral_band(scenario)
     for k in ("p5", "p50", "p95"):
         assert book[k] == pytest.approx(summary[k], rel=1e-6)
+
+
+NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parent.parent / "notebooks" / "09_sensitivity.ipynb"
+
+
+def test_exploration_notebook_committed_without_outputs() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.kernel
+def test_exploration_notebook_runs(tmp_path: object) -> None:
+    import papermill
+
+    from divaecon import reports
+
+    out = __import__("pathlib").Path(str(tmp_path)) / "09.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"samples": 16},
+        kernel_name=reports.KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(NOTEBOOK.parent),
+    )
+    text = out.read_text()
+    assert "P5" in text and "total (ST)" in text
