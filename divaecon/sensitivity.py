@@ -88,7 +88,11 @@ MIN_SAMPLES: Final[int] = 8
 """Fewest base samples (Sobol: N; Morris: trajectories) accepted."""
 
 MAX_EVALUATIONS: Final[int] = 2_000_000
-"""Most points one analysis evaluates (a batch row holds ≈ 2 kB while it runs: ≈ 4 GB)."""
+"""Most points one analysis evaluates, whatever the memory."""
+
+BYTES_PER_POINT: Final[int] = 8_192
+"""Memory one point takes while the batch runs (its classes' arrays, the sample, the outputs and
+numpy's temporaries; measured ≈ 5 kB: 552 MB peak at 40,960 points, benchmarks/sensitivity.md)."""
 
 MAX_SIMULATED_POINTS: Final[int] = 20_000
 """Most points the simulated outputs are evaluated at (a Scenario and a simulation row each)."""
@@ -322,10 +326,17 @@ def check_request(method: str, samples: int, n_inputs: int, band_samples: int) -
         raise ParameterError([f"samples = {samples!r}: Sobol's base sample must be a power of 2 (e.g. 256, 1024)"])
     if n_inputs < 2:
         raise ParameterError(["inputs: at least two uncertain inputs are needed"])
+    from divaecon.sizing import memory_limit
+
     total = evaluations_needed(method, int(samples), n_inputs) + band_samples
-    if total > MAX_EVALUATIONS:
+    limit, where = memory_limit()
+    most = min(MAX_EVALUATIONS, limit // BYTES_PER_POINT)
+    if total > most:
         raise ParameterError(
-            [f"samples = {samples!r}: {total:,} evaluations; at most {MAX_EVALUATIONS:,} fit this machine"]
+            [
+                f"samples = {samples!r}: {total:,} evaluations; at most {most:,} fit this machine "
+                f"({BYTES_PER_POINT // 1024} kB each within {where}, or {MAX_EVALUATIONS:,})"
+            ]
         )
     if band_samples < 16 or band_samples & (band_samples - 1):
         raise ParameterError([f"band_samples = {band_samples!r}: must be a power of 2, at least 16"])
