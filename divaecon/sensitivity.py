@@ -352,6 +352,7 @@ def sensitivity(
     band_samples: int = 1024,
     num_resamples: int = 200,
     progress: bool = False,
+    groups: Callable[[str], str] | None = None,
 ) -> SensitivityResult:
     """Global sensitivity of ``outputs`` (default :data:`DEFAULT_OUTPUTS`) to the scenario's
     uncertain ``inputs`` (default all of :func:`divaecon.uncertainty.uncertain_inputs`), and each
@@ -359,7 +360,9 @@ def sensitivity(
 
     ``method``: ``"sobol"`` (``samples`` = N, a power of 2; ``N · (D + 2)`` evaluations) or
     ``"morris"`` (``samples`` = trajectories; ``r · (D + 1)``). ``num_resamples``: bootstrap
-    resamples of the intervals. ``progress``: a tqdm bar on stderr.
+    resamples of the intervals. ``progress``: a tqdm bar on stderr. ``groups`` (Sobol only): a
+    group name for each input name; the indices are then the groups' (each group's inputs move
+    together in the Saltelli scheme: ``N · (G + 2)`` evaluations for G groups).
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -369,10 +372,17 @@ def sensitivity(
 
     names = _check_outputs(outputs)
     chosen = uncertain_inputs(scenario, list(inputs) if inputs is not None else None)
-    check_request(method, samples, len(chosen), band_samples)
+    n_factors = len(chosen) if groups is None else len({groups(i.name) for i in chosen})
+    check_request(method, samples, max(n_factors, 2) if groups is not None else len(chosen), band_samples)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError([f"seed = {seed!r}: must be a whole number, at least 0"])
     problem = _problem(chosen)
+    labels = [i.name for i in chosen]
+    if groups is not None:
+        if method != "sobol":
+            raise ParameterError(["groups: only with method sobol"])
+        problem["groups"] = [groups(i.name) for i in chosen]
+        labels = [str(g) for g in pd.unique(np.array(problem["groups"]))]  # SALib's order
     if method == "sobol":
         unit = sobol_sample.sample(problem, int(samples), calc_second_order=False, scramble=True, seed=int(seed))
     else:
@@ -415,17 +425,17 @@ def sensitivity(
             )
             main = np.where(finite, main, 32.0)
         if np.ptp(main) == 0.0:
-            rows.extend(_zero_row(method, name, inp.name) for inp in chosen)
+            rows.extend(_zero_row(method, name, label) for label in labels)
             notes.append(f"{name}: constant over the inputs; every index is 0")
         elif method == "sobol":
             res = sobol_analyze.analyze(
                 problem, main, calc_second_order=False, num_resamples=num_resamples, conf_level=0.95, seed=int(seed)
             )
-            for j, inp in enumerate(chosen):
+            for j, label in enumerate(labels):
                 rows.append(
                     {
                         "output": name,
-                        "input": inp.name,
+                        "input": label,
                         "S1": float(res["S1"][j]),
                         "S1_conf": float(res["S1_conf"][j]),
                         "ST": float(res["ST"][j]),
@@ -470,7 +480,7 @@ def sensitivity(
         samples=int(samples),
         seed=int(seed),
         evaluations=int(len(points) + 1),
-        inputs=tuple(i.name for i in chosen),
+        inputs=tuple(labels),
         outputs=names,
         indices=pd.DataFrame(rows, columns=index_cols),
         bands=pd.DataFrame(band_rows, columns=["output", "label", "unit", "base", "p5", "p50", "p95", "band_samples"]),
@@ -493,14 +503,38 @@ BOOK_BAND_SAMPLES: Final[int] = 128
 """Points of the books' band sample (the chapter, the summary and the comparison quote the same band)."""
 
 
+RISK_GROUPS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("inactivity leaks", ("risk.leak_",)),
+    ("client-wide slashing", ("risk.client_slashing_",)),
+    ("isolated slashing", ("risk.isolated_slashing_",)),
+    ("outage spread and correlation", ("risk.outage_", "diva.failure_correlation")),
+    (
+        "outages (regional, cloud, client bug, DVT software)",
+        ("risk.regional_", "risk.cloud_", "risk.client_bug_", "risk.dvt_"),
+    ),
+    ("theft (adversary, block rewards)", ("risk.adversary_", "risk.seizable_", "risk.el_reward_")),
+    ("abandonment and exit", ("risk.abandonment_", "risk.replacement_", "risk.mass_abandonment_", "risk.exit_wait")),
+    ("ETH staked", ("ethereum.total_staked_eth",)),
+)
+"""The books' groups of the risk model's inputs, by the event they describe (first match)."""
+
+
+def risk_group(name: str) -> str:
+    """The :data:`RISK_GROUPS` group of an input name (``"other"`` if none)."""
+    return next((g for g, prefixes in RISK_GROUPS if name.startswith(prefixes)), "other")
+
+
 def book_sensitivity(
-    scenario: Scenario, samples: int = 32, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
+    scenario: Scenario, samples: int = 128, band_samples: int = BOOK_BAND_SAMPLES, seed: int = 2026
 ) -> SensitivityResult:
-    """The books' small, seeded analysis of the loss-probability target's required collateral over
-    the uncertain inputs the risk model reads (the chapter's figure; the shortfall target's band
-    from :func:`required_collateral_band`); ``divaecon sensitivity`` runs the full one. Its band is
+    """The books' small, seeded analysis of the loss-probability target's required collateral
+    over the uncertain inputs the risk model reads, grouped by event (:data:`RISK_GROUPS`): the
+    chapter's figure (the shortfall target's band from :func:`required_collateral_band`).
+    ``divaecon sensitivity`` runs the full one, input by input. Its band is
     :func:`required_collateral_band`'s (same points)."""
-    return sensitivity(scenario, BOOK_OUTPUTS[:1], "sobol", samples, seed, risk_inputs(scenario), band_samples, 100)
+    return sensitivity(
+        scenario, BOOK_OUTPUTS[:1], "sobol", samples, seed, risk_inputs(scenario), band_samples, 100, groups=risk_group
+    )
 
 
 def required_collateral_band(

@@ -201,3 +201,24 @@ def test_exploration_notebook_runs(tmp_path: object) -> None:
     )
     text = out.read_text()
     assert "P5" in text and "total (ST)" in text
+
+
+def test_grouped_sobol_on_a_linear_model() -> None:
+    # y = x1 + 2 x2 (x3 ignored), groups {x1, x2} and {x3}: the first group holds all the variance
+    inputs = [_uniform(f"x{i}", 0.0, 1.0) for i in (1, 2, 3)]
+
+    def group(name: str) -> str:
+        return "a" if name in ("x1", "x2") else "b"
+
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {**sens._problem(inputs), "groups": [group(i.name) for i in inputs]}
+    unit = sobol_sample.sample(problem, 1024, calc_second_order=False, seed=1)
+    res = sobol_analyze.analyze(problem, unit[:, 0] + 2 * unit[:, 1], calc_second_order=False, seed=1)
+    assert res["ST"][0] == pytest.approx(1.0, abs=max(res["ST_conf"][0], 0.02))
+    assert abs(res["ST"][1]) < 0.01
+    # and the books' grouping names every risk input
+    assert all(sens.risk_group(n) != "other" for n in sens.risk_inputs(Scenario()))
+    book = sens.book_sensitivity(Scenario(), samples=16)
+    assert set(book.inputs) <= {g for g, _ in sens.RISK_GROUPS}
