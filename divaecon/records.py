@@ -225,6 +225,8 @@ RECORDS: dict[str, Callable[[], RecordSpread]] = {
 
 EVENT_USES: dict[str, str] = {
     "client_outage": "the spread of `risk.client_bug_rate_per_year` (its default 1 a year lies inside)",
+    "execution_client_outage": "context: execution-client bugs take their users offline too; with the consensus "
+    "clients' 3 that is 5 in 3.25 years",
     "finality_delay": "context: mainnet's periods without finality since the Merge (4 and 9 epochs)",
     "finality_leak": "context: the one leak lasted 9 epochs; the model's leak class is of days (`long_leak`)",
     "long_leak": "beside `risk.leak_rate_per_year` (×/÷ 2 kept: a zero count bounds it only loosely)",

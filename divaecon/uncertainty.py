@@ -205,9 +205,10 @@ def uncertain_inputs(scenario: Scenario | None = None, names: Sequence[str] | No
             chosen.append(f"{section}.{field_name}")
         if len(set(chosen)) != len(chosen):
             raise ParameterError([f"names = {list(names)!r}: each input at most once"])
+    allowed = set(uncertain_fields())
     out = []
     for name in chosen:
-        spec = _spec(scenario, name) if name in uncertain_fields() else None
+        spec = _spec(scenario, name) if name in allowed else None
         if spec is None:
             if names is not None:
                 raise ParameterError(

@@ -66,8 +66,10 @@ def spread(kind: str, basis: str, text: str, record: str | None = None, **parame
     """The uncertainty of a default, for ``param(..., uncertainty=...)``: a plain mapping.
 
     ``kind`` one of :data:`KINDS`, ``basis`` one of :data:`BASES`, ``text`` where it comes from;
-    ``record`` names a record :mod:`divaecon.uncertainty` derives the parameters from (then no
-    ``parameters`` are given). Checked when the class is defined.
+    ``record`` names a record of :data:`divaecon.records.RECORDS` that derives the kind, the
+    parameters, the text and the basis (``assumption`` where the record only bounds the spread);
+    then ``basis`` is ``record``, ``text`` may be empty and no ``parameters`` are given. Checked
+    when the class is defined.
     """
     if kind not in KINDS:
         raise ValueError(f"spread kind {kind!r}: allowed: {', '.join(KINDS)}")

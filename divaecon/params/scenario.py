@@ -60,17 +60,25 @@ class Scenario(_Params):
     @model_validator(mode="after")
     def _check_texts(self) -> Scenario:
         problems = []
-        for key, kind, _, params in self.uncertainty:
-            section, _, field = key.partition(".")
-            problem = support_problem(section, field, kind, dict(params), float(getattr(getattr(self, section), field)))
-            if problem:
-                problems.append(f"uncertainty.{key} ({kind}): {problem}")
         for field, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
             text = getattr(self, field)
             if len(text) > limit:
                 problems.append(f"{field} = {_format_value(text)}: at most {limit:,} characters (has {len(text):,})")
         if not self.name.strip():
             problems.append(f"name = {_format_value(self.name)}: must contain a visible character")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _check_uncertainty(self) -> Scenario:
+        """Each ``uncertainty:`` entry against its field's allowed range and the scenario's value."""
+        problems = []
+        for key, kind, _, params in self.uncertainty:
+            section, _, field = key.partition(".")
+            problem = support_problem(section, field, kind, dict(params), float(getattr(getattr(self, section), field)))
+            if problem:
+                problems.append(f"uncertainty.{key} ({kind}): {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
