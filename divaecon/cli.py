@@ -1,4 +1,5 @@
-"""The ``divaecon`` command line: ``quote``, ``risk``, ``backtest``, ``simulate``, ``report``, ``app``, ``init``.
+"""The ``divaecon`` command line: ``quote``, ``risk``, ``sensitivity``, ``backtest``, ``simulate``, ``report``, ``app``,
+``init``.
 
 Presentation only: every number comes from the package. Bad input exits with status 2 and one
 line on stderr naming the option (or scenario field), the value and what is allowed.
@@ -159,6 +160,41 @@ def risk(
         click.echo(json.dumps(report.as_dict(), indent=2, allow_nan=False))
     else:
         click.echo(risk_text(report))
+
+
+@cli.command()
+@_scenario_option
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="NAME",
+    help="An output to explain (repeat; default: every closed-form output). 'list' lists them.",
+)
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol", show_default=True)
+@click.option(
+    "--samples",
+    type=int,
+    default=None,
+    help="Sobol: base samples N, a power of 2 (default 1024); Morris: trajectories (default 64).",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Seed of every sample and bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
+def sensitivity(
+    scenario_path: str | None, outputs: tuple[str, ...], method: str, samples: int | None, seed: int, as_json: bool
+) -> None:
+    """Which assumptions matter: Sobol or Morris indices of each output, and its P5–P95 band."""
+    from divaecon.sensitivity import OUTPUTS
+    from divaecon.sensitivity import sensitivity as run
+    from divaecon.tables.sensitivity import sensitivity_text
+
+    if outputs == ("list",):
+        click.echo("\n".join(f"{name}: {o.label} [{o.unit}]" for name, o in OUTPUTS.items()))
+        return
+    scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
+    n = samples if samples is not None else (1024 if method == "sobol" else 64)
+    result = run(scenario, list(outputs) or None, method, n, seed, progress=sys.stderr.isatty())
+    click.echo(json.dumps(result.as_dict(), indent=2, allow_nan=False) if as_json else sensitivity_text(result))
 
 
 @cli.command()

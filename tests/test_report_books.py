@@ -470,7 +470,7 @@ def test_sigterm_leaves_complete_files_only(tmp_path: Path) -> None:
 
 
 def _process_tree() -> str:
-    return subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["ps", "-ww", "-eo", "pid,ppid,args"], capture_output=True, text=True, check=True).stdout
 
 
 def _kernels_of(pid: int) -> list[int]:

@@ -90,6 +90,7 @@ from divaecon.plotting.rules import (
     eip8363_transition,
     yield_vs_stake_by_curve,
 )
+from divaecon.plotting.sensitivity import SOURCE_SENSITIVITY, sobol_indices_plot
 
 __all__ = [
     "ETH_FORMATTER",
@@ -103,6 +104,7 @@ __all__ = [
     "SOURCE_PEERS",
     "SOURCE_RISK",
     "SOURCE_RULES",
+    "SOURCE_SENSITIVITY",
     "apr_vs_total_staked",
     "availability_vs_uptime",
     "break_even",
@@ -130,6 +132,7 @@ __all__ = [
     "risk_loss_distribution",
     "risk_tornado",
     "scenario_colors",
+    "sobol_indices_plot",
     "staked_grid",
     "uptime_effect",
     "use_style",

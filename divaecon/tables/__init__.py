@@ -113,6 +113,7 @@ from divaecon.tables.rules import (
     stake_at_alternative_table,
     transition_table,
 )
+from divaecon.tables.sensitivity import band_text, bands_table, indices_table, sensitivity_text
 
 __all__ = [
     "CLI_KEY_FIGURES",
@@ -124,6 +125,8 @@ __all__ = [
     "alternative_rate_markdown",
     "availability_table",
     "backtest_text",
+    "band_text",
+    "bands_table",
     "break_even_table",
     "collateral_rules_table",
     "collateral_table",
@@ -144,6 +147,7 @@ __all__ = [
     "history_sources_markdown",
     "history_summary_line",
     "history_summary_row",
+    "indices_table",
     "key_figures_comparison",
     "key_figures_table",
     "like_for_like_markdown",
@@ -171,6 +175,7 @@ __all__ = [
     "rules_summary_row",
     "scenario_header",
     "scenario_inputs_markdown",
+    "sensitivity_text",
     "show",
     "simulation_note",
     "simulation_summary_table",

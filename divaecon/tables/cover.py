@@ -195,9 +195,11 @@ def _summary_sentences(scenario: Scenario, q: Quote) -> dict[str, str]:
 def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str]:
     """The executive summary's last row: the collateral per key share the risk model requires."""
     from divaecon.risk import required_collateral_per_key_share
+    from divaecon.sensitivity import required_collateral_band
 
     f = figures.get(REQUIRED_COLLATERAL_FIGURE)
     value = required_collateral_per_key_share(scenario)
+    band = required_collateral_band(scenario)
     posted = scenario.diva.collateral_per_key_share_eth
     target = scenario.risk.target_loss_probability_per_year
     verdict = "less than" if posted < value else "at least"  # what is posted, against what is required
@@ -206,7 +208,8 @@ def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str]:
         f.text(value),
         f"Collateral per key share for stakers to bear a loss in at most one validator-year in "
         f"{1 / target:,.0f} (collateral risk model, its assumed event rates); the scenario posts "
-        f"{posted:g} divETH, {verdict} that.",
+        f"{posted:g} divETH, {verdict} that. P5–P95 over the assumptions: {f.text(band['p5'])} – "
+        f"{f.text(band['p95'])} (every uncertain rate drawn from its spread; ASSUMPTIONS.md).",
     )
 
 

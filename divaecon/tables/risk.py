@@ -243,4 +243,20 @@ def risk_comparison(scenarios: Sequence[Scenario], validator_years: int | None =
             p99, p999 = sample.quantiles(sample.validator_loss_eth(c), (0.99, 0.999))
             values["loss_p99_eth"], values["loss_p999_eth"] = p99.value, p999.value
         data[s.name] = [f.text(values[f.key]) for f in chosen]
-    return pd.DataFrame(data, index=[f.label for f in chosen])
+    table = pd.DataFrame(data, index=[f.label for f in chosen])
+    return _with_band_row(table, scenarios, figures.get("required_collateral_loss_probability_eth"))
+
+
+def _with_band_row(table: pd.DataFrame, scenarios: Sequence[Scenario], f: KeyFigure) -> pd.DataFrame:
+    """``table`` with a row under the loss-probability target's required collateral: its P5–P95
+    over the assumptions (:func:`divaecon.sensitivity.required_collateral_band`, closed forms)."""
+    from divaecon.sensitivity import required_collateral_band
+
+    bands = [required_collateral_band(s) for s in scenarios]
+    row = pd.DataFrame(
+        [[f"{f.text(b['p5'])} – {f.text(b['p95'])}" for b in bands]],
+        columns=table.columns,
+        index=["  P5–P95 over the assumptions"],
+    )
+    at = list(table.index).index(f.label) + 1
+    return pd.concat([table.iloc[:at], row, table.iloc[at:]])
