@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from divaecon import rules
 from divaecon.errors import ParameterError
 from divaecon.params import Scenario
 from divaecon.risk import batch, closed_form, risk_model
@@ -54,6 +55,21 @@ def test_batch_equals_scalar_twin_on_random_sets(monkeypatch: pytest.MonkeyPatch
         assert got.required_shortfall_apr_eth[i] == pytest.approx(q, rel=RTOL)
         assert got.shortfall_probability[i] == pytest.approx(f.shortfall_probability[0], rel=RTOL)  # type: ignore[attr-defined]
         assert got.expected_shortfall_eth[i] == pytest.approx(f.expected_shortfall_eth[0], rel=RTOL)  # type: ignore[attr-defined]
+        assert got.mean_loss_eth[i] == pytest.approx(f.mean_loss_eth[0], rel=RTOL)  # type: ignore[attr-defined]
+        assert got.operator_collateral_loss_eth[i] == pytest.approx(f.operator_collateral_loss_eth[0], rel=RTOL)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("label", [label for label in rules.RULE_SETS if label != "Today's rules"])
+def test_batch_equals_scalar_twin_under_each_rule_set(label: str) -> None:
+    # The scalar path takes a rule set's losses from divaecon.rules (slot time, curve, EIP-7716,
+    # EIP-8363's burn, the leak at the slot time's constants); the batch must take the same.
+    scenario = rules.scenario_with_rules(Scenario(), label)
+    values = _random_values(scenario, 3, seed=5)
+    got = batch.required_collateral_batch(scenario, values)
+    for i in range(3):
+        p, q, f = _twin(scenario, values, i)
+        assert got.required_loss_probability_eth[i] == pytest.approx(p, rel=RTOL)
+        assert got.required_shortfall_apr_eth[i] == pytest.approx(q, rel=RTOL)
         assert got.mean_loss_eth[i] == pytest.approx(f.mean_loss_eth[0], rel=RTOL)  # type: ignore[attr-defined]
         assert got.operator_collateral_loss_eth[i] == pytest.approx(f.operator_collateral_loss_eth[0], rel=RTOL)  # type: ignore[attr-defined]
 
@@ -100,6 +116,7 @@ def test_batch_edges_zero_and_unreachable() -> None:
         ({"risk.leak_rate_per_year": [-1.0]}, "leak_rate_per_year"),
         ({"risk.leak_rate_per_year": [np.nan]}, "finite"),
         ({"diva.threshold": [10.0]}, "cannot vary"),
+        ({"ethereum.seconds_per_slot": [8.0]}, "cannot vary"),
     ],
 )
 def test_batch_bad_input(values: dict[str, list[float]], match: str) -> None:

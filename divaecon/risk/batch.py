@@ -7,11 +7,21 @@ parameter sets, the collateral per key share each risk target needs and the clos
 at the scenario's collateral. It builds the same event classes as :mod:`divaecon.risk.models`
 (same names, order, rates and losses; :mod:`divaecon.risk.events` for each formula) as arrays
 over the N sets, and :mod:`divaecon.risk.batch_kernel` solves them row by row in compiled code.
-The scalar path stays the reference: tests compare the two on random parameter sets.
+The scalar path stays the reference: tests compare the two on random parameter sets, under
+today's rules and under every rule set of :data:`divaecon.rules.RULE_SETS`.
+
+Ethereum's rules (:mod:`divaecon.rules`) enter as the scalar path takes them: each class's loss
+per day offline from :func:`divaecon.rules.offline_loss_eth_per_day` (slot time, curve, EIP-7716's
+factor on the outage's share and length, EIP-8363's burn), the leak's walk at the slot time's
+constants and a slashing's loss from :func:`divaecon.rules.slashing_loss_eth`. Under today's rules
+these are the vectorised formulas of :mod:`divaecon.ethereum`; under another rule set they are the
+scalar functions evaluated once per distinct input (once per batch unless EIP-7716 makes an
+outage's loss depend on its share and length, then once per row: slower, not approximated).
 
 Fields that do not enter the risk model (costs, fees, the execution reward the quote uses) are
 accepted and have no effect here. The cluster's shape (``diva.key_shares_per_validator``,
-``diva.threshold``) and the validator's stake are structural and cannot vary within one batch.
+``diva.threshold``), the validator's stake and Ethereum's rules (:data:`divaecon.rules.RULE_FIELDS`)
+are structural and cannot vary within one batch.
 """
 
 from __future__ import annotations
@@ -25,9 +35,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from divaecon import dvt, ethereum
+from divaecon import dvt, ethereum, rules
 from divaecon.errors import ParameterError
-from divaecon.params import Scenario
+from divaecon.params import EthereumParams, Scenario
 from divaecon.risk import batch_kernel as kernel
 from divaecon.risk.el_rewards import fit_el_reward_distribution
 from divaecon.risk.events import _RHO_BINOMIAL, LEAK_TABLE_DAYS, _leak_table
@@ -58,7 +68,12 @@ BATCH_RTOL: Final[float] = 1e-6
 """Default relative precision of the batch's answers: a millionth, far below what a sensitivity
 index or a P5–P95 band shows (the scalar solve quotes to 1e-9)."""
 
-STRUCTURAL: Final[tuple[str, ...]] = ("diva.key_shares_per_validator", "diva.threshold", "diva.validator_stake_eth")
+STRUCTURAL: Final[tuple[str, ...]] = (
+    "diva.key_shares_per_validator",
+    "diva.threshold",
+    "diva.validator_stake_eth",
+    *(f"ethereum.{f}" for f in rules.RULE_FIELDS),
+)
 
 EL_SHAPE: Final[tuple[str, ...]] = (
     "el_reward_mean_eth",
@@ -132,7 +147,9 @@ def _columns(scenario: Scenario, values: Mapping[str, ArrayLike]) -> tuple[int, 
         if arr.ndim != 1 or not np.all(np.isfinite(arr)):
             raise ParameterError([f"{name}: must be a 1-d array of finite numbers"])
         if name in STRUCTURAL and np.any(arr != float(getattr(obj, field))):
-            raise ParameterError([f"{name}: the cluster's shape and stake cannot vary within one batch"])
+            raise ParameterError(
+                [f"{name}: the cluster's shape and stake and Ethereum's rules cannot vary within one batch"]
+            )
         if section == "risk":
             lo, hi = _bounds(field)
             bad = arr[(arr < lo) | (arr > hi)]
@@ -259,14 +276,52 @@ def _block_tables(shapes: FloatArray) -> tuple[FloatArray, NDArray[np.int64], Fl
 
 
 @lru_cache(maxsize=8)
-def _leak_nodes(validator_stake_eth: float) -> tuple[FloatArray, FloatArray]:
-    """The leak walk's nodes in days (``d = (epochs + 4) / 225``, and 0) and its loss there [ETH]."""
-    epochs, table = _leak_table(validator_stake_eth)
+def _leak_nodes(validator_stake_eth: float, seconds_per_slot: float = 12.0) -> tuple[FloatArray, FloatArray]:
+    """The leak walk's nodes in days (``d = (epochs + 4) / epochs a day``: 225 at 12 s, and 0) and
+    its loss there [ETH], at the slot time's constants (:func:`divaecon.risk.events._leak_table`)."""
+    epochs, table = _leak_table(validator_stake_eth, seconds_per_slot)
     start = ethereum.MIN_EPOCHS_TO_INACTIVITY_PENALTY
-    days = np.concatenate([[0.0], (epochs + start) / EPOCHS_PER_DAY])
+    days = np.concatenate([[0.0], (epochs + start) / (EPOCHS_PER_DAY * 12.0 / seconds_per_slot)])
     walk = np.concatenate([[0.0], table])
     assert days[-1] >= LEAK_TABLE_DAYS - 1
     return days, walk
+
+
+def _offline_loss_per_day(
+    eth: EthereumParams,
+    total: FloatArray,
+    stake: float,
+    today: FloatArray,
+    fraction: FloatArray,
+    days: FloatArray,
+    in_leak: bool = False,
+) -> FloatArray:
+    """Each row's loss per day offline [ETH/day], as :func:`divaecon.risk.models._classes` takes it:
+    ``today`` under today's rules, else :func:`divaecon.rules.offline_loss_eth_per_day` once per
+    distinct input (the share and length matter only through EIP-7716, outside a leak)."""
+    if rules.is_today(eth):
+        return today
+    by_outage = eth.correlated_penalties == "eip7716" and not in_leak
+    keys = np.column_stack([total, fraction, days] if by_outage else [total])
+    unique, back = np.unique(keys, axis=0, return_inverse=True)
+    losses = np.array(
+        [
+            rules.offline_loss_eth_per_day(
+                float(k[0]), stake, eth, float(k[1]) if by_outage else 0.0, float(k[2]) if by_outage else 1.0, in_leak
+            )
+            for k in unique
+        ]
+    )
+    return np.asarray(losses[np.ravel(back)], dtype=float)
+
+
+def _slashing_loss(eth: EthereumParams, stake: float, window: FloatArray, total: FloatArray) -> FloatArray:
+    """One slashed validator's loss per row [ETH, at most its stake], as the scalar path takes it."""
+    if rules.is_today(eth):
+        return np.minimum(np.asarray(ethereum.slashing_penalty_eth(stake, window, total)["total"], dtype=float), stake)
+    unique, back = np.unique(np.column_stack([window, total]), axis=0, return_inverse=True)
+    losses = np.array([rules.slashing_loss_eth(stake, float(w), float(d), eth) for w, d in unique])
+    return np.asarray(losses[np.ravel(back)], dtype=float)
 
 
 def required_collateral_batch(
@@ -308,6 +363,7 @@ def required_collateral_batch(
 
     n, t, stake = diva.key_shares_per_validator, diva.threshold, float(diva.validator_stake_eth)
     total = col("ethereum.total_staked_eth")
+    eth = scenario.ethereum
     per_day = np.asarray(ethereum.offline_penalty_apr(total), dtype=float) * stake / DAYS_PER_YEAR
     sigma_all = r("outage_duration_sigma")
     # one meaning of "correlated": the events' ρ as risk.models.event_risk takes it
@@ -325,13 +381,21 @@ def required_collateral_batch(
     durations: list[FloatArray] = []  # mean days offline of duration classes, for the forgone rewards
     zero = np.zeros(n_rows)
 
-    def duration(rate: FloatArray, frac: FloatArray, corr: FloatArray, mean_days: FloatArray, kind: int) -> None:
+    def duration(
+        rate: FloatArray,
+        frac: FloatArray,
+        corr: FloatArray,
+        mean_days: FloatArray,
+        kind: int,
+        offline_share: FloatArray | None = None,
+    ) -> None:
         p, pmf = _conditional(_count_pmf(n, frac, corr), n - t + 1)
         kinds.append(kind)
         rates.append(rate * p)
         pmfs.append(pmf)
         seize.append(np.ones(n_rows))
-        loss.append(per_day)
+        share = frac if offline_share is None else offline_share
+        loss.append(_offline_loss_per_day(eth, total, stake, per_day, share, mean_days, in_leak=kind == kernel.LEAK))
         mus.append(np.log(mean_days) - sigma_all**2 / 2.0)
         sigmas.append(sigma_all)
         durations.append(rate * p * mean_days)
@@ -351,10 +415,10 @@ def required_collateral_batch(
     duration(r("leak_rate_per_year"), r("leak_operator_fraction"), rho, r("leak_duration_days"), kernel.LEAK)
     only = np.zeros((n_rows, n + 1))
     only[:, t] = 1.0
-    isolated = np.asarray(ethereum.slashing_penalty_eth(stake, stake, total)["total"], dtype=float)
-    fixed(r("isolated_slashing_rate_per_validator_per_year"), only, np.minimum(isolated, stake) * np.ones(n_rows))
+    isolated = _slashing_loss(eth, stake, np.full(n_rows, stake), total)
+    fixed(r("isolated_slashing_rate_per_validator_per_year"), only, isolated)
     window = np.maximum(r("client_slashing_network_fraction") * total, stake)
-    client = np.minimum(np.asarray(ethereum.slashing_penalty_eth(stake, window, total)["total"], dtype=float), stake)
+    client = _slashing_loss(eth, stake, window, total)
     p, pmf = _conditional(_count_pmf(n, r("client_slashing_operator_fraction"), rho), t)
     fixed(r("client_slashing_rate_per_year") * p, pmf, client)
     slashed = rates[-1] + rates[-2]
@@ -363,7 +427,14 @@ def required_collateral_batch(
         one[:, 1] = 1.0
         fixed(n * r("abandonment_rate_per_operator_per_year"), one, r("replacement_cost_eth"))
     else:
-        duration(r("abandonment_rate_per_operator_per_year"), np.ones(n_rows), zero, r("exit_wait_days"), kernel.OUTAGE)
+        duration(
+            r("abandonment_rate_per_operator_per_year"),
+            np.ones(n_rows),
+            zero,
+            r("exit_wait_days"),
+            kernel.OUTAGE,
+            offline_share=stake / total,  # one validator's own outage, as risk.models takes it
+        )
     # theft: a colluding threshold among the adversary's key shares (binomial)
     p, pmf = _conditional(_count_pmf(n, r("adversary_key_share_fraction"), zero), t)
     kinds.append(kernel.THEFT)
@@ -378,7 +449,7 @@ def required_collateral_batch(
     log_u0 = np.log(r("el_reward_cap_eth") * 1e-10)  # each table starts 10 decades below its cap
     lam = np.asarray(ethereum.proposals_per_year(stake, total), dtype=float)
 
-    days, walk = _leak_nodes(stake)
+    days, walk = _leak_nodes(stake, float(eth.seconds_per_slot))
     c_at = (
         np.full(n_rows, float(diva.collateral_per_key_share_eth))
         if collateral_per_key_share_eth is None
@@ -394,7 +465,7 @@ def required_collateral_batch(
         np.ascontiguousarray(np.column_stack(loss)),
         np.ascontiguousarray(np.column_stack(mus)),
         np.ascontiguousarray(np.column_stack(sigmas)),
-        np.ascontiguousarray(per_day),
+        np.ascontiguousarray(loss[leak_j]),  # the leak's loss per day offline (the walk adds the leak)
         stake,
         stake,  # Diva: the validator's 32 ETH of divETH bear a shortfall
         days,
