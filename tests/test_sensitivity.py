@@ -172,6 +172,25 @@ def test_book_band_is_the_summary_band() -> None:
         assert book[k] == pytest.approx(summary[k], rel=1e-6)
 
 
+def test_band_at_the_ceiling_is_said_to_be_the_ceiling() -> None:
+    from divaecon import tables
+    from divaecon.tables.sensitivity import collateral_ceiling_note
+
+    scenario = Scenario()
+    # a loss is at most the 32 ETH stake and reaches 11 key shares' collateral: 32 / 11 divETH
+    assert tables.collateral_ceiling(scenario) == pytest.approx(32 / 11, rel=1e-15)
+    top = {"base": 2.19, "p5": 1.0, "p50": 2.19, "p95": 32 / 11}
+    below = top | {"p95": 2.5}
+    assert "ceiling" in tables.band_text(top, "divETH", 32 / 11)
+    assert "ceiling" not in tables.band_text(below, "divETH", 32 / 11)
+    assert collateral_ceiling_note(below, 32 / 11) == ""
+    # the base scenario's band reaches it (the leak's draws that need the whole stake covered)
+    band = sens.required_collateral_band(scenario)
+    assert band["p95"] == pytest.approx(32 / 11, rel=1e-3)
+    summary = tables.executive_summary(scenario)
+    assert summary["what it means"].str.contains("the top is the ceiling").any()
+
+
 NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parent.parent / "notebooks" / "09_sensitivity.ipynb"
 
 

@@ -113,7 +113,13 @@ from divaecon.tables.rules import (
     stake_at_alternative_table,
     transition_table,
 )
-from divaecon.tables.sensitivity import band_text, bands_table, indices_table, sensitivity_text
+from divaecon.tables.sensitivity import (
+    band_text,
+    bands_table,
+    collateral_ceiling,
+    indices_table,
+    sensitivity_text,
+)
 
 __all__ = [
     "CLI_KEY_FIGURES",
@@ -128,6 +134,7 @@ __all__ = [
     "band_text",
     "bands_table",
     "break_even_table",
+    "collateral_ceiling",
     "collateral_rules_table",
     "collateral_table",
     "comparison_cover_markdown",

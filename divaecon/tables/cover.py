@@ -196,6 +196,7 @@ def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str]:
     """The executive summary's last row: the collateral per key share the risk model requires."""
     from divaecon.risk import required_collateral_per_key_share
     from divaecon.sensitivity import required_collateral_band
+    from divaecon.tables.sensitivity import collateral_ceiling, collateral_ceiling_note
 
     f = figures.get(REQUIRED_COLLATERAL_FIGURE)
     value = required_collateral_per_key_share(scenario)
@@ -209,7 +210,8 @@ def _required_collateral_row(scenario: Scenario) -> tuple[str, str, str]:
         f"Collateral per key share for stakers to bear a loss in at most one validator-year in "
         f"{1 / target:,.0f} (collateral risk model, its assumed event rates); the scenario posts "
         f"{posted:g} divETH, {verdict} that. P5–P95 over the assumptions: {f.text(band['p5'])} – "
-        f"{f.text(band['p95'])} (every uncertain rate drawn from its spread; ASSUMPTIONS.md).",
+        f"{f.text(band['p95'])} (every uncertain rate drawn from its spread; ASSUMPTIONS.md)"
+        f"{collateral_ceiling_note(band, collateral_ceiling(scenario))}.",
     )
 
 

@@ -24,10 +24,28 @@ def format_value(value: float, unit: str) -> str:
     return fmt.number(value) + (f" {unit}" if unit else "")
 
 
-def band_text(band: dict[str, float], unit: str) -> str:
-    """``2.19 divETH (P5–P95 1.6–3.1 divETH over the assumptions)``."""
+def band_text(band: dict[str, float], unit: str, ceiling: float | None = None) -> str:
+    """``2.19 divETH (P5–P95 1.6–3.1 divETH over the assumptions)``; with ``ceiling`` (the most
+    the answer can be, :func:`collateral_ceiling_note`) a P95 there is said to be the ceiling."""
     lo, hi = format_value(band["p5"], unit), format_value(band["p95"], unit)
-    return f"{format_value(band['base'], unit)} (P5–P95 {lo} – {hi} over the assumptions)"
+    note = collateral_ceiling_note(band, ceiling) if ceiling is not None else ""
+    return f"{format_value(band['base'], unit)} (P5–P95 {lo} – {hi} over the assumptions{note})"
+
+
+def collateral_ceiling(scenario: Any) -> float:
+    """The most collateral per key share a target can ask of Diva [divETH]: the validator's stake
+    over the threshold's key shares (a loss is at most the stake, and the threshold's key shares
+    are the fewest whose collateral a loss reaches; :mod:`divaecon.risk.events`)."""
+    diva = scenario.diva
+    return float(diva.validator_stake_eth) / float(diva.threshold)
+
+
+def collateral_ceiling_note(band: dict[str, float], ceiling: float) -> str:
+    """``"; its top is the ceiling, 32 ETH over 11 key shares"`` when the band's P95 reaches the
+    ceiling (within a thousandth), else ``""``."""
+    if not band["p95"] >= ceiling * (1.0 - 1e-3):
+        return ""
+    return "; the top is the ceiling: collateral that covers the validator's whole stake"
 
 
 def bands_table(result: Any) -> pd.DataFrame:
