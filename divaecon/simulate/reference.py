@@ -282,7 +282,8 @@ def simulate_scalar(
             ask_to_exit(t, math.ceil((required - take) / per_validator_collateral - 1e-9))
 
         # 5. flows; the buffer takes staker deposits while below its cap, refuses the rest
-        stakers = max(supply - queued - assigned, 0.0)
+        # stakers' divETH after the day's rewards and penalties (assigned is net of what it covered)
+        stakers = max(supply + rewards * kept - penalties - queued - assigned, 0.0)
         if growth_mode:
             headroom = max(1.0 - stakers / sim.target_staker_eth, 0.0)
             offered = sim.growth_rate_per_year / DAYS_PER_YEAR * stakers * headroom

@@ -409,8 +409,10 @@ def process_flows(s: Any, acc: Any, inp: Any, day: int, rings: Any, row: int, pa
     pool's balance above ``deposit.pool.maximum`` (``RocketDAOProtocolSettingsDeposit.sol``) is
     refused; RPIP-16 (18,000 ETH). The cap of a day's deposits is that rule summed over the day.
     """
-    stakers = s.diveth_supply - s.queued_collateral_eth
-    stakers -= s.assigned_collateral_eth
+    # the stakers' divETH after the day's rewards and penalties (the assigned collateral is already
+    # net of what it covered today, so the supply must be too)
+    stakers = s.diveth_supply + s.retained_rewards_today_eth - s.penalties_today_eth
+    stakers -= s.queued_collateral_eth + s.assigned_collateral_eth
     stakers = max(stakers, 0.0)
     offered = 1.0 - stakers * inp.one_over_target_staker_eth
     offered = max(offered, 0.0) * stakers * inp.growth_rate_per_day

@@ -11,8 +11,10 @@ from divaecon.simulate.steps import ARRIVING, EXITING, exit_queue_wait_days, pro
 
 
 def test_logistic_deposits_and_withdrawals_by_hand(row, rings) -> None:
-    # Stakers hold 1,000 − 100 − 200 = 700 divETH; growth 0.01/day towards 1,400:
-    # 0.01 · 700 · (1 − 700/1,400) = 3.5 ETH, plus 2 divETH of collateral; withdrawals 0.001 · 700.
+    # After the day's rewards (+1) and penalties (−0.25), stakers hold 1,000 + 1 − 0.25 − 100 − 200
+    # = 700.75 divETH (the assigned collateral is already net of what it covered today); growth
+    # 0.01/day towards 1,400: 0.01 · 700.75 · (1 − 700.75/1,400) ETH, plus 2 divETH of collateral;
+    # withdrawals 0.001 · 700.75.
     row.set(
         diveth_supply=1_000.0,
         queued_collateral_eth=100.0,
@@ -26,10 +28,11 @@ def test_logistic_deposits_and_withdrawals_by_hand(row, rings) -> None:
         withdrawal_rate_per_day=0.001,
     )
     process_flows(row.s, row.acc, row.inp, 0, rings(), 0, np.zeros((1, 1, 7)))
-    assert row["deposits_today_eth"] == pytest.approx(3.5 + 2.0)
-    assert row["withdrawal_requests_today_eth"] == pytest.approx(0.7)
-    assert row["withdrawn_today_eth"] == pytest.approx(0.7) and row["withdrawals_owed_eth"] == 0.0
-    assert row["buffer_eth"] == pytest.approx(50 + 1 - 0.25 + 5.5 - 0.7)
+    grown = 0.01 * 700.75 * (1 - 700.75 / 1_400)
+    assert row["deposits_today_eth"] == pytest.approx(grown + 2.0)
+    assert row["withdrawal_requests_today_eth"] == pytest.approx(0.70075)
+    assert row["withdrawn_today_eth"] == pytest.approx(0.70075) and row["withdrawals_owed_eth"] == 0.0
+    assert row["buffer_eth"] == pytest.approx(50 + 1 - 0.25 + grown + 2.0 - 0.70075)
     assert row["queued_collateral_eth"] == pytest.approx(102.0)
 
 
