@@ -179,9 +179,20 @@ def risk(
     help="Sobol: base samples N, a power of 2 (default 1024); Morris: trajectories (default 64).",
 )
 @click.option("--seed", type=int, default=2026, show_default=True, help="Seed of every sample and bootstrap.")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Run the simulated outputs' networks on dask: a scheduler address, or 'local' for a LocalCluster.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
 def sensitivity(
-    scenario_path: str | None, outputs: tuple[str, ...], method: str, samples: int | None, seed: int, as_json: bool
+    scenario_path: str | None,
+    outputs: tuple[str, ...],
+    method: str,
+    samples: int | None,
+    seed: int,
+    scheduler: str | None,
+    as_json: bool,
 ) -> None:
     """Which assumptions matter: Sobol or Morris indices of each output, and its P5–P95 band."""
     from divaecon.sensitivity import OUTPUTS
@@ -191,9 +202,14 @@ def sensitivity(
     if outputs == ("list",):
         click.echo("\n".join(f"{name}: {o.label} [{o.unit}]" for name, o in OUTPUTS.items()))
         return
+    if scheduler is not None and not any(OUTPUTS[o].source == "simulation" for o in outputs if o in OUTPUTS):
+        raise DivaeconError(
+            f"--scheduler {scheduler}: only the simulated outputs run on dask; give --output "
+            "simulated_staker_apy or simulated_cash_drag with it, or no --scheduler"
+        )
     scenario = load_scenario(scenario_path) if scenario_path is not None else Scenario()
     n = samples if samples is not None else (1024 if method == "sobol" else 64)
-    result = run(scenario, list(outputs) or None, method, n, seed, progress=sys.stderr.isatty())
+    result = run(scenario, list(outputs) or None, method, n, seed, progress=sys.stderr.isatty(), client=scheduler)
     click.echo(json.dumps(result.as_dict(), indent=2, allow_nan=False) if as_json else sensitivity_text(result))
 
 

@@ -172,10 +172,13 @@ def evaluate(
     values: FloatArray,
     outputs: Sequence[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    client: Any = None,
 ) -> dict[str, FloatArray]:
     """Every output at each row of ``values`` (``[N, len(inputs)]``, the inputs' own units).
 
-    ``progress(k)`` is called as rows are done (k rows at a time), for a progress bar.
+    ``progress(k)`` is called as rows are done (k rows at a time), for a progress bar. ``client``:
+    where the simulated outputs' networks run (:func:`divaecon.simulate.simulate`: None in this
+    process, ``"local"``, a scheduler address or a dask Client).
     """
     from divaecon.risk.batch import required_collateral_batch
 
@@ -211,7 +214,7 @@ def evaluate(
             assert risk is not None
             out.update(_yields(scenario, cols, quoted, risk))
     if "simulation" in sources:
-        out.update(_simulated(scenario, inputs, values))
+        out.update(_simulated(scenario, inputs, values, client))
     if progress is not None:
         progress(n_rows - (n_rows // 2 if sources & {"quote", "yield", "simulation"} else n_rows))
     return {n: np.asarray(out[n], dtype=float) for n in names}
@@ -283,8 +286,11 @@ def _yields(
     return {"operator_apr_net": operator - shortfall_apr, "staker_apr_net": staker}
 
 
-def _simulated(scenario: Scenario, inputs: Sequence[UncertainInput], values: FloatArray) -> dict[str, FloatArray]:
-    """The simulation's staker APY and cash drag, every row one network of one run."""
+def _simulated(
+    scenario: Scenario, inputs: Sequence[UncertainInput], values: FloatArray, client: Any = None
+) -> dict[str, FloatArray]:
+    """The simulation's staker APY and cash drag, every row one network of one run (on ``client``
+    through the simulation's dask backend when given: the same numbers as in this process)."""
     from divaecon.simulate import simulate
 
     if values.shape[0] > MAX_SIMULATED_POINTS:
@@ -297,7 +303,7 @@ def _simulated(scenario: Scenario, inputs: Sequence[UncertainInput], values: Flo
     scenarios = [
         scenario.override(**{inp.name: float(v) for inp, v in zip(inputs, row, strict=True)}) for row in values
     ]
-    result = simulate(scenarios, record=(), rng=scenario.risk.mc_seed)
+    result = simulate(scenarios, record=(), rng=scenario.risk.mc_seed, client=client)
     summary = result.summary
     return {
         "simulated_staker_apy": summary["staker_apy"].to_numpy(dtype=float),
@@ -353,6 +359,7 @@ def sensitivity(
     num_resamples: int = 200,
     progress: bool = False,
     groups: Callable[[str], str] | None = None,
+    client: Any = None,
 ) -> SensitivityResult:
     """Global sensitivity of ``outputs`` (default :data:`DEFAULT_OUTPUTS`) to the scenario's
     uncertain ``inputs`` (default all of :func:`divaecon.uncertainty.uncertain_inputs`), and each
@@ -362,7 +369,8 @@ def sensitivity(
     ``"morris"`` (``samples`` = trajectories; ``r · (D + 1)``). ``num_resamples``: bootstrap
     resamples of the intervals. ``progress``: a tqdm bar on stderr. ``groups`` (Sobol only): a
     group name for each input name; the indices are then the groups' (each group's inputs move
-    together in the Saltelli scheme: ``N · (G + 2)`` evaluations for G groups).
+    together in the Saltelli scheme: ``N · (G + 2)`` evaluations for G groups). ``client``: where
+    the simulated outputs run (dask through :func:`divaecon.simulate.simulate`; None: here).
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -405,7 +413,7 @@ def sensitivity(
             def tick(k: int) -> None:
                 update(k)
 
-        y = evaluate(scenario, chosen, values, names, tick)
+        y = evaluate(scenario, chosen, values, names, tick, client)
         base = evaluate(scenario, chosen, np.array([[i.default for i in chosen]]), names)
     finally:
         if bar is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from scipy import stats
@@ -132,6 +133,7 @@ def test_cli_json_has_indices_and_bands() -> None:
         (["--output", "nope"], "output = 'nope'"),
         (["--samples", "3"], "samples = 3"),
         (["--method", "fast"], "--method"),
+        (["--scheduler", "local"], "--scheduler local: only the simulated outputs"),
     ],
 )
 def test_cli_bad_input_one_line(args: list[str], match: str) -> None:
@@ -162,6 +164,36 @@ def test_simulated_outputs_on_a_small_sample() -> None:
     # the risk rates do not enter the simulation: their elementary effects are 0
     df = res.indices[(res.indices["output"] == "simulated_cash_drag") & res.indices["input"].str.startswith("risk.")]
     assert np.all(df["mu_star"] == 0.0)
+
+
+@pytest.mark.dask
+@pytest.mark.xdist_group("dask")
+def test_simulated_outputs_on_dask_equal_the_in_process_run() -> None:
+    from dask.distributed import Client, LocalCluster
+
+    kwargs: dict[str, object] = {
+        "outputs": ["simulated_staker_apy", "simulated_cash_drag"],
+        "method": "morris",
+        "samples": 8,
+        "band_samples": 16,
+        "num_resamples": 20,
+    }
+    here = sens.sensitivity(Scenario(), **kwargs)  # type: ignore[arg-type]
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        there = sens.sensitivity(Scenario(), client=client, **kwargs)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(here.indices, there.indices, check_exact=True)
+    pd.testing.assert_frame_equal(here.bands, there.bands, check_exact=True)
+
+
+def test_a_step_hook_runs_here_only() -> None:
+    from divaecon.errors import DivaeconError
+    from divaecon.simulate import simulate
+
+    with pytest.raises(DivaeconError, match="on_step"):
+        simulate(Scenario(), days=2, on_step=lambda day, state: None, client="local")
 
 
 def test_book_band_is_the_summary_band() -> None:

@@ -161,6 +161,8 @@ def simulate(
     progress: bool = False,
     on_step: StepHook | None = None,
     max_memory: str | int | float | None = None,
+    client: Any = None,
+    chunk_size: int = 4096,
 ) -> SimulationResult:
     """Simulate Diva networks day by day, all scenarios × seeds at once.
 
@@ -187,12 +189,18 @@ def simulate(
     max_memory : str, int or float, optional
         Memory limit (``"8GB"``, ``"50%"``, bytes); default :func:`divaecon.sizing.memory_limit`.
         A run estimated above it is refused before it starts.
+    client : None, "local", str or dask.distributed.Client
+        Where the rows run, as :func:`sweep` takes it (None: this process); not with ``on_step``.
+    chunk_size : int
+        Rows per dask task (with ``client``).
 
     Returns
     -------
     SimulationResult
     """
     scen = _scenarios(scenarios)
+    if client is not None and on_step is not None:
+        raise DivaeconError("on_step: a step hook runs in this process only; give no client with it")
     seeds = _positive_int("seeds", seeds, MAX_SEEDS)
     plan = _plan(scen, days, record, record_every_days, rng)
     check_size(
@@ -201,12 +209,14 @@ def simulate(
         plan.days,
         plan.every,
         len(plan.record),
-        None,
+        client,
         max_memory,
         ring_days(scen, plan.days),
     )
     rows = build_rows(scen, seeds)
-    return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
+    if client is None:
+        return frames(rows, backends.in_process(rows, plan, on_step, progress), plan)
+    return frames(rows, backends.on_dask(rows, plan, client, _positive_int("chunk_size", chunk_size), progress), plan)
 
 
 def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
