@@ -23,8 +23,8 @@ $(STAMP): pyproject.toml setup.py $(LOCK)
 	$(PIP) install --quiet --upgrade --constraint $(LOCK) pip
 	$(PIP_LOCKED) -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
-	@echo "Compiling the simulation's day loop (numba; once per install) ..."
-	$(BIN)/python -c "from divaecon.simulate import warm_up; warm_up()"
+	@echo "Compiling the simulation's day loop and the risk model's batch solve (numba; once per install) ..."
+	$(BIN)/python -c "from divaecon.simulate import warm_up; warm_up(); from divaecon.risk.batch import warm_up; warm_up()"
 	touch $@
 
 $(DEVSTAMP): $(STAMP) pyproject.toml setup.py $(LOCK)

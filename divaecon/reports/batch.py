@@ -432,15 +432,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _warm_numba() -> None:
-    """Compile the simulation once (or load numba's cache) before the kernels need it."""
+    """Compile the simulation and the risk model's batch solve once (or load numba's cache) before
+    the kernels need them."""
     try:
         from divaecon.simulate import warm_up
     except ImportError:  # pragma: no cover - the engine is part of the package
         return
-    try:
-        warm_up()
-    except Exception:  # a kernel will report the real problem
-        pass
+    from divaecon.risk.batch import warm_up as warm_up_risk
+
+    for warm in (warm_up, warm_up_risk):
+        try:
+            warm()
+        except Exception:  # a kernel will report the real problem
+            pass
 
 
 def run_batch(

@@ -499,3 +499,10 @@ def required_collateral_batch(
         shortfall_apr=res[:, 3] / stake,
         forgone_eth_per_year_per_gross_apr=forgone,
     )
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the batch's compiled solve on a one-row batch: ``make
+    setup`` and the report batch's parent call it, so no first book or sensitivity run pays for
+    compiling it (about 10 s of CPU, once per install)."""
+    required_collateral_batch(Scenario(), {})
